@@ -1,1 +1,20 @@
+//! The /auth API in front of an Amazon Cognito user pool.
+//!
+//! Everything the API does lives here; each Lambda function under `functions/`
+//! and the local server only wire [`config::Config`], the Cognito client, logging
+//! and the router from [`app`].
 
+pub mod app;
+pub mod auth_result;
+pub mod bearer;
+pub mod body;
+pub mod cognito;
+pub mod cognito_error;
+pub mod config;
+pub mod error;
+pub mod handlers;
+pub mod jwt;
+pub mod middleware;
+pub mod routes;
+pub mod secret_hash;
+pub mod telemetry;

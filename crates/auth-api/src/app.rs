@@ -1,0 +1,109 @@
+//! The HTTP application: state, the router built from the route table, and
+//! the layers every route shares. Lambda functions and the local server both
+//! serve what `router` returns.
+
+use std::sync::Arc;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderName, Method};
+use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+
+use crate::body::MAX_BODY_BYTES;
+use crate::config::Config;
+use crate::error::{ApiError, ErrorCode};
+use crate::handlers;
+use crate::jwt::AccessTokenVerifier;
+use crate::middleware::{self, RequestIds, REQUEST_ID};
+use crate::routes::{routes_of, Function, Operation, ROUTES};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    config: Config,
+    cognito: Client,
+    access_tokens: AccessTokenVerifier,
+}
+
+impl AppState {
+    pub fn new(config: Config, cognito: Client) -> Self {
+        let access_tokens = AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
+        Self(Arc::new(Inner { config, cognito, access_tokens }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn cognito(&self) -> &Client {
+        &self.0.cognito
+    }
+
+    pub fn access_tokens(&self) -> &AccessTokenVerifier {
+        &self.0.access_tokens
+    }
+}
+
+/// The routes of one Lambda function.
+pub fn router(state: AppState, function: Function) -> Router {
+    with_shared_layers(routes_of(function).fold(Router::new(), add_route), state)
+}
+
+/// Every route, for the local server.
+pub fn full_router(state: AppState) -> Router {
+    with_shared_layers(ROUTES.iter().fold(Router::new(), add_route), state)
+}
+
+fn add_route(router: Router<AppState>, route: &crate::routes::Route) -> Router<AppState> {
+    let filter = MethodFilter::try_from(route.method.clone()).expect("route methods are standard");
+    router.route(route.path, handler(route.operation, filter))
+}
+
+fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState> {
+    match operation {
+        Operation::CreateUser => on(filter, handlers::create_user::handle),
+        Operation::Login => on(filter, handlers::login::handle),
+        Operation::NewPassword => on(filter, handlers::new_password::handle),
+        Operation::SendEmailVerificationCode => on(filter, handlers::email_verification::send_code),
+        Operation::VerifyEmail => on(filter, handlers::email_verification::verify),
+        Operation::GetCurrentUser => on(filter, handlers::current_user::handle),
+    }
+}
+
+fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
+    let cors = cors_layer(&state.config().cors_allowed_origins);
+    router
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
+        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take this method") })
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .option_layer(cors)
+                .layer(axum::middleware::from_fn(middleware::finish_response))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .with_state(state)
+}
+
+/// No CORS headers at all unless origins are configured.
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let origins = origins.iter().filter_map(|origin| origin.parse().ok()).collect::<Vec<_>>();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+            .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
+}

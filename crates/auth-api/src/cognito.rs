@@ -1,0 +1,31 @@
+//! The Cognito client, built once per execution environment.
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_cognitoidentityprovider::Client;
+use std::time::Duration;
+
+use crate::config::Config;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Attempts, the first included. Each attempt gets an equal share of the bound.
+const MAX_ATTEMPTS: u32 = 2;
+
+/// Every call is bounded by `config.cognito_timeout`, retries included, so a
+/// Cognito outage becomes a prompt 503 rather than an API Gateway timeout.
+pub async fn client(config: &Config) -> Client {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT.min(config.cognito_timeout))
+        .operation_attempt_timeout(config.cognito_timeout / MAX_ATTEMPTS)
+        .operation_timeout(config.cognito_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(config.region.clone()))
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+    if let Some(endpoint) = &config.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    Client::new(&loader.load().await)
+}

@@ -1,0 +1,181 @@
+//! The one mapping from Cognito's errors to the API's. A client's mistake is a
+//! 4xx, Cognito trouble a 503, our own misconfiguration a 500 that says which
+//! setting; no answer tells a caller whether a user exists.
+
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
+use crate::error::{ApiError, ErrorCode};
+
+/// What kind of call failed: the same Cognito error means different things.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CognitoCall {
+    /// AdminInitiateAuth with a username and password.
+    Login,
+    /// AdminRespondToAuthChallenge with a challenge session.
+    AnswerChallenge,
+    /// An admin call made on an administrator's behalf, such as AdminCreateUser.
+    Admin,
+    /// A call authorized by the user's own access token (GetUser, ...).
+    WithAccessToken,
+}
+
+/// Seconds a client should wait before trying again after Cognito trouble.
+const UPSTREAM_RETRY_AFTER: u32 = 5;
+
+pub fn from_sdk<E>(error: SdkError<E, HttpResponse>, call: CognitoCall) -> ApiError
+where
+    E: ProvideErrorMetadata,
+{
+    let mapped = match &error {
+        SdkError::ServiceError(context) => {
+            let mapped = from_service_error(context.err().code(), context.err().message(), call);
+            if mapped.code == ErrorCode::Internal && context.raw().status().is_server_error() {
+                upstream_unavailable("Cognito answered with a server error")
+            } else {
+                mapped
+            }
+        }
+        SdkError::TimeoutError(_) => upstream_unavailable("Cognito did not answer in time"),
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => upstream_unavailable("Cognito could not be reached"),
+        SdkError::ConstructionFailure(_) => ApiError::new(
+            ErrorCode::Misconfigured,
+            "the Cognito request could not be built: check the function's AWS credentials and region",
+        ),
+        _ => ApiError::new(ErrorCode::Internal, "unexpected failure calling Cognito"),
+    };
+    // Cognito's own message may carry user input, so only its code is logged.
+    tracing::warn!(cognito_error = error.code().unwrap_or("none"), call = ?call, code = mapped.code.as_str(), "Cognito call failed");
+    mapped
+}
+
+pub fn upstream_unavailable(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::UpstreamUnavailable, detail).retry_after(UPSTREAM_RETRY_AFTER)
+}
+
+/// Maps a modeled Cognito error by its code and message.
+pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: CognitoCall) -> ApiError {
+    use CognitoCall::*;
+    use ErrorCode as C;
+    let message = message.unwrap_or_default();
+    match code.unwrap_or_default() {
+        "NotAuthorizedException" if message.contains("secret hash") || message.contains("configured for secret") => {
+            ApiError::new(C::Misconfigured, "COGNITO_CLIENT_SECRET does not match the app client's secret")
+        }
+        "NotAuthorizedException" if message.contains("Password attempts exceeded") => {
+            ApiError::new(C::TooManyRequests, "too many failed sign-in attempts; try again later").retry_after(60)
+        }
+        "NotAuthorizedException" | "UserNotFoundException" => match call {
+            Login => ApiError::new(C::InvalidCredentials, "the username or password is wrong"),
+            AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),
+            WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
+            Admin => ApiError::new(C::Misconfigured, "Cognito refused the function's admin call"),
+        },
+        "ResourceNotFoundException" if call == AnswerChallenge && !mentions_pool_or_client(message) => {
+            ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again")
+        }
+        "ResourceNotFoundException" => ApiError::new(
+            C::Misconfigured,
+            "the user pool or app client does not exist: check COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID",
+        ),
+        "UserNotConfirmedException" => ApiError::new(C::UserNotConfirmed, "the user has not confirmed the account"),
+        "PasswordResetRequiredException" => ApiError::new(C::PasswordResetRequired, "the user must reset the password"),
+        "UsernameExistsException" => ApiError::new(C::UsernameExists, "a user with this username already exists"),
+        "AliasExistsException" => ApiError::new(C::AliasExists, "another user already has this email"),
+        // Cognito's message names the broken policy rule and nothing else.
+        "InvalidPasswordException" => ApiError { field: Some(password_field(call).into()), ..ApiError::new(C::InvalidPassword, message) },
+        "CodeMismatchException" => ApiError::validation("code", "the code is wrong").with_code(C::CodeMismatch),
+        "ExpiredCodeException" => ApiError::validation("code", "the code has expired; request a new one").with_code(C::CodeExpired),
+        "InvalidParameterException" if message.contains("Auth flow not enabled") => ApiError::new(
+            C::Misconfigured,
+            "the app client does not allow ADMIN_USER_PASSWORD_AUTH: add ALLOW_ADMIN_USER_PASSWORD_AUTH to its explicit auth flows",
+        ),
+        "InvalidParameterException" if message.contains("did not conform to the schema") => ApiError::validation(
+            "attributes",
+            format!("the user pool does not declare these attributes: {}", schema_violations(message).join(", ")),
+        ),
+        "InvalidParameterException" | "UserLambdaValidationException" => {
+            ApiError::new(C::ValidationFailed, without_echoed_values(message))
+        }
+        "TooManyRequestsException" => ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1),
+        "LimitExceededException" => ApiError::new(C::TooManyRequests, "a Cognito limit was reached; try again later").retry_after(30),
+        "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),
+        "CodeDeliveryFailureException" => upstream_unavailable("Cognito could not deliver the message"),
+        "InternalErrorException" => upstream_unavailable("Cognito had an internal error"),
+        "ForbiddenException" => ApiError::new(C::Forbidden, "the request was blocked by the user pool's web ACL"),
+        fault @ ("InvalidUserPoolConfigurationException"
+        | "InvalidEmailRoleAccessPolicyException"
+        | "InvalidSmsRoleAccessPolicyException"
+        | "InvalidSmsRoleTrustRelationshipException"
+        | "InvalidLambdaResponseException"
+        | "UnexpectedLambdaException"
+        | "AccessDeniedException"
+        | "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "ExpiredTokenException") => ApiError::new(C::Misconfigured, format!("Cognito reports {fault}: check the pool and the function's IAM role")),
+        other => ApiError::new(C::Internal, format!("unexpected Cognito error {}", if other.is_empty() { "without a code" } else { other })),
+    }
+}
+
+fn password_field(call: CognitoCall) -> &'static str {
+    match call {
+        CognitoCall::Admin => "temporaryPassword",
+        _ => "newPassword",
+    }
+}
+
+fn mentions_pool_or_client(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    message.contains("pool") || message.contains("client")
+}
+
+/// The attribute names in "Attributes did not conform to the schema: a: ...\nb: ...".
+fn schema_violations(message: &str) -> Vec<&str> {
+    let list = message.split_once(':').map_or("", |(_, rest)| rest);
+    list.lines().filter_map(|line| line.split_once(':').map(|(name, _)| name.trim())).filter(|n| !n.is_empty()).collect()
+}
+
+/// AWS validation messages quote the offending value ("Value 'x' at 'password'"): drop it.
+fn without_echoed_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find("Value '") {
+        out.push_str(&rest[..start]);
+        out.push_str("Value");
+        rest = &rest[start + "Value '".len()..];
+        rest = rest.find("' at").map_or("", |end| &rest[end + 1..]);
+    }
+    out.push_str(rest);
+    if out.trim().is_empty() { "Cognito rejected a parameter".into() } else { out }
+}
+
+impl ApiError {
+    fn with_code(mut self, code: ErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoed_values_are_dropped_from_validation_messages() {
+        let message = "1 validation error detected: Value 'hunter2' at 'password' failed to satisfy constraint";
+        assert_eq!(without_echoed_values(message), "1 validation error detected: Value at 'password' failed to satisfy constraint");
+    }
+
+    #[test]
+    fn schema_violations_are_named() {
+        let message = "Attributes did not conform to the schema: custom:a: Attribute does not exist in the schema.\nnickname: Attribute does not exist in the schema.";
+        assert_eq!(schema_violations(message), ["custom:a", "nickname"]);
+    }
+
+    #[test]
+    fn login_errors_do_not_reveal_whether_the_user_exists() {
+        let unknown = from_service_error(Some("UserNotFoundException"), Some("User does not exist."), CognitoCall::Login);
+        let wrong = from_service_error(Some("NotAuthorizedException"), Some("Incorrect username or password."), CognitoCall::Login);
+        assert_eq!(unknown, wrong);
+    }
+}

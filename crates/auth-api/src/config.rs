@@ -1,0 +1,167 @@
+//! Settings read from the environment, once, when a function starts.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A value that must never reach a log line or an error body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
+/// Everything a function needs to know about its Cognito pool and its callers.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    pub region: String,
+    /// Set only for an emulator; unset means the real Cognito of `region`.
+    pub endpoint_url: Option<String>,
+    pub admin_group: String,
+    pub cors_allowed_origins: Vec<String>,
+    pub log_level: String,
+    /// The most time one Cognito call may take, retries included.
+    pub cognito_timeout: Duration,
+}
+
+/// A setting that is missing or unusable, named so the operator can fix it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is required but not set")]
+    Missing(&'static str),
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+pub const DEFAULT_ADMIN_GROUP: &str = "admin";
+/// Well below API Gateway's 29 s integration limit, with room for a retry.
+pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
+
+        let user_pool_id = required("COGNITO_USER_POOL_ID")?;
+        // A pool id starts with its region ("eu-west-1_AbC123"), so AWS_REGION is optional.
+        let region = get("AWS_REGION")
+            .or_else(|| user_pool_id.split_once('_').map(|(region, _)| region.to_owned()))
+            .ok_or(ConfigError::Missing("AWS_REGION"))?;
+        let cognito_timeout = match get("COGNITO_TIMEOUT_MS") {
+            None => DEFAULT_COGNITO_TIMEOUT,
+            Some(ms) => ms
+                .parse()
+                .ok()
+                .filter(|ms| (100..=25_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "COGNITO_TIMEOUT_MS",
+                    reason: "expected milliseconds between 100 and 25000".into(),
+                })?,
+        };
+        Ok(Self {
+            user_pool_id,
+            client_id: required("COGNITO_CLIENT_ID")?,
+            client_secret: get("COGNITO_CLIENT_SECRET").map(Secret::new),
+            region,
+            endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),
+            admin_group: get("ADMIN_GROUP").unwrap_or_else(|| DEFAULT_ADMIN_GROUP.to_owned()),
+            cors_allowed_origins: get("CORS_ALLOWED_ORIGINS")
+                .map(|list| list.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            log_level: get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
+            cognito_timeout,
+        })
+    }
+
+    /// The token issuer Cognito writes into every token of this pool.
+    pub fn issuer(&self) -> String {
+        format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id)
+    }
+
+    /// Where the pool's signing keys are published; an emulator serves them itself.
+    pub fn jwks_url(&self) -> String {
+        match &self.endpoint_url {
+            Some(endpoint) => format!("{endpoint}/{}/.well-known/jwks.json", self.user_pool_id),
+            None => format!("{}/.well-known/jwks.json", self.issuer()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn a_missing_required_setting_is_named() {
+        assert_eq!(config_from(&[]).unwrap_err().to_string(), "COGNITO_USER_POOL_ID is required but not set");
+        assert_eq!(
+            config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc")]).unwrap_err(),
+            ConfigError::Missing("COGNITO_CLIENT_ID")
+        );
+    }
+
+    #[test]
+    fn region_defaults_to_the_pool_ids_region_and_defaults_apply() {
+        let config = config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc"), ("COGNITO_CLIENT_ID", "client")]).unwrap();
+        assert_eq!(config.region, "eu-west-1");
+        assert_eq!(config.admin_group, "admin");
+        assert_eq!(config.cognito_timeout, DEFAULT_COGNITO_TIMEOUT);
+        assert!(config.client_secret.is_none() && config.cors_allowed_origins.is_empty());
+        assert_eq!(config.jwks_url(), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json");
+    }
+
+    #[test]
+    fn an_emulator_endpoint_serves_the_keys() {
+        let config = config_from(&[
+            ("COGNITO_USER_POOL_ID", "us-east-1_abc"),
+            ("COGNITO_CLIENT_ID", "client"),
+            ("COGNITO_ENDPOINT_URL", "http://127.0.0.1:9229/"),
+            ("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example"),
+        ])
+        .unwrap();
+        assert_eq!(config.jwks_url(), "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json");
+        assert_eq!(config.issuer(), "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc");
+        assert_eq!(config.cors_allowed_origins, ["https://a.example", "https://b.example"]);
+    }
+
+    #[test]
+    fn an_unusable_timeout_is_refused_and_the_secret_is_never_printed() {
+        let err = config_from(&[("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c"), ("COGNITO_TIMEOUT_MS", "forever")]);
+        assert!(matches!(err, Err(ConfigError::Invalid { name: "COGNITO_TIMEOUT_MS", .. })));
+        let config = config_from(&[("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c"), ("COGNITO_CLIENT_SECRET", "hunter2")]).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

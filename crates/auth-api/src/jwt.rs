@@ -1,0 +1,115 @@
+//! Verifies Cognito access tokens locally: RS256 signature against the pool's
+//! JWKS (fetched on first use and cached), issuer, token_use, client id, expiry.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{decode, decode_header, errors::ErrorKind, Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use tokio::sync::{OnceCell, RwLock};
+
+use crate::bearer::unauthenticated;
+use crate::cognito_error::upstream_unavailable;
+use crate::error::ApiError;
+
+/// An unknown key id triggers a refetch (Cognito rotated keys), but not more often than this.
+const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub username: Option<String>,
+    pub client_id: String,
+    pub token_use: String,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+}
+
+pub struct AccessTokenVerifier {
+    jwks_url: String,
+    issuer: String,
+    client_id: String,
+    // Built on first use: most functions never verify a token themselves.
+    http: OnceCell<reqwest::Client>,
+    keys: RwLock<KeyCache>,
+}
+
+#[derive(Default)]
+struct KeyCache {
+    keys: HashMap<String, DecodingKey>,
+    fetched_at: Option<Instant>,
+}
+
+impl AccessTokenVerifier {
+    pub fn new(jwks_url: String, issuer: String, client_id: String) -> Self {
+        Self { jwks_url, issuer, client_id, http: OnceCell::new(), keys: RwLock::default() }
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let header = decode_header(token).map_err(|_| unauthenticated("the access token is malformed"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(unauthenticated("the access token is not signed by Cognito"));
+        }
+        let kid = header.kid.ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))?;
+        let key = self.key(&kid).await?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        // Access tokens carry client_id, not aud; it is checked below.
+        validation.validate_aud = false;
+        let claims = decode::<AccessClaims>(token, &key, &validation)
+            .map_err(|error| match error.kind() {
+                ErrorKind::ExpiredSignature => unauthenticated("the access token has expired"),
+                ErrorKind::InvalidSignature => unauthenticated("the access token is not signed by Cognito"),
+                _ => unauthenticated("the access token is not valid for this API"),
+            })?
+            .claims;
+        if claims.token_use != "access" {
+            return Err(unauthenticated("send an access token, not an id token"));
+        }
+        if claims.client_id != self.client_id {
+            return Err(unauthenticated("the access token was issued to another app client"));
+        }
+        Ok(claims)
+    }
+
+    async fn key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
+        {
+            let cache = self.keys.read().await;
+            if let Some(key) = cache.keys.get(kid) {
+                return Ok(key.clone());
+            }
+            if cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+                return Err(unauthenticated("the access token is not signed by Cognito"));
+            }
+        }
+        let mut cache = self.keys.write().await;
+        // Another request may have fetched while this one waited for the lock.
+        if !cache.keys.contains_key(kid) && !cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+            cache.keys = self.fetch_keys().await?;
+            cache.fetched_at = Some(Instant::now());
+        }
+        cache.keys.get(kid).cloned().ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))
+    }
+
+    async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, ApiError> {
+        let http = self
+            .http
+            .get_or_try_init(|| async { reqwest::Client::builder().timeout(FETCH_TIMEOUT).build() })
+            .await
+            .map_err(|_| upstream_unavailable("the token signing keys could not be fetched"))?;
+        let set: JwkSet = async { http.get(&self.jwks_url).send().await?.error_for_status()?.json().await }
+            .await
+            .map_err(|error: reqwest::Error| {
+                tracing::warn!(error = %error, "fetching the pool's JWKS failed");
+                upstream_unavailable("the token signing keys could not be fetched")
+            })?;
+        Ok(set
+            .keys
+            .iter()
+            .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
+            .collect())
+    }
+}
