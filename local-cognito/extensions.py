@@ -218,6 +218,19 @@ def respond_to_auth_challenge(self, session, client_id, challenge_name, challeng
     )
 
 
+_original_sign_up = CognitoIdpBackend.sign_up
+
+
+def sign_up(self, client_id, username, password, attributes):
+    """Cognito: SignUp is refused when only administrators may create users."""
+    for pool in self.user_pools.values():
+        if client_id in pool.clients and pool.extended_config.get("AdminCreateUserConfig", {}).get(
+            "AllowAdminCreateUserOnly"
+        ):
+            raise NotAuthorizedError("SignUp is not permitted for this user pool")
+    return _original_sign_up(self, client_id, username, password, attributes)
+
+
 def _user_by_access_token(access_token: str):
     """Finds (pool, user) for an access token in any account and region."""
     for account_backends in models.cognitoidp_backends.values():
@@ -288,5 +301,6 @@ def install() -> None:
     CognitoIdpBackend.admin_create_user = admin_create_user
     CognitoIdpBackend.admin_initiate_auth = admin_initiate_auth
     CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge
+    CognitoIdpBackend.sign_up = sign_up
     responses.CognitoIdpResponse.get_user_attribute_verification_code = get_user_attribute_verification_code
     responses.CognitoIdpResponse.verify_user_attribute = verify_user_attribute

@@ -9,8 +9,17 @@ POOL_DEFINITION = json.loads((pathlib.Path(__file__).parent / "pool.json").read_
 REGION = "us-east-1"
 
 
-def create_pool(endpoint: str, *, client_secret: bool, auth_flows: list[str] | None, admin: dict | None) -> dict:
-    """Pool, app client, groups and (optionally) a confirmed admin user. Returns the ids."""
+def create_pool(
+    endpoint: str,
+    *,
+    client_secret: bool,
+    auth_flows: list[str] | None,
+    admin: dict | None,
+    allow_sign_up: bool = False,
+) -> dict:
+    """Pool, app client, groups and (optionally) a confirmed admin user. Returns the ids.
+
+    allow_sign_up lets users sign themselves up, which the deployed pool does not."""
     cognito = boto3.client(
         "cognito-idp",
         endpoint_url=endpoint,
@@ -18,7 +27,10 @@ def create_pool(endpoint: str, *, client_secret: bool, auth_flows: list[str] | N
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
-    pool_id = cognito.create_user_pool(**POOL_DEFINITION["pool"])["UserPool"]["Id"]
+    pool_settings = dict(POOL_DEFINITION["pool"])
+    if allow_sign_up:
+        pool_settings["AdminCreateUserConfig"] = {"AllowAdminCreateUserOnly": False}
+    pool_id = cognito.create_user_pool(**pool_settings)["UserPool"]["Id"]
     client_settings = dict(POOL_DEFINITION["client"], UserPoolId=pool_id, GenerateSecret=client_secret)
     if auth_flows is not None:
         client_settings["ExplicitAuthFlows"] = auth_flows

@@ -4,7 +4,8 @@
 
 Besides moto's own API it answers:
     GET  /_local/outbox  every message Cognito would have sent, newest last
-    POST /_local/pools   {"clientSecret": bool, "explicitAuthFlows": [...], "admin": {...}}
+    POST /_local/pools   {"clientSecret": bool, "explicitAuthFlows": [...], "allowSignUp": bool,
+                          "admin": {"username", "email", "password"}}
                          creates a pool like the deployed one and returns its ids
 """
 
@@ -42,6 +43,7 @@ def local_routes(moto_app, endpoint: str):
                 client_secret=bool(options.get("clientSecret")),
                 auth_flows=options.get("explicitAuthFlows"),
                 admin=options.get("admin"),
+                allow_sign_up=bool(options.get("allowSignUp")),
             )
             response = Response(json.dumps(ids), status=201, mimetype="application/json")
         else:

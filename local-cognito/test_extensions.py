@@ -20,9 +20,9 @@ def error_of(call) -> tuple[str, str]:
     return error["Code"], error["Message"]
 
 
-def new_pool(endpoint, **options):
-    return seed.create_pool(endpoint, client_secret=options.pop("client_secret", False), admin=None,
-                            auth_flows=options.pop("auth_flows", None))
+def new_pool(endpoint, client_secret=False, auth_flows=None, allow_sign_up=False):
+    return seed.create_pool(endpoint, client_secret=client_secret, admin=None, auth_flows=auth_flows,
+                            allow_sign_up=allow_sign_up)
 
 
 def confirmed_user(cognito, pool_id) -> str:
@@ -79,8 +79,7 @@ def test_verification_with_an_unknown_token_is_not_authorized(endpoint, cognito)
 
 
 def test_an_unconfirmed_user_cannot_log_in(endpoint, cognito):
-    ids = new_pool(endpoint, auth_flows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-                                         "ALLOW_REFRESH_TOKEN_AUTH"])
+    ids = new_pool(endpoint, allow_sign_up=True)
     username = f"user-{uuid.uuid4()}"
     cognito.sign_up(ClientId=ids["clientId"], Username=username, Password=PASSWORD,
                     UserAttributes=[{"Name": "email", "Value": "x@example.com"}])
@@ -89,6 +88,12 @@ def test_an_unconfirmed_user_cannot_log_in(endpoint, cognito):
     # A wrong password still says only that the credentials are wrong.
     code, _ = error_of(lambda: login(cognito, ids, username, password="Wrong-Passw0rd"))
     assert code == "NotAuthorizedException"
+
+
+def test_sign_up_is_refused_when_only_administrators_create_users(endpoint, cognito):
+    ids = new_pool(endpoint)
+    code, message = error_of(lambda: cognito.sign_up(ClientId=ids["clientId"], Username="self", Password=PASSWORD))
+    assert (code, message) == ("NotAuthorizedException", "SignUp is not permitted for this user pool")
 
 
 def test_a_secret_client_needs_a_right_secret_hash(endpoint, cognito):

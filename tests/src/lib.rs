@@ -1,1 +1,260 @@
+//! Test harness: fresh pools in the local Cognito, the API's real router served
+//! on a loopback port, and an HTTP client that reads problem+json answers.
+//!
+//! The local Cognito is started by `make test`, which sets LOCAL_COGNITO_URL.
+//! Without it every test here fails and says how to start it.
 
+use std::collections::HashMap;
+use std::time::Duration;
+
+use auth_api::app::{full_router, AppState};
+use auth_api::config::Config;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::Client;
+use serde_json::{json, Value};
+
+pub mod flows;
+
+pub const ADMIN_USERNAME: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd";
+pub const PASSWORD: &str = "Corr3ct-Horse-Battery";
+
+/// The local Cognito's address, or a failure that says how to get one.
+pub fn local_cognito_url() -> String {
+    match std::env::var("LOCAL_COGNITO_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!(
+            "LOCAL_COGNITO_URL is not set. Run the tests with `make test`, which installs and starts the \
+             local Cognito; or start it with `make venv && .venv/bin/python local-cognito/server.py --port 9229` \
+             and run `LOCAL_COGNITO_URL=http://127.0.0.1:9229 cargo nextest run`."
+        ),
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PoolOptions {
+    pub client_secret: bool,
+    pub auth_flows: Option<Vec<&'static str>>,
+    pub allow_sign_up: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub region: String,
+}
+
+/// A new pool like the deployed one, with a confirmed admin user
+/// (`ADMIN_USERNAME` / `ADMIN_PASSWORD`) in the admin group.
+pub async fn create_pool(options: PoolOptions) -> Pool {
+    let url = format!("{}/_local/pools", local_cognito_url());
+    let body = json!({
+        "clientSecret": options.client_secret,
+        "explicitAuthFlows": options.auth_flows,
+        "allowSignUp": options.allow_sign_up,
+        "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
+    });
+    let ids: HashMap<String, String> = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("the local Cognito at {url} did not answer: {e}. {}", "Is it running? `make test` starts it."))
+        .error_for_status()
+        .expect("pool created")
+        .json()
+        .await
+        .expect("pool ids");
+    Pool {
+        user_pool_id: ids["userPoolId"].clone(),
+        client_id: ids["clientId"].clone(),
+        client_secret: ids.get("clientSecret").cloned(),
+        region: ids["region"].clone(),
+    }
+}
+
+/// An SDK client for test set-up (admin calls), against the local Cognito.
+pub fn sdk() -> Client {
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("local", "local", None, None, "tests"))
+        .endpoint_url(local_cognito_url())
+        .build();
+    Client::from_conf(config)
+}
+
+/// The settings a function would get for `pool`, pointed at the local Cognito.
+pub fn config_for(pool: &Pool) -> HashMap<&'static str, String> {
+    let mut env = HashMap::from([
+        ("COGNITO_USER_POOL_ID", pool.user_pool_id.clone()),
+        ("COGNITO_CLIENT_ID", pool.client_id.clone()),
+        ("COGNITO_ENDPOINT_URL", local_cognito_url()),
+        ("AWS_REGION", pool.region.clone()),
+    ]);
+    if let Some(secret) = &pool.client_secret {
+        env.insert("COGNITO_CLIENT_SECRET", secret.clone());
+    }
+    env
+}
+
+/// The API's real router, served on 127.0.0.1, configured by `env`.
+pub struct TestApi {
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl TestApi {
+    pub async fn start(pool: &Pool) -> Self {
+        Self::start_with(config_for(pool)).await
+    }
+
+    pub async fn start_with(env: HashMap<&'static str, String>) -> Self {
+        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
+        // The function's SDK client reads credentials from the environment, as in Lambda.
+        for (name, value) in [("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local")] {
+            if std::env::var_os(name).is_none() {
+                // Set before the API's SDK client is built; nextest gives each test its own process.
+                std::env::set_var(name, value);
+            }
+        }
+        let client = auth_api::cognito::client(&config).await;
+        let router = full_router(AppState::new(config, client));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+        Self { base, http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client") }
+    }
+
+    pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> Answer {
+        self.send("POST", path, Some(("application/json", body.to_string().into_bytes())), token).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.send("GET", path, None, token).await
+    }
+
+    /// Any method, any bytes, any content type: for bad-input tests.
+    pub async fn send(&self, method: &str, path: &str, body: Option<(&str, Vec<u8>)>, token: Option<&str>) -> Answer {
+        let mut request = self.http.request(method.parse().expect("method"), format!("{}{path}", self.base));
+        if let Some((content_type, bytes)) = body {
+            request = request.header("content-type", content_type).body(bytes);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the API answers");
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer { status, headers, body }
+    }
+
+    /// Logs in and returns the access token, failing the test otherwise.
+    pub async fn access_token(&self, username: &str, password: &str) -> String {
+        let answer = self.post("/auth/login", json!({"username": username, "password": password}), None).await;
+        assert_eq!(answer.status, 200, "login of {username}: {answer:?}");
+        answer.body["tokens"]["accessToken"].as_str().expect("access token").to_owned()
+    }
+}
+
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    /// The problem `code`, after checking the answer is RFC 9457 problem+json.
+    pub fn problem_code(&self) -> &str {
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "{self:?}");
+        for field in ["type", "title", "status", "detail", "code", "requestId"] {
+            assert!(self.body.get(field).is_some(), "problem lacks {field}: {self:?}");
+        }
+        assert_eq!(self.body["status"], self.status, "{self:?}");
+        assert_eq!(self.body["requestId"].as_str(), self.header("x-request-id"), "{self:?}");
+        self.body["code"].as_str().expect("code")
+    }
+
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!((self.status, self.problem_code()), (status, code), "{self:?}");
+    }
+}
+
+/// A user who has set a permanent password (CONFIRMED), optionally in groups.
+pub async fn confirmed_user(pool: &Pool, groups: &[&str]) -> String {
+    let sdk = sdk();
+    let username = format!("user-{}", uuid::Uuid::new_v4());
+    sdk.admin_create_user()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .user_attributes(attribute("email", &format!("{username}@example.com")))
+        .send()
+        .await
+        .expect("user created");
+    sdk.admin_set_user_password()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .expect("password set");
+    for group in groups {
+        sdk.admin_add_user_to_group()
+            .user_pool_id(&pool.user_pool_id)
+            .username(&username)
+            .group_name(*group)
+            .send()
+            .await
+            .expect("added to group");
+    }
+    username
+}
+
+pub fn attribute(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::types::AttributeType {
+    aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().expect("attribute")
+}
+
+/// The newest message of `kind` the local Cognito "sent" to `username`.
+pub async fn outbox_code(username: &str, kind: &str) -> String {
+    let messages: Vec<Value> = reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("outbox json");
+    messages
+        .iter()
+        .rev()
+        .find(|m| m["username"] == username && m["kind"] == kind)
+        .and_then(|m| m["code"].as_str())
+        .unwrap_or_else(|| panic!("no {kind} message for {username}"))
+        .to_owned()
+}
+
+/// Every user in the pool with their status, to prove a request changed nothing.
+pub async fn pool_snapshot(pool: &Pool) -> Vec<(String, String)> {
+    let users = sdk().list_users().user_pool_id(&pool.user_pool_id).send().await.expect("list users");
+    let mut snapshot: Vec<_> = users
+        .users()
+        .iter()
+        .map(|u| (u.username().unwrap_or_default().to_owned(), u.user_status().map(|s| s.as_str().to_owned()).unwrap_or_default()))
+        .collect();
+    snapshot.sort();
+    snapshot
+}

@@ -1,0 +1,42 @@
+# Sourced by the other scripts: starts the local Cognito in the background.
+#   start_local_cognito PORT   -> sets LOCAL_COGNITO_URL and LOCAL_COGNITO_PID
+#   stop_local_cognito
+
+VENV_PYTHON="${VENV_PYTHON:-.venv/bin/python}"
+
+free_port() {
+  "$VENV_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_local_cognito() {
+  local port="$1" log="${2:-/dev/null}"
+  if [ ! -x "$VENV_PYTHON" ]; then
+    echo "The local Cognito is not installed: run 'make venv' (make dev and make test do it for you)." >&2
+    return 1
+  fi
+  "$VENV_PYTHON" local-cognito/server.py --port "$port" >"$log" 2>&1 &
+  LOCAL_COGNITO_PID=$!
+  LOCAL_COGNITO_URL="http://127.0.0.1:$port"
+  export LOCAL_COGNITO_URL
+  for _ in $(seq 1 100); do
+    if curl -fsS "$LOCAL_COGNITO_URL/_local/outbox" >/dev/null 2>&1; then
+      return 0
+    fi
+    if ! kill -0 "$LOCAL_COGNITO_PID" 2>/dev/null; then
+      echo "The local Cognito exited while starting; its output:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "The local Cognito did not answer on $LOCAL_COGNITO_URL within 10 s." >&2
+  return 1
+}
+
+stop_local_cognito() {
+  if [ -n "${LOCAL_COGNITO_PID:-}" ]; then
+    kill "$LOCAL_COGNITO_PID" 2>/dev/null || true
+    wait "$LOCAL_COGNITO_PID" 2>/dev/null || true
+    LOCAL_COGNITO_PID=""
+  fi
+}
