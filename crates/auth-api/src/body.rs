@@ -77,7 +77,9 @@ fn describe_data_error(path: &str, message: &str) -> ApiError {
     let message = message.split(" at line ").next().unwrap_or(message);
     let join = |name: &str| if path == "." { name.to_owned() } else { format!("{path}.{name}") };
     if let Some(name) = backticked_after(message, "unknown field `") {
-        return ApiError::validation(join(name), format!("unknown field `{}`", join(name)));
+        // Here the path already ends at the unknown field.
+        let field = if path.ends_with(name) { path.to_owned() } else { join(name) };
+        return ApiError::validation(&field, format!("unknown field `{field}`"));
     }
     if let Some(name) = backticked_after(message, "missing field `") {
         return ApiError::validation(join(name), format!("missing field `{}`", join(name)));
@@ -168,7 +170,7 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_fields_are_named() {
-        assert_eq!(field_of(r#"{"username":"a","password":"b","admin":true}"#).0.as_deref(), Some("admin"));
+        assert_eq!(field_of(r#"{"username":"a","password":"b","admin":true}"#), (Some("admin".into()), "unknown field `admin`".into()));
         assert_eq!(field_of(r#"{"username":"a"}"#), (Some("password".into()), "missing field `password`".into()));
     }
 

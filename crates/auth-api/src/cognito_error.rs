@@ -131,8 +131,8 @@ fn mentions_pool_or_client(message: &str) -> bool {
 
 /// The attribute names in "Attributes did not conform to the schema: a: ...\nb: ...".
 fn schema_violations(message: &str) -> Vec<&str> {
-    let list = message.split_once(':').map_or("", |(_, rest)| rest);
-    list.lines().filter_map(|line| line.split_once(':').map(|(name, _)| name.trim())).filter(|n| !n.is_empty()).collect()
+    let list = message.split_once(": ").map_or("", |(_, rest)| rest);
+    list.lines().filter_map(|line| line.split_once(": ").map(|(name, _)| name.trim())).filter(|n| !n.is_empty()).collect()
 }
 
 /// AWS validation messages quote the offending value ("Value 'x' at 'password'"): drop it.
