@@ -57,6 +57,10 @@ fn is_json_media_type(content_type: &str) -> bool {
 
 /// Parses with the failing field's path, and without echoing the value sent.
 fn parse<T: DeserializeOwned>(json: &[u8]) -> Result<T, ApiError> {
+    // serde would also take a struct from an array of its fields in order.
+    if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(json).is_ok() {
+        return Err(ApiError::validation("body", "the body must be a JSON object"));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
