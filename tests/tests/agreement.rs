@@ -18,7 +18,16 @@ fn yaml(path: &str) -> Value {
 }
 
 fn route_table() -> BTreeSet<(String, String, String)> {
-    ROUTES.iter().map(|r| (r.method.to_string(), r.path.to_owned(), r.operation.operation_id().to_owned())).collect()
+    ROUTES
+        .iter()
+        .map(|r| {
+            (
+                r.method.to_string(),
+                r.path.to_owned(),
+                r.operation.operation_id().to_owned(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -30,7 +39,10 @@ fn openapi_documents_exactly_the_route_table() {
             documented.insert((
                 method.as_str().unwrap().to_uppercase(),
                 path.as_str().unwrap().to_owned(),
-                operation["operationId"].as_str().expect("operationId").to_owned(),
+                operation["operationId"]
+                    .as_str()
+                    .expect("operationId")
+                    .to_owned(),
             ));
         }
     }
@@ -40,8 +52,12 @@ fn openapi_documents_exactly_the_route_table() {
 #[test]
 fn openapi_lists_every_error_code() {
     let spec = yaml("openapi.yaml");
-    let documented: BTreeSet<&str> =
-        spec["components"]["schemas"]["ErrorCode"]["enum"].as_sequence().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let documented: BTreeSet<&str> = spec["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let codes: BTreeSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(documented, codes);
 }
@@ -52,11 +68,25 @@ fn every_function_has_a_crate_and_every_crate_a_function() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let declared: BTreeSet<String> = Function::ALL.iter().map(|f| f.crate_name().to_owned()).collect();
+    let declared: BTreeSet<String> = Function::ALL
+        .iter()
+        .map(|f| f.crate_name().to_owned())
+        .collect();
     assert_eq!(on_disk, declared);
     for function in Function::ALL {
-        let main = std::fs::read_to_string(repo_file(&format!("functions/{}/src/main.rs", function.crate_name()))).unwrap();
-        assert!(main.contains(&format!("Function::{function:?})")), "{} serves Function::{function:?}", function.crate_name());
-        assert!(ROUTES.iter().any(|r| r.function == *function), "{function:?} serves a route");
+        let main = std::fs::read_to_string(repo_file(&format!(
+            "functions/{}/src/main.rs",
+            function.crate_name()
+        )))
+        .unwrap();
+        assert!(
+            main.contains(&format!("Function::{function:?})")),
+            "{} serves Function::{function:?}",
+            function.crate_name()
+        );
+        assert!(
+            ROUTES.iter().any(|r| r.function == *function),
+            "{function:?} serves a route"
+        );
     }
 }

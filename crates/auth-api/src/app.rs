@@ -33,8 +33,13 @@ struct Inner {
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
-        let access_tokens = AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
-        Self(Arc::new(Inner { config, cognito, access_tokens }))
+        let access_tokens =
+            AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
+        Self(Arc::new(Inner {
+            config,
+            cognito,
+            access_tokens,
+        }))
     }
 
     pub fn config(&self) -> &Config {
@@ -80,7 +85,12 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors_layer(&state.config().cors_allowed_origins);
     router
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
-        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take this method") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                "this route does not take this method",
+            )
+        })
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds))
@@ -97,13 +107,20 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
-    let origins = origins.iter().filter_map(|origin| origin.parse().ok()).collect::<Vec<_>>();
+    let origins = origins
+        .iter()
+        .filter_map(|origin| origin.parse().ok())
+        .collect::<Vec<_>>();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([AUTHORIZATION, CONTENT_TYPE])
-            .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
+            .expose_headers([
+                REQUEST_ID.clone(),
+                RETRY_AFTER,
+                HeaderName::from_static("www-authenticate"),
+            ])
             .max_age(std::time::Duration::from_secs(600)),
     )
 }

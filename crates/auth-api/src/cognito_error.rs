@@ -54,7 +54,11 @@ pub fn upstream_unavailable(detail: &str) -> ApiError {
 }
 
 /// Maps a modeled Cognito error by its code and message.
-pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: CognitoCall) -> ApiError {
+pub fn from_service_error(
+    code: Option<&str>,
+    message: Option<&str>,
+    call: CognitoCall,
+) -> ApiError {
     use CognitoCall::*;
     use ErrorCode as C;
     let message = message.unwrap_or_default();
@@ -132,7 +136,10 @@ fn mentions_pool_or_client(message: &str) -> bool {
 /// The attribute names in "Attributes did not conform to the schema: a: ...\nb: ...".
 fn schema_violations(message: &str) -> Vec<&str> {
     let list = message.split_once(": ").map_or("", |(_, rest)| rest);
-    list.lines().filter_map(|line| line.split_once(": ").map(|(name, _)| name.trim())).filter(|n| !n.is_empty()).collect()
+    list.lines()
+        .filter_map(|line| line.split_once(": ").map(|(name, _)| name.trim()))
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// AWS validation messages quote the offending value ("Value 'x' at 'password'"): drop it.
@@ -146,7 +153,11 @@ fn without_echoed_values(message: &str) -> String {
         rest = rest.find("' at").map_or("", |end| &rest[end + 1..]);
     }
     out.push_str(rest);
-    if out.trim().is_empty() { "Cognito rejected a parameter".into() } else { out }
+    if out.trim().is_empty() {
+        "Cognito rejected a parameter".into()
+    } else {
+        out
+    }
 }
 
 impl ApiError {
@@ -163,7 +174,10 @@ mod tests {
     #[test]
     fn echoed_values_are_dropped_from_validation_messages() {
         let message = "1 validation error detected: Value 'hunter2' at 'password' failed to satisfy constraint";
-        assert_eq!(without_echoed_values(message), "1 validation error detected: Value at 'password' failed to satisfy constraint");
+        assert_eq!(
+            without_echoed_values(message),
+            "1 validation error detected: Value at 'password' failed to satisfy constraint"
+        );
     }
 
     #[test]
@@ -174,8 +188,16 @@ mod tests {
 
     #[test]
     fn login_errors_do_not_reveal_whether_the_user_exists() {
-        let unknown = from_service_error(Some("UserNotFoundException"), Some("User does not exist."), CognitoCall::Login);
-        let wrong = from_service_error(Some("NotAuthorizedException"), Some("Incorrect username or password."), CognitoCall::Login);
+        let unknown = from_service_error(
+            Some("UserNotFoundException"),
+            Some("User does not exist."),
+            CognitoCall::Login,
+        );
+        let wrong = from_service_error(
+            Some("NotAuthorizedException"),
+            Some("Incorrect username or password."),
+            CognitoCall::Login,
+        );
         assert_eq!(unknown, wrong);
     }
 }

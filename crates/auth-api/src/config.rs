@@ -65,13 +65,21 @@ impl Config {
 
     /// Reads settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
 
         let user_pool_id = required("COGNITO_USER_POOL_ID")?;
         // A pool id starts with its region ("eu-west-1_AbC123"), so AWS_REGION is optional.
         let region = get("AWS_REGION")
-            .or_else(|| user_pool_id.split_once('_').map(|(region, _)| region.to_owned()))
+            .or_else(|| {
+                user_pool_id
+                    .split_once('_')
+                    .map(|(region, _)| region.to_owned())
+            })
             .ok_or(ConfigError::Missing("AWS_REGION"))?;
         let cognito_timeout = match get("COGNITO_TIMEOUT_MS") {
             None => DEFAULT_COGNITO_TIMEOUT,
@@ -90,10 +98,16 @@ impl Config {
             client_id: required("COGNITO_CLIENT_ID")?,
             client_secret: get("COGNITO_CLIENT_SECRET").map(Secret::new),
             region,
-            endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),
+            endpoint_url: get("COGNITO_ENDPOINT_URL")
+                .map(|url| url.trim_end_matches('/').to_owned()),
             admin_group: get("ADMIN_GROUP").unwrap_or_else(|| DEFAULT_ADMIN_GROUP.to_owned()),
             cors_allowed_origins: get("CORS_ALLOWED_ORIGINS")
-                .map(|list| list.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|list| {
+                    list.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             log_level: get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
             cognito_timeout,
@@ -102,7 +116,10 @@ impl Config {
 
     /// The token issuer Cognito writes into every token of this pool.
     pub fn issuer(&self) -> String {
-        format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id)
+        format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.user_pool_id
+        )
     }
 
     /// Where the pool's signing keys are published; an emulator serves them itself.
@@ -120,13 +137,19 @@ mod tests {
     use std::collections::HashMap;
 
     fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| env.get(name).cloned())
     }
 
     #[test]
     fn a_missing_required_setting_is_named() {
-        assert_eq!(config_from(&[]).unwrap_err().to_string(), "COGNITO_USER_POOL_ID is required but not set");
+        assert_eq!(
+            config_from(&[]).unwrap_err().to_string(),
+            "COGNITO_USER_POOL_ID is required but not set"
+        );
         assert_eq!(
             config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc")]).unwrap_err(),
             ConfigError::Missing("COGNITO_CLIENT_ID")
@@ -135,12 +158,19 @@ mod tests {
 
     #[test]
     fn region_defaults_to_the_pool_ids_region_and_defaults_apply() {
-        let config = config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc"), ("COGNITO_CLIENT_ID", "client")]).unwrap();
+        let config = config_from(&[
+            ("COGNITO_USER_POOL_ID", "eu-west-1_abc"),
+            ("COGNITO_CLIENT_ID", "client"),
+        ])
+        .unwrap();
         assert_eq!(config.region, "eu-west-1");
         assert_eq!(config.admin_group, "admin");
         assert_eq!(config.cognito_timeout, DEFAULT_COGNITO_TIMEOUT);
         assert!(config.client_secret.is_none() && config.cors_allowed_origins.is_empty());
-        assert_eq!(config.jwks_url(), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json");
+        assert_eq!(
+            config.jwks_url(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
+        );
     }
 
     #[test]
@@ -149,19 +179,46 @@ mod tests {
             ("COGNITO_USER_POOL_ID", "us-east-1_abc"),
             ("COGNITO_CLIENT_ID", "client"),
             ("COGNITO_ENDPOINT_URL", "http://127.0.0.1:9229/"),
-            ("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example"),
+            (
+                "CORS_ALLOWED_ORIGINS",
+                "https://a.example, https://b.example",
+            ),
         ])
         .unwrap();
-        assert_eq!(config.jwks_url(), "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json");
-        assert_eq!(config.issuer(), "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc");
-        assert_eq!(config.cors_allowed_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(
+            config.jwks_url(),
+            "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json"
+        );
+        assert_eq!(
+            config.issuer(),
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+        );
+        assert_eq!(
+            config.cors_allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
     }
 
     #[test]
     fn an_unusable_timeout_is_refused_and_the_secret_is_never_printed() {
-        let err = config_from(&[("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c"), ("COGNITO_TIMEOUT_MS", "forever")]);
-        assert!(matches!(err, Err(ConfigError::Invalid { name: "COGNITO_TIMEOUT_MS", .. })));
-        let config = config_from(&[("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c"), ("COGNITO_CLIENT_SECRET", "hunter2")]).unwrap();
+        let err = config_from(&[
+            ("COGNITO_USER_POOL_ID", "a_b"),
+            ("COGNITO_CLIENT_ID", "c"),
+            ("COGNITO_TIMEOUT_MS", "forever"),
+        ]);
+        assert!(matches!(
+            err,
+            Err(ConfigError::Invalid {
+                name: "COGNITO_TIMEOUT_MS",
+                ..
+            })
+        ));
+        let config = config_from(&[
+            ("COGNITO_USER_POOL_ID", "a_b"),
+            ("COGNITO_CLIENT_ID", "c"),
+            ("COGNITO_CLIENT_SECRET", "hunter2"),
+        ])
+        .unwrap();
         assert!(!format!("{config:?}").contains("hunter2"));
     }
 }

@@ -15,8 +15,13 @@ pub enum Function {
 }
 
 impl Function {
-    pub const ALL: &'static [Function] =
-        &[Function::CreateUser, Function::Login, Function::NewPassword, Function::EmailVerification, Function::CurrentUser];
+    pub const ALL: &'static [Function] = &[
+        Function::CreateUser,
+        Function::Login,
+        Function::NewPassword,
+        Function::EmailVerification,
+        Function::CurrentUser,
+    ];
 
     pub fn crate_name(self) -> &'static str {
         match self {
@@ -72,20 +77,47 @@ pub struct Route {
 }
 
 pub const ROUTES: &[Route] = &[
-    Route { method: Method::POST, path: "/auth/users", operation: Operation::CreateUser, function: Function::CreateUser },
-    Route { method: Method::POST, path: "/auth/login", operation: Operation::Login, function: Function::Login },
-    Route { method: Method::POST, path: "/auth/new-password", operation: Operation::NewPassword, function: Function::NewPassword },
+    Route {
+        method: Method::POST,
+        path: "/auth/users",
+        operation: Operation::CreateUser,
+        function: Function::CreateUser,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/login",
+        operation: Operation::Login,
+        function: Function::Login,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/new-password",
+        operation: Operation::NewPassword,
+        function: Function::NewPassword,
+    },
     Route {
         method: Method::POST,
         path: "/auth/email/verification-code",
         operation: Operation::SendEmailVerificationCode,
         function: Function::EmailVerification,
     },
-    Route { method: Method::POST, path: "/auth/email/verify", operation: Operation::VerifyEmail, function: Function::EmailVerification },
-    Route { method: Method::GET, path: "/auth/me", operation: Operation::GetCurrentUser, function: Function::CurrentUser },
+    Route {
+        method: Method::POST,
+        path: "/auth/email/verify",
+        operation: Operation::VerifyEmail,
+        function: Function::EmailVerification,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/me",
+        operation: Operation::GetCurrentUser,
+        function: Function::CurrentUser,
+    },
 ];
 
 /// The routes one function serves.
 pub fn routes_of(function: Function) -> impl Iterator<Item = &'static Route> {
-    ROUTES.iter().filter(move |route| route.function == function)
+    ROUTES
+        .iter()
+        .filter(move |route| route.function == function)
 }

@@ -18,7 +18,10 @@ pub fn secret_hash(username: &str, client_id: &str, client_secret: &Secret) -> S
 
 /// The SECRET_HASH to send for `username`, when the app client has a secret.
 pub fn for_user(config: &crate::config::Config, username: &str) -> Option<String> {
-    config.client_secret.as_ref().map(|secret| secret_hash(username, &config.client_id, secret))
+    config
+        .client_secret
+        .as_ref()
+        .map(|secret| secret_hash(username, &config.client_id, secret))
 }
 
 #[cfg(test)]
@@ -31,6 +34,9 @@ mod tests {
         //   base64(hmac.new(b"client-secret", b"jane" + b"client-id", sha256).digest())
         let secret = Secret::new("client-secret");
         // WHEN the hash is computed THEN it is the same
-        assert_eq!(secret_hash("jane", "client-id", &secret), "cjgPnmwcoTV+6qfLUyjb+K84I2eH2Qnjiebb4fcPrT8=");
+        assert_eq!(
+            secret_hash("jane", "client-id", &secret),
+            "cjgPnmwcoTV+6qfLUyjb+K84I2eH2Qnjiebb4fcPrT8="
+        );
     }
 }

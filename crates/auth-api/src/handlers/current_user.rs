@@ -17,7 +17,10 @@ pub struct CurrentUser {
     pub attributes: BTreeMap<String, String>,
 }
 
-pub async fn handle(State(state): State<AppState>, BearerToken(token): BearerToken) -> Result<Json<CurrentUser>, ApiError> {
+pub async fn handle(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<Json<CurrentUser>, ApiError> {
     let output = state
         .cognito()
         .get_user()
@@ -30,7 +33,12 @@ pub async fn handle(State(state): State<AppState>, BearerToken(token): BearerTok
         attributes: output
             .user_attributes()
             .iter()
-            .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
+            .map(|a| {
+                (
+                    a.name().to_owned(),
+                    a.value().unwrap_or_default().to_owned(),
+                )
+            })
             .collect(),
     }))
 }

@@ -27,7 +27,10 @@ impl Validate for LoginRequest {
     }
 }
 
-pub async fn handle(State(state): State<AppState>, JsonBody(request): JsonBody<LoginRequest>) -> Result<Json<AuthResponse>, ApiError> {
+pub async fn handle(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
     let config = state.config();
     let mut call = state
         .cognito()
@@ -40,7 +43,10 @@ pub async fn handle(State(state): State<AppState>, JsonBody(request): JsonBody<L
     if let Some(hash) = secret_hash::for_user(config, &request.username) {
         call = call.auth_parameters("SECRET_HASH", hash);
     }
-    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
+    let output = call
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Login))?;
     let output = CognitoAuthOutput {
         result: output.authentication_result(),
         challenge_name: output.challenge_name(),
@@ -49,4 +55,3 @@ pub async fn handle(State(state): State<AppState>, JsonBody(request): JsonBody<L
     };
     AuthResponse::from_cognito(output, &request.username).map(Json)
 }
-

@@ -41,7 +41,10 @@ impl Validate for NewPasswordRequest {
     }
 }
 
-pub async fn handle(State(state): State<AppState>, JsonBody(request): JsonBody<NewPasswordRequest>) -> Result<Json<AuthResponse>, ApiError> {
+pub async fn handle(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<NewPasswordRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
     let config = state.config();
     let mut call = state
         .cognito()
@@ -58,7 +61,10 @@ pub async fn handle(State(state): State<AppState>, JsonBody(request): JsonBody<N
     for (name, value) in &request.attributes {
         call = call.challenge_responses(format!("userAttributes.{name}"), value);
     }
-    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    let output = call
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
     let output = CognitoAuthOutput {
         result: output.authentication_result(),
         challenge_name: output.challenge_name(),
