@@ -35,22 +35,13 @@ pub async fn six_step_flow(api: &TestApi) -> Vec<String> {
     assert_eq!(attributes["custom:universal_id"], "u-42");
 
     // 2. WHEN the user logs in with the temporary password THEN a NEW_PASSWORD_REQUIRED challenge comes back
-    let login = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": temporary_password}),
-            None,
-        )
-        .await;
+    let login = api.post("/auth/login", json!({"username": username, "password": temporary_password}), None).await;
     assert_eq!(login.status, 200, "{login:?}");
     let challenge = &login.body["challenge"];
     assert_eq!(challenge["name"], "NEW_PASSWORD_REQUIRED");
     assert_eq!(challenge["username"], username.as_str());
     assert_eq!(challenge["parameters"]["requiredAttributes"], json!([]));
-    assert_eq!(
-        challenge["parameters"]["userAttributes"]["birthdate"],
-        "1990-01-31"
-    );
+    assert_eq!(challenge["parameters"]["userAttributes"]["birthdate"], "1990-01-31");
     let session = challenge["session"].as_str().unwrap().to_owned();
 
     // 3. WHEN the user sets a new password with the session THEN tokens come back
@@ -67,23 +58,14 @@ pub async fn six_step_flow(api: &TestApi) -> Vec<String> {
     assert_eq!(tokens["tokenType"], "Bearer");
     assert!(tokens["expiresIn"].as_i64().unwrap() > 0);
     for token in ["accessToken", "idToken", "refreshToken"] {
-        assert!(
-            tokens[token].as_str().is_some_and(|t| t.len() > 20),
-            "{token} in {answered:?}"
-        );
+        assert!(tokens[token].as_str().is_some_and(|t| t.len() > 20), "{token} in {answered:?}");
     }
 
     // 4. WHEN the user logs in with the new password THEN tokens come back
     let access_token = api.access_token(&username, new_password).await;
 
     // 5. WHEN the user asks for an email verification code THEN it is sent to the email
-    let sent = api
-        .post(
-            "/auth/email/verification-code",
-            json!({}),
-            Some(&access_token),
-        )
-        .await;
+    let sent = api.post("/auth/email/verification-code", json!({}), Some(&access_token)).await;
     assert_eq!(sent.status, 202, "{sent:?}");
     assert_eq!(
         sent.body,
@@ -92,18 +74,8 @@ pub async fn six_step_flow(api: &TestApi) -> Vec<String> {
     let code = outbox_code(&username, "attribute_verification").await;
 
     // 6. WHEN the user sends the code THEN email_verified becomes true
-    let verified = api
-        .post(
-            "/auth/email/verify",
-            json!({"code": code}),
-            Some(&access_token),
-        )
-        .await;
-    assert_eq!(
-        (verified.status, &verified.body),
-        (200, &json!({"emailVerified": true})),
-        "{verified:?}"
-    );
+    let verified = api.post("/auth/email/verify", json!({"code": code}), Some(&access_token)).await;
+    assert_eq!((verified.status, &verified.body), (200, &json!({"emailVerified": true})), "{verified:?}");
     let me = api.get("/auth/me", Some(&access_token)).await;
     assert_eq!(me.status, 200, "{me:?}");
     assert_eq!(me.body["username"], username.as_str());

@@ -62,10 +62,7 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         .send()
         .await
         .unwrap_or_else(|e| {
-            panic!(
-                "the local Cognito at {url} did not answer: {e}. {}",
-                "Is it running? `make test` starts it."
-            )
+            panic!("the local Cognito at {url} did not answer: {e}. {}", "Is it running? `make test` starts it.")
         })
         .error_for_status()
         .expect("pool created")
@@ -117,13 +114,9 @@ impl TestApi {
     }
 
     pub async fn start_with(env: HashMap<&'static str, String>) -> Self {
-        let config =
-            Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
+        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
         // The function's SDK client reads credentials from the environment, as in Lambda.
-        for (name, value) in [
-            ("AWS_ACCESS_KEY_ID", "local"),
-            ("AWS_SECRET_ACCESS_KEY", "local"),
-        ] {
+        for (name, value) in [("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local")] {
             if std::env::var_os(name).is_none() {
                 // Set before the API's SDK client is built; nextest gives each test its own process.
                 std::env::set_var(name, value);
@@ -131,28 +124,14 @@ impl TestApi {
         }
         let client = auth_api::cognito::client(&config).await;
         let router = full_router(AppState::new(config, client));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
-        Self {
-            base,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(60))
-                .build()
-                .expect("client"),
-        }
+        Self { base, http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client") }
     }
 
     pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> Answer {
-        self.send(
-            "POST",
-            path,
-            Some(("application/json", body.to_string().into_bytes())),
-            token,
-        )
-        .await
+        self.send("POST", path, Some(("application/json", body.to_string().into_bytes())), token).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
@@ -160,17 +139,8 @@ impl TestApi {
     }
 
     /// Any method, any bytes, any content type: for bad-input tests.
-    pub async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<(&str, Vec<u8>)>,
-        token: Option<&str>,
-    ) -> Answer {
-        let mut request = self.http.request(
-            method.parse().expect("method"),
-            format!("{}{path}", self.base),
-        );
+    pub async fn send(&self, method: &str, path: &str, body: Option<(&str, Vec<u8>)>, token: Option<&str>) -> Answer {
+        let mut request = self.http.request(method.parse().expect("method"), format!("{}{path}", self.base));
         if let Some((content_type, bytes)) = body {
             request = request.header("content-type", content_type).body(bytes);
         }
@@ -182,36 +152,18 @@ impl TestApi {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    v.to_str().unwrap_or_default().to_owned(),
-                )
-            })
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Answer {
-            status,
-            headers,
-            body,
-        }
+        Answer { status, headers, body }
     }
 
     /// Logs in and returns the access token, failing the test otherwise.
     pub async fn access_token(&self, username: &str, password: &str) -> String {
-        let answer = self
-            .post(
-                "/auth/login",
-                json!({"username": username, "password": password}),
-                None,
-            )
-            .await;
+        let answer = self.post("/auth/login", json!({"username": username, "password": password}), None).await;
         assert_eq!(answer.status, 200, "login of {username}: {answer:?}");
-        answer.body["tokens"]["accessToken"]
-            .as_str()
-            .expect("access token")
-            .to_owned()
+        answer.body["tokens"]["accessToken"].as_str().expect("access token").to_owned()
     }
 }
 
@@ -229,33 +181,18 @@ impl Answer {
 
     /// The problem `code`, after checking the answer is RFC 9457 problem+json.
     pub fn problem_code(&self) -> &str {
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/problem+json"),
-            "{self:?}"
-        );
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "{self:?}");
         for field in ["type", "title", "status", "detail", "code", "requestId"] {
-            assert!(
-                self.body.get(field).is_some(),
-                "problem lacks {field}: {self:?}"
-            );
+            assert!(self.body.get(field).is_some(), "problem lacks {field}: {self:?}");
         }
         assert_eq!(self.body["status"], self.status, "{self:?}");
-        assert_eq!(
-            self.body["requestId"].as_str(),
-            self.header("x-request-id"),
-            "{self:?}"
-        );
+        assert_eq!(self.body["requestId"].as_str(), self.header("x-request-id"), "{self:?}");
         self.body["code"].as_str().expect("code")
     }
 
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status, self.problem_code()),
-            (status, code),
-            "{self:?}"
-        );
+        assert_eq!((self.status, self.problem_code()), (status, code), "{self:?}");
     }
 }
 
@@ -292,11 +229,7 @@ pub async fn confirmed_user(pool: &Pool, groups: &[&str]) -> String {
 }
 
 pub fn attribute(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::types::AttributeType {
-    aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .expect("attribute")
+    aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().expect("attribute")
 }
 
 /// The newest message of `kind` the local Cognito "sent" to `username`.
@@ -318,21 +251,14 @@ pub async fn outbox_code(username: &str, kind: &str) -> String {
 
 /// Every user in the pool with their status, to prove a request changed nothing.
 pub async fn pool_snapshot(pool: &Pool) -> Vec<(String, String)> {
-    let users = sdk()
-        .list_users()
-        .user_pool_id(&pool.user_pool_id)
-        .send()
-        .await
-        .expect("list users");
+    let users = sdk().list_users().user_pool_id(&pool.user_pool_id).send().await.expect("list users");
     let mut snapshot: Vec<_> = users
         .users()
         .iter()
         .map(|u| {
             (
                 u.username().unwrap_or_default().to_owned(),
-                u.user_status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
+                u.user_status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
             )
         })
         .collect();

@@ -7,16 +7,8 @@ use serde_json::json;
 /// Each endpoint with a valid body, and whether it needs a token.
 fn endpoints() -> Vec<(&'static str, serde_json::Value, bool)> {
     vec![
-        (
-            "/auth/users",
-            json!({"email": "bad@example.com", "username": "bad-input-user"}),
-            true,
-        ),
-        (
-            "/auth/login",
-            json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}),
-            false,
-        ),
+        ("/auth/users", json!({"email": "bad@example.com", "username": "bad-input-user"}), true),
+        ("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), false),
         (
             "/auth/new-password",
             json!({"username": ADMIN_USERNAME, "session": "x".repeat(40), "newPassword": "Brand-New-Passw0rd"}),
@@ -33,11 +25,7 @@ async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
     let api = TestApi::start(&pool).await;
     let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let before = pool_snapshot(&pool).await;
-    let oversized = format!(
-        r#"{{"username":"{}","password":"x"}}"#,
-        "a".repeat(17 * 1024)
-    )
-    .into_bytes();
+    let oversized = format!(r#"{{"username":"{}","password":"x"}}"#, "a".repeat(17 * 1024)).into_bytes();
 
     for (path, valid, needs_token) in endpoints() {
         let token = needs_token.then_some(token.as_str());
@@ -50,30 +38,9 @@ async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
         missing.as_object_mut().unwrap().remove(&first_field);
 
         let cases: Vec<(&str, &str, Vec<u8>, u16, &str, Option<&str>)> = vec![
-            (
-                "empty body",
-                "application/json",
-                vec![],
-                400,
-                "VALIDATION_FAILED",
-                None,
-            ),
-            (
-                "invalid JSON",
-                "application/json",
-                b"{\"username\": ".to_vec(),
-                400,
-                "VALIDATION_FAILED",
-                None,
-            ),
-            (
-                "not an object",
-                "application/json",
-                b"[1, 2]".to_vec(),
-                400,
-                "VALIDATION_FAILED",
-                Some("body"),
-            ),
+            ("empty body", "application/json", vec![], 400, "VALIDATION_FAILED", None),
+            ("invalid JSON", "application/json", b"{\"username\": ".to_vec(), 400, "VALIDATION_FAILED", None),
+            ("not an object", "application/json", b"[1, 2]".to_vec(), 400, "VALIDATION_FAILED", Some("body")),
             (
                 "wrong type",
                 "application/json",
@@ -98,30 +65,9 @@ async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
                 "VALIDATION_FAILED",
                 Some("isAdmin"),
             ),
-            (
-                "oversized",
-                "application/json",
-                oversized.clone(),
-                413,
-                "PAYLOAD_TOO_LARGE",
-                None,
-            ),
-            (
-                "wrong content type",
-                "text/plain",
-                valid.to_string().into_bytes(),
-                415,
-                "UNSUPPORTED_MEDIA_TYPE",
-                None,
-            ),
-            (
-                "invalid UTF-8",
-                "application/json",
-                b"{\"code\": \"\xff\xfe\"}".to_vec(),
-                400,
-                "VALIDATION_FAILED",
-                None,
-            ),
+            ("oversized", "application/json", oversized.clone(), 413, "PAYLOAD_TOO_LARGE", None),
+            ("wrong content type", "text/plain", valid.to_string().into_bytes(), 415, "UNSUPPORTED_MEDIA_TYPE", None),
+            ("invalid UTF-8", "application/json", b"{\"code\": \"\xff\xfe\"}".to_vec(), 400, "VALIDATION_FAILED", None),
             (
                 "trailing data",
                 "application/json",
@@ -133,24 +79,15 @@ async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
         ];
         for (case, content_type, body, status, code, field) in cases {
             // WHEN the bad body is sent
-            let answer = api
-                .send("POST", path, Some((content_type, body)), token)
-                .await;
+            let answer = api.send("POST", path, Some((content_type, body)), token).await;
             // THEN a 4xx problem names what is wrong
-            assert_eq!(
-                (answer.status, answer.problem_code()),
-                (status, code),
-                "{path}, {case}: {answer:?}"
-            );
+            assert_eq!((answer.status, answer.problem_code()), (status, code), "{path}, {case}: {answer:?}");
             if let Some(field) = field {
                 assert_eq!(answer.body["field"], field, "{path}, {case}: {answer:?}");
             }
             let detail = answer.body["detail"].as_str().unwrap();
             assert!(!detail.is_empty(), "{path}, {case}");
-            assert!(
-                !detail.contains("12345"),
-                "the value sent is not echoed: {path}, {case}: {detail}"
-            );
+            assert!(!detail.contains("12345"), "the value sent is not echoed: {path}, {case}: {detail}");
         }
     }
     // AND the pool is unchanged
@@ -163,36 +100,11 @@ async fn field_rules_are_checked_before_cognito_is_called() {
     let api = TestApi::start(&pool).await;
     let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let cases = [
-        (
-            "/auth/login",
-            json!({"username": "", "password": "x"}),
-            "username",
-            None,
-        ),
-        (
-            "/auth/login",
-            json!({"username": "has space", "password": "x"}),
-            "username",
-            None,
-        ),
-        (
-            "/auth/login",
-            json!({"username": "a", "password": "p".repeat(300)}),
-            "password",
-            None,
-        ),
-        (
-            "/auth/new-password",
-            json!({"username": "a", "session": "short", "newPassword": "x"}),
-            "session",
-            None,
-        ),
-        (
-            "/auth/users",
-            json!({"email": "not-an-email"}),
-            "email",
-            Some(token.as_str()),
-        ),
+        ("/auth/login", json!({"username": "", "password": "x"}), "username", None),
+        ("/auth/login", json!({"username": "has space", "password": "x"}), "username", None),
+        ("/auth/login", json!({"username": "a", "password": "p".repeat(300)}), "password", None),
+        ("/auth/new-password", json!({"username": "a", "session": "short", "newPassword": "x"}), "session", None),
+        ("/auth/users", json!({"email": "not-an-email"}), "email", Some(token.as_str())),
         (
             "/auth/users",
             json!({"email": "a@example.com", "attributes": {"sub": "x"}}),
@@ -205,12 +117,7 @@ async fn field_rules_are_checked_before_cognito_is_called() {
             "sendInvitation",
             Some(token.as_str()),
         ),
-        (
-            "/auth/email/verify",
-            json!({"code": ""}),
-            "code",
-            Some(token.as_str()),
-        ),
+        ("/auth/email/verify", json!({"code": ""}), "code", Some(token.as_str())),
     ];
     let before = pool_snapshot(&pool).await;
     for (path, body, field, token) in cases {
@@ -225,15 +132,9 @@ async fn field_rules_are_checked_before_cognito_is_called() {
 async fn unknown_routes_and_methods_are_problems_too() {
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
-    api.get("/auth/nothing-here", None)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    api.get("/auth/login", None)
-        .await
-        .assert_problem(405, "METHOD_NOT_ALLOWED");
-    api.send("DELETE", "/auth/me", None, None)
-        .await
-        .assert_problem(405, "METHOD_NOT_ALLOWED");
+    api.get("/auth/nothing-here", None).await.assert_problem(404, "NOT_FOUND");
+    api.get("/auth/login", None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
+    api.send("DELETE", "/auth/me", None, None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]
@@ -242,19 +143,8 @@ async fn the_code_request_takes_an_empty_body_but_no_fields() {
     let api = TestApi::start(&pool).await;
     let username = confirmed_user(&pool, &[]).await;
     let token = api.access_token(&username, PASSWORD).await;
-    assert_eq!(
-        api.send("POST", "/auth/email/verification-code", None, Some(&token))
-            .await
-            .status,
-        202
-    );
-    let answer = api
-        .post(
-            "/auth/email/verification-code",
-            json!({"attribute": "phone_number"}),
-            Some(&token),
-        )
-        .await;
+    assert_eq!(api.send("POST", "/auth/email/verification-code", None, Some(&token)).await.status, 202);
+    let answer = api.post("/auth/email/verification-code", json!({"attribute": "phone_number"}), Some(&token)).await;
     answer.assert_problem(400, "VALIDATION_FAILED");
     assert_eq!(answer.body["field"], "attribute");
 }

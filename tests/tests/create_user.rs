@@ -24,23 +24,12 @@ async fn a_forged_or_mangled_token_is_unauthenticated_and_creates_nobody() {
     let real = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let parts: Vec<&str> = real.split('.').collect();
     let unsigned = format!("{}.{}.", parts[0], parts[1]);
-    let resigned = format!(
-        "{}.{}.{}",
-        parts[0], parts[1], "c2lnbmF0dXJlLW9mLWFuLWF0dGFja2Vy"
-    );
+    let resigned = format!("{}.{}.{}", parts[0], parts[1], "c2lnbmF0dXJlLW9mLWFuLWF0dGFja2Vy");
     let none_alg = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", parts[1]);
     let before = pool_snapshot(&pool).await;
-    for token in [
-        unsigned.as_str(),
-        resigned.as_str(),
-        none_alg.as_str(),
-        "not-a-jwt",
-        "a.b.c",
-    ] {
+    for token in [unsigned.as_str(), resigned.as_str(), none_alg.as_str(), "not-a-jwt", "a.b.c"] {
         // WHEN each is used THEN 401 and the pool is unchanged
-        api.post("/auth/users", jane(), Some(token))
-            .await
-            .assert_problem(401, "UNAUTHENTICATED");
+        api.post("/auth/users", jane(), Some(token)).await.assert_problem(401, "UNAUTHENTICATED");
     }
     assert_eq!(pool_snapshot(&pool).await, before);
 }
@@ -51,31 +40,18 @@ async fn a_token_from_another_pool_is_unauthenticated() {
     let pool = create_pool(PoolOptions::default()).await;
     let other = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
-    let foreign = TestApi::start(&other)
-        .await
-        .access_token(ADMIN_USERNAME, ADMIN_PASSWORD)
-        .await;
+    let foreign = TestApi::start(&other).await.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     // WHEN it is used THEN the issuer check refuses it
-    api.post("/auth/users", jane(), Some(&foreign))
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+    api.post("/auth/users", jane(), Some(&foreign)).await.assert_problem(401, "UNAUTHENTICATED");
 }
 
 #[tokio::test]
 async fn an_id_token_is_not_an_access_token() {
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
-    let login = api
-        .post(
-            "/auth/login",
-            json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}),
-            None,
-        )
-        .await;
+    let login = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
     let id_token = login.body["tokens"]["idToken"].as_str().unwrap();
-    api.post("/auth/users", jane(), Some(id_token))
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+    api.post("/auth/users", jane(), Some(id_token)).await.assert_problem(401, "UNAUTHENTICATED");
 }
 
 #[tokio::test]
@@ -85,9 +61,7 @@ async fn a_user_outside_the_admin_group_is_forbidden() {
     let username = confirmed_user(&pool, &[]).await;
     let token = api.access_token(&username, PASSWORD).await;
     let before = pool_snapshot(&pool).await;
-    api.post("/auth/users", jane(), Some(&token))
-        .await
-        .assert_problem(403, "FORBIDDEN");
+    api.post("/auth/users", jane(), Some(&token)).await.assert_problem(403, "FORBIDDEN");
     assert_eq!(pool_snapshot(&pool).await, before);
 }
 
@@ -95,27 +69,16 @@ async fn a_user_outside_the_admin_group_is_forbidden() {
 async fn the_admin_group_is_configurable() {
     // GIVEN a server whose admin group is "operators", and a user in it
     let pool = create_pool(PoolOptions::default()).await;
-    sdk()
-        .create_group()
-        .user_pool_id(&pool.user_pool_id)
-        .group_name("operators")
-        .send()
-        .await
-        .unwrap();
+    sdk().create_group().user_pool_id(&pool.user_pool_id).group_name("operators").send().await.unwrap();
     let operator = confirmed_user(&pool, &["operators"]).await;
     let mut env = config_for(&pool);
     env.insert("ADMIN_GROUP", "operators".into());
     let api = TestApi::start_with(env).await;
     // THEN the operator may create users and the "admin" group's member may not
     let token = api.access_token(&operator, PASSWORD).await;
-    assert_eq!(
-        api.post("/auth/users", jane(), Some(&token)).await.status,
-        201
-    );
+    assert_eq!(api.post("/auth/users", jane(), Some(&token)).await.status, 201);
     let admin_token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
-    api.post("/auth/users", jane(), Some(&admin_token))
-        .await
-        .assert_problem(403, "FORBIDDEN");
+    api.post("/auth/users", jane(), Some(&admin_token)).await.assert_problem(403, "FORBIDDEN");
 }
 
 #[tokio::test]
@@ -124,15 +87,8 @@ async fn a_duplicate_username_is_a_conflict() {
     let api = TestApi::start(&pool).await;
     let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let user = jane();
-    assert_eq!(
-        api.post("/auth/users", user.clone(), Some(&token))
-            .await
-            .status,
-        201
-    );
-    api.post("/auth/users", user, Some(&token))
-        .await
-        .assert_problem(409, "USERNAME_EXISTS");
+    assert_eq!(api.post("/auth/users", user.clone(), Some(&token)).await.status, 201);
+    api.post("/auth/users", user, Some(&token)).await.assert_problem(409, "USERNAME_EXISTS");
 }
 
 #[tokio::test]
@@ -145,13 +101,7 @@ async fn attributes_the_pool_lacks_are_named() {
     let answer = api.post("/auth/users", user, Some(&token)).await;
     answer.assert_problem(400, "VALIDATION_FAILED");
     assert_eq!(answer.body["field"], "attributes");
-    assert!(
-        answer.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("custom:shoe_size"),
-        "{answer:?}"
-    );
+    assert!(answer.body["detail"].as_str().unwrap().contains("custom:shoe_size"), "{answer:?}");
 }
 
 #[tokio::test]
@@ -164,13 +114,7 @@ async fn a_weak_temporary_password_is_refused_with_the_reason() {
     let answer = api.post("/auth/users", user, Some(&token)).await;
     answer.assert_problem(400, "INVALID_PASSWORD");
     assert_eq!(answer.body["field"], "temporaryPassword");
-    assert!(
-        answer.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("uppercase"),
-        "{answer:?}"
-    );
+    assert!(answer.body["detail"].as_str().unwrap().contains("uppercase"), "{answer:?}");
 }
 
 #[tokio::test]
@@ -187,8 +131,5 @@ async fn email_and_email_verified_have_their_own_fields() {
     user["attributes"] = json!({});
     user["emailVerified"] = json!(true);
     let created = api.post("/auth/users", user, Some(&token)).await;
-    assert_eq!(
-        created.body["attributes"]["email_verified"], "true",
-        "{created:?}"
-    );
+    assert_eq!(created.body["attributes"]["email_verified"], "true", "{created:?}");
 }

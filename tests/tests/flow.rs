@@ -15,11 +15,7 @@ async fn the_six_step_flow_works_with_a_public_client() {
 #[tokio::test]
 async fn the_six_step_flow_works_with_a_client_secret_held_by_the_server() {
     // GIVEN an app client with a secret, which the local Cognito enforces on every password call
-    let pool = create_pool(PoolOptions {
-        client_secret: true,
-        ..Default::default()
-    })
-    .await;
+    let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     assert!(pool.client_secret.is_some());
     let api = TestApi::start(&pool).await;
     six_step_flow(&api).await;
@@ -28,27 +24,14 @@ async fn the_six_step_flow_works_with_a_client_secret_held_by_the_server() {
 #[tokio::test]
 async fn without_the_secret_a_secret_client_is_a_configuration_error() {
     // GIVEN a secret client but a server that was not given the secret
-    let pool = create_pool(PoolOptions {
-        client_secret: true,
-        ..Default::default()
-    })
-    .await;
+    let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     let mut env = config_for(&pool);
     env.remove("COGNITO_CLIENT_SECRET");
     let api = TestApi::start_with(env).await;
     // WHEN anyone logs in THEN the answer names the setting, never the secret
-    let answer = api
-        .post(
-            "/auth/login",
-            json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}),
-            None,
-        )
-        .await;
+    let answer = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
     answer.assert_problem(500, "MISCONFIGURED");
-    assert!(answer.body["detail"]
-        .as_str()
-        .unwrap()
-        .contains("COGNITO_CLIENT_SECRET"));
+    assert!(answer.body["detail"].as_str().unwrap().contains("COGNITO_CLIENT_SECRET"));
 }
 
 #[tokio::test]
@@ -58,32 +41,14 @@ async fn a_generated_username_and_an_emailed_temporary_password_work() {
     let api = TestApi::start(&pool).await;
     let admin_token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     // WHEN a user is created with neither username nor password
-    let created = api
-        .post(
-            "/auth/users",
-            json!({"email": "sam@example.com"}),
-            Some(&admin_token),
-        )
-        .await;
+    let created = api.post("/auth/users", json!({"email": "sam@example.com"}), Some(&admin_token)).await;
     assert_eq!(created.status, 201, "{created:?}");
     let username = created.body["username"].as_str().unwrap().to_owned();
-    assert!(
-        uuid::Uuid::parse_str(&username).is_ok(),
-        "a UUID username: {username}"
-    );
+    assert!(uuid::Uuid::parse_str(&username).is_ok(), "a UUID username: {username}");
     // THEN the invitation carries a temporary password that leads to the challenge
     let temporary = outbox_code(&username, "invitation").await;
-    let login = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": temporary}),
-            None,
-        )
-        .await;
-    assert_eq!(
-        login.body["challenge"]["name"], "NEW_PASSWORD_REQUIRED",
-        "{login:?}"
-    );
+    let login = api.post("/auth/login", json!({"username": username, "password": temporary}), None).await;
+    assert_eq!(login.body["challenge"]["name"], "NEW_PASSWORD_REQUIRED", "{login:?}");
 }
 
 #[tokio::test]
@@ -102,18 +67,8 @@ async fn a_required_attribute_can_be_given_with_the_new_password() {
         .await
         .unwrap();
     // WHEN the user logs in THEN the challenge lists email as required, without Cognito's prefix
-    let login = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": PASSWORD}),
-            None,
-        )
-        .await;
-    assert_eq!(
-        login.body["challenge"]["parameters"]["requiredAttributes"],
-        json!(["email"]),
-        "{login:?}"
-    );
+    let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
+    assert_eq!(login.body["challenge"]["parameters"]["requiredAttributes"], json!(["email"]), "{login:?}");
     // WHEN the new password is sent with the email THEN tokens come back and the email is stored
     let session = login.body["challenge"]["session"].as_str().unwrap();
     let answered = api
@@ -125,8 +80,5 @@ async fn a_required_attribute_can_be_given_with_the_new_password() {
         .await;
     assert_eq!(answered.status, 200, "{answered:?}");
     let token = answered.body["tokens"]["accessToken"].as_str().unwrap();
-    assert_eq!(
-        api.get("/auth/me", Some(token)).await.body["attributes"]["email"],
-        "req@example.com"
-    );
+    assert_eq!(api.get("/auth/me", Some(token)).await.body["attributes"]["email"], "req@example.com");
 }

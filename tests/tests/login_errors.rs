@@ -10,20 +10,9 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
     let api = TestApi::start(&pool).await;
     let username = confirmed_user(&pool, &[]).await;
     // WHEN one logs in with a wrong password and another as nobody
-    let wrong = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": "Wrong-Passw0rd"}),
-            None,
-        )
-        .await;
-    let nobody = api
-        .post(
-            "/auth/login",
-            json!({"username": "nobody-at-all", "password": "Wrong-Passw0rd"}),
-            None,
-        )
-        .await;
+    let wrong = api.post("/auth/login", json!({"username": username, "password": "Wrong-Passw0rd"}), None).await;
+    let nobody =
+        api.post("/auth/login", json!({"username": "nobody-at-all", "password": "Wrong-Passw0rd"}), None).await;
     // THEN both are 401 INVALID_CREDENTIALS with the same words: no user enumeration
     wrong.assert_problem(401, "INVALID_CREDENTIALS");
     nobody.assert_problem(401, "INVALID_CREDENTIALS");
@@ -33,29 +22,12 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
 #[tokio::test]
 async fn an_unconfirmed_user_is_told_so() {
     // GIVEN a user who signed up but never confirmed
-    let pool = create_pool(PoolOptions {
-        allow_sign_up: true,
-        ..Default::default()
-    })
-    .await;
+    let pool = create_pool(PoolOptions { allow_sign_up: true, ..Default::default() }).await;
     let api = TestApi::start(&pool).await;
     let username = format!("unconfirmed-{}", uuid::Uuid::new_v4());
-    sdk()
-        .sign_up()
-        .client_id(&pool.client_id)
-        .username(&username)
-        .password(PASSWORD)
-        .send()
-        .await
-        .expect("signed up");
+    sdk().sign_up().client_id(&pool.client_id).username(&username).password(PASSWORD).send().await.expect("signed up");
     // WHEN the user logs in with the right password THEN 403 USER_NOT_CONFIRMED
-    let answer = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": PASSWORD}),
-            None,
-        )
-        .await;
+    let answer = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
     answer.assert_problem(403, "USER_NOT_CONFIRMED");
 }
 
@@ -69,21 +41,9 @@ async fn a_client_without_admin_password_auth_is_a_named_configuration_error() {
     .await;
     let api = TestApi::start(&pool).await;
     // WHEN the admin logs in THEN 500 MISCONFIGURED naming the flow to enable
-    let answer = api
-        .post(
-            "/auth/login",
-            json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}),
-            None,
-        )
-        .await;
+    let answer = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
     answer.assert_problem(500, "MISCONFIGURED");
-    assert!(
-        answer.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("ALLOW_ADMIN_USER_PASSWORD_AUTH"),
-        "{answer:?}"
-    );
+    assert!(answer.body["detail"].as_str().unwrap().contains("ALLOW_ADMIN_USER_PASSWORD_AUTH"), "{answer:?}");
 }
 
 #[tokio::test]
@@ -116,33 +76,22 @@ async fn a_weak_new_password_names_the_policy_rule_and_the_session_stays_usable(
         .send()
         .await
         .unwrap();
-    let login = api
-        .post(
-            "/auth/login",
-            json!({"username": username, "password": PASSWORD}),
-            None,
-        )
-        .await;
-    let session = login.body["challenge"]["session"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
+    let session = login.body["challenge"]["session"].as_str().unwrap().to_owned();
     // WHEN the new password breaks the policy THEN 400 INVALID_PASSWORD with Cognito's reason
     let weak = api
+        .post("/auth/new-password", json!({"username": username, "session": session, "newPassword": "short"}), None)
+        .await;
+    weak.assert_problem(400, "INVALID_PASSWORD");
+    assert_eq!(weak.body["detail"], "Password did not conform with policy: Password not long enough");
+    assert_eq!(weak.body["field"], "newPassword");
+    // AND a good password with the same session still works
+    let good = api
         .post(
             "/auth/new-password",
-            json!({"username": username, "session": session, "newPassword": "short"}),
+            json!({"username": username, "session": session, "newPassword": "Good-Enough-Passw0rd"}),
             None,
         )
         .await;
-    weak.assert_problem(400, "INVALID_PASSWORD");
-    assert_eq!(
-        weak.body["detail"],
-        "Password did not conform with policy: Password not long enough"
-    );
-    assert_eq!(weak.body["field"], "newPassword");
-    // AND a good password with the same session still works
-    let good =
-        api.post("/auth/new-password", json!({"username": username, "session": session, "newPassword": "Good-Enough-Passw0rd"}), None).await;
     assert_eq!(good.status, 200, "{good:?}");
 }

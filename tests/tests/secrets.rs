@@ -27,23 +27,14 @@ async fn logs_of_the_whole_flow_and_its_failures_hold_no_secret() {
     let logs = CapturedLogs::default();
     let writer = logs.clone();
     init_with_writer("debug", LogFormat::Json, move || writer.clone());
-    let pool = create_pool(PoolOptions {
-        client_secret: true,
-        ..Default::default()
-    })
-    .await;
+    let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     let api = TestApi::start(&pool).await;
 
     // WHEN the six-step flow runs, and failures with secrets in them too
     let mut secrets = six_step_flow(&api).await;
     secrets.push(pool.client_secret.clone().unwrap());
     let wrong_password = "Wr0ng-But-Secret-Passw0rd";
-    api.post(
-        "/auth/login",
-        json!({"username": ADMIN_USERNAME, "password": wrong_password}),
-        None,
-    )
-    .await;
+    api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": wrong_password}), None).await;
     let bogus_session = "bogus-session-that-is-secret-too";
     api.post(
         "/auth/new-password",
@@ -51,46 +42,19 @@ async fn logs_of_the_whole_flow_and_its_failures_hold_no_secret() {
         None,
     )
     .await;
-    api.post(
-        "/auth/email/verify",
-        json!({"code": "424242"}),
-        Some("some-token-value"),
-    )
-    .await;
-    api.post(
-        "/auth/login",
-        json!({"username": "a", "password": 98765432}),
-        None,
-    )
-    .await;
+    api.post("/auth/email/verify", json!({"code": "424242"}), Some("some-token-value")).await;
+    api.post("/auth/login", json!({"username": "a", "password": 98765432}), None).await;
     secrets.extend(
-        [
-            "Wr0ng-But-Secret-Passw0rd",
-            bogus_session,
-            "N3w-Secret-Passw0rd",
-            "424242",
-            "some-token-value",
-            "98765432",
-        ]
-        .map(String::from),
+        ["Wr0ng-But-Secret-Passw0rd", bogus_session, "N3w-Secret-Passw0rd", "424242", "some-token-value", "98765432"]
+            .map(String::from),
     );
 
     // THEN the log has one line per request, and no secret in any line
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    let request_lines = text
-        .lines()
-        .filter(|line| line.contains(r#""message":"request""#))
-        .count();
+    let request_lines = text.lines().filter(|line| line.contains(r#""message":"request""#)).count();
     assert!(request_lines >= 12, "one line per request:\n{text}");
-    assert!(
-        text.contains(r#""request_id""#)
-            && text.contains(r#""latency_ms""#)
-            && text.contains(r#""route""#)
-    );
+    assert!(text.contains(r#""request_id""#) && text.contains(r#""latency_ms""#) && text.contains(r#""route""#));
     for secret in &secrets {
-        assert!(
-            !text.contains(secret.as_str()),
-            "a secret reached the log: {secret}"
-        );
+        assert!(!text.contains(secret.as_str()), "a secret reached the log: {secret}");
     }
 }

@@ -17,12 +17,7 @@ fn pool_at(endpoint: String) -> std::collections::HashMap<&'static str, String> 
 
 async fn assert_unavailable_within_bound(api: &TestApi) {
     for (method, path, body, token) in [
-        (
-            "POST",
-            "/auth/login",
-            Some(json!({"username": "a", "password": "b"})),
-            None,
-        ),
+        ("POST", "/auth/login", Some(json!({"username": "a", "password": "b"})), None),
         ("GET", "/auth/me", None, Some("some.access.token")),
         // The admin route fetches the pool's signing keys first: that fails the same way.
         (
@@ -33,14 +28,8 @@ async fn assert_unavailable_within_bound(api: &TestApi) {
         ),
     ] {
         let started = Instant::now();
-        let answer = api
-            .send(
-                method,
-                path,
-                body.map(|b| ("application/json", b.to_string().into_bytes())),
-                token,
-            )
-            .await;
+        let answer =
+            api.send(method, path, body.map(|b| ("application/json", b.to_string().into_bytes())), token).await;
         let took = started.elapsed();
         answer.assert_problem(503, "UPSTREAM_UNAVAILABLE");
         assert!(answer.header("retry-after").is_some(), "{answer:?}");
@@ -52,11 +41,7 @@ async fn assert_unavailable_within_bound(api: &TestApi) {
 #[tokio::test]
 async fn with_cognito_stopped_the_api_answers_503() {
     // GIVEN a Cognito endpoint where nothing listens (a port just freed)
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let api = TestApi::start_with(pool_at(format!("http://127.0.0.1:{port}"))).await;
     assert_unavailable_within_bound(&api).await;
 }

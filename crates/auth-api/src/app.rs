@@ -15,12 +15,14 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::body::MAX_BODY_BYTES;
+use crate::client_secret::ClientSecret;
 use crate::config::Config;
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::jwt::AccessTokenVerifier;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
 use crate::routes::{routes_of, Function, Operation, ROUTES};
+use crate::secret_hash::secret_hash;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -29,17 +31,14 @@ struct Inner {
     config: Config,
     cognito: Client,
     access_tokens: AccessTokenVerifier,
+    client_secret: ClientSecret,
 }
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
-        let access_tokens =
-            AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
-        Self(Arc::new(Inner {
-            config,
-            cognito,
-            access_tokens,
-        }))
+        let access_tokens = AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
+        let client_secret = ClientSecret::new(config.client_secret.clone());
+        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret }))
     }
 
     pub fn config(&self) -> &Config {
@@ -52,6 +51,12 @@ impl AppState {
 
     pub fn access_tokens(&self) -> &AccessTokenVerifier {
         &self.0.access_tokens
+    }
+
+    /// The SECRET_HASH to send for `username`, when the app client has a secret.
+    pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
+        let secret = self.0.client_secret.get(self.config()).await?;
+        Ok(secret.map(|secret| secret_hash(username, &self.config().client_id, secret)))
     }
 }
 
@@ -86,10 +91,7 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     router
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                ErrorCode::MethodNotAllowed,
-                "this route does not take this method",
-            )
+            ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take this method")
         })
         .layer(
             ServiceBuilder::new()
@@ -107,20 +109,13 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
-    let origins = origins
-        .iter()
-        .filter_map(|origin| origin.parse().ok())
-        .collect::<Vec<_>>();
+    let origins = origins.iter().filter_map(|origin| origin.parse().ok()).collect::<Vec<_>>();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([AUTHORIZATION, CONTENT_TYPE])
-            .expose_headers([
-                REQUEST_ID.clone(),
-                RETRY_AFTER,
-                HeaderName::from_static("www-authenticate"),
-            ])
+            .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),
     )
 }

@@ -56,18 +56,13 @@ impl AuthResponse {
                 token_type: result.token_type().unwrap_or("Bearer").to_owned(),
             }));
         }
-        let name = output
-            .challenge_name
-            .ok_or_else(|| incomplete("neither tokens nor a challenge"))?;
+        let name = output.challenge_name.ok_or_else(|| incomplete("neither tokens nor a challenge"))?;
         let empty = HashMap::new();
         let parameters = output.parameters.unwrap_or(&empty);
         Ok(AuthResponse::Challenge(Challenge {
             name: name.as_str().to_owned(),
             session: required(output.session, "Session")?,
-            username: parameters
-                .get("USER_ID_FOR_SRP")
-                .map_or(username, String::as_str)
-                .to_owned(),
+            username: parameters.get("USER_ID_FOR_SRP").map_or(username, String::as_str).to_owned(),
             parameters: challenge_parameters(name, parameters),
         }))
     }
@@ -75,10 +70,7 @@ impl AuthResponse {
 
 /// Cognito sends NEW_PASSWORD_REQUIRED's parameters as JSON strings with
 /// `userAttributes.` prefixes; clients get plain JSON and attribute names.
-fn challenge_parameters(
-    name: &ChallengeNameType,
-    parameters: &HashMap<String, String>,
-) -> Map<String, Value> {
+fn challenge_parameters(name: &ChallengeNameType, parameters: &HashMap<String, String>) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in parameters {
         if key == "USER_ID_FOR_SRP" {
@@ -88,10 +80,7 @@ fn challenge_parameters(
             (ChallengeNameType::NewPasswordRequired, "requiredAttributes") => {
                 let names: Vec<String> = serde_json::from_str(value).unwrap_or_default();
                 Value::from(
-                    names
-                        .iter()
-                        .map(|n| n.trim_start_matches("userAttributes.").to_owned())
-                        .collect::<Vec<_>>(),
+                    names.iter().map(|n| n.trim_start_matches("userAttributes.").to_owned()).collect::<Vec<_>>(),
                 )
             }
             (ChallengeNameType::NewPasswordRequired, "userAttributes") => {

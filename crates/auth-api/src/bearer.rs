@@ -19,25 +19,20 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            unauthenticated("send the access token as Authorization: Bearer <token>")
-        })?;
-        let value = header
-            .to_str()
-            .map_err(|_| unauthenticated("the Authorization header is malformed"))?;
-        let (scheme, token) = value
-            .trim()
-            .split_once(' ')
-            .ok_or_else(|| unauthenticated("the Authorization header is malformed"))?;
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| unauthenticated("send the access token as Authorization: Bearer <token>"))?;
+        let value = header.to_str().map_err(|_| unauthenticated("the Authorization header is malformed"))?;
+        let (scheme, token) =
+            value.trim().split_once(' ').ok_or_else(|| unauthenticated("the Authorization header is malformed"))?;
         let token = token.trim();
         if !scheme.eq_ignore_ascii_case("bearer")
             || token.is_empty()
             || token.len() > MAX_TOKEN_BYTES
             || token.contains(' ')
         {
-            return Err(unauthenticated(
-                "the Authorization header must be: Bearer <access token>",
-            ));
+            return Err(unauthenticated("the Authorization header must be: Bearer <access token>"));
         }
         Ok(BearerToken(Secret::new(token)))
     }
@@ -55,19 +50,10 @@ impl FromRequestParts<AppState> for AdminCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
         let claims = state.access_tokens().verify(token.expose()).await?;
-        if !claims
-            .groups
-            .iter()
-            .any(|group| *group == state.config().admin_group)
-        {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "only members of the admin group may do this",
-            ));
+        if !claims.groups.iter().any(|group| *group == state.config().admin_group) {
+            return Err(ApiError::new(ErrorCode::Forbidden, "only members of the admin group may do this"));
         }
-        Ok(AdminCaller {
-            username: claims.username.unwrap_or(claims.sub),
-        })
+        Ok(AdminCaller { username: claims.username.unwrap_or(claims.sub) })
     }
 }
 

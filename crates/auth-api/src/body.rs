@@ -29,26 +29,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json_media_type);
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        ErrorCode::PayloadTooLarge,
-                        format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-                    )
-                } else {
-                    ApiError::new(
-                        ErrorCode::ValidationFailed,
-                        "the request body could not be read",
-                    )
-                }
-            })?;
+        let is_json = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(is_json_media_type);
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+                )
+            } else {
+                ApiError::new(ErrorCode::ValidationFailed, "the request body could not be read")
+            }
+        })?;
         let json: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else if is_json {
@@ -66,14 +57,8 @@ where
 }
 
 fn is_json_media_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Parses with the failing field's path, and without echoing the value sent.
@@ -82,29 +67,20 @@ fn parse<T: DeserializeOwned>(json: &[u8]) -> Result<T, ApiError> {
     if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
         && serde_json::from_slice::<serde::de::IgnoredAny>(json).is_ok()
     {
-        return Err(ApiError::validation(
-            "body",
-            "the body must be a JSON object",
-        ));
+        return Err(ApiError::validation("body", "the body must be a JSON object"));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            return ApiError::new(
-                ErrorCode::ValidationFailed,
-                format!("the body is not valid JSON: {inner}"),
-            );
+            return ApiError::new(ErrorCode::ValidationFailed, format!("the body is not valid JSON: {inner}"));
         }
         describe_data_error(&path, &inner.to_string())
     })?;
-    deserializer.end().map_err(|error| {
-        ApiError::new(
-            ErrorCode::ValidationFailed,
-            format!("the body is not valid JSON: {error}"),
-        )
-    })?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::new(ErrorCode::ValidationFailed, format!("the body is not valid JSON: {error}")))?;
     Ok(value)
 }
 
@@ -120,25 +96,15 @@ fn describe_data_error(path: &str, message: &str) -> ApiError {
     };
     if let Some(name) = backticked_after(message, "unknown field `") {
         // Here the path already ends at the unknown field.
-        let field = if path.ends_with(name) {
-            path.to_owned()
-        } else {
-            join(name)
-        };
+        let field = if path.ends_with(name) { path.to_owned() } else { join(name) };
         return ApiError::validation(&field, format!("unknown field `{field}`"));
     }
     if let Some(name) = backticked_after(message, "missing field `") {
         return ApiError::validation(join(name), format!("missing field `{}`", join(name)));
     }
-    let field = if path == "." {
-        "body".to_owned()
-    } else {
-        path.to_owned()
-    };
+    let field = if path == "." { "body".to_owned() } else { path.to_owned() };
     // "invalid type: string \"x\", expected a boolean": keep only what was expected.
-    let expected = message
-        .rsplit_once(", expected ")
-        .map(|(_, expected)| expected);
+    let expected = message.rsplit_once(", expected ").map(|(_, expected)| expected);
     let detail = match expected {
         Some(expected) => format!("`{field}` must be {expected}"),
         None => format!("`{field}` is invalid"),
@@ -169,10 +135,7 @@ pub mod check {
 
     pub fn no_whitespace(field: &str, value: &str) -> Result<(), ApiError> {
         if value.chars().any(char::is_whitespace) {
-            return Err(ApiError::validation(
-                field,
-                format!("`{field}` must not contain white space"),
-            ));
+            return Err(ApiError::validation(field, format!("`{field}` must not contain white space")));
         }
         Ok(())
     }
@@ -191,16 +154,10 @@ pub mod check {
     pub fn email(field: &str, value: &str) -> Result<(), ApiError> {
         length(field, value, 3, 254)?;
         let valid = value.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         }) && !value.chars().any(char::is_whitespace);
         if !valid {
-            return Err(ApiError::validation(
-                field,
-                format!("`{field}` must be an email address"),
-            ));
+            return Err(ApiError::validation(field, format!("`{field}` must be an email address")));
         }
         Ok(())
     }
@@ -234,16 +191,12 @@ mod tests {
             field_of(r#"{"username":"a","password":"b","admin":true}"#),
             (Some("admin".into()), "unknown field `admin`".into())
         );
-        assert_eq!(
-            field_of(r#"{"username":"a"}"#),
-            (Some("password".into()), "missing field `password`".into())
-        );
+        assert_eq!(field_of(r#"{"username":"a"}"#), (Some("password".into()), "missing field `password`".into()));
     }
 
     #[test]
     fn a_wrong_type_names_the_field_and_never_echoes_the_value() {
-        let (field, detail) =
-            field_of(r#"{"username":"a","password":"b","remember":"s3cret-value"}"#);
+        let (field, detail) = field_of(r#"{"username":"a","password":"b","remember":"s3cret-value"}"#);
         assert_eq!(field.as_deref(), Some("remember"));
         assert!(!detail.contains("s3cret-value"), "{detail}");
         let (field, detail) = field_of(r#"{"username":"a","password":12345678}"#);
@@ -253,20 +206,13 @@ mod tests {
 
     #[test]
     fn syntax_errors_and_trailing_data_are_validation_errors() {
+        assert_eq!(parse::<Login>(b"{").unwrap_err().code, ErrorCode::ValidationFailed);
         assert_eq!(
-            parse::<Login>(b"{").unwrap_err().code,
+            parse::<Login>(br#"{"username":"a","password":"b"} x"#).unwrap_err().code,
             ErrorCode::ValidationFailed
         );
         assert_eq!(
-            parse::<Login>(br#"{"username":"a","password":"b"} x"#)
-                .unwrap_err()
-                .code,
-            ErrorCode::ValidationFailed
-        );
-        assert_eq!(
-            parse::<Login>(b"{\"username\":\"\xff\",\"password\":\"b\"}")
-                .unwrap_err()
-                .code,
+            parse::<Login>(b"{\"username\":\"\xff\",\"password\":\"b\"}").unwrap_err().code,
             ErrorCode::ValidationFailed
         );
     }

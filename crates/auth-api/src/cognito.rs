@@ -1,4 +1,5 @@
-//! The Cognito client, built once per execution environment.
+//! The Cognito client, built once per execution environment, and the AWS
+//! settings every client of a function shares.
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -15,17 +16,22 @@ const MAX_ATTEMPTS: u32 = 2;
 /// Every call is bounded by `config.cognito_timeout`, retries included, so a
 /// Cognito outage becomes a prompt 503 rather than an API Gateway timeout.
 pub async fn client(config: &Config) -> Client {
+    let mut loader = sdk_loader(config);
+    if let Some(endpoint) = &config.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    Client::new(&loader.load().await)
+}
+
+/// Region, timeouts and retries shared by every AWS client of a function.
+pub fn sdk_loader(config: &Config) -> aws_config::ConfigLoader {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT.min(config.cognito_timeout))
         .operation_attempt_timeout(config.cognito_timeout / MAX_ATTEMPTS)
         .operation_timeout(config.cognito_timeout)
         .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+    aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(config.region.clone()))
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
-    if let Some(endpoint) = &config.endpoint_url {
-        loader = loader.endpoint_url(endpoint);
-    }
-    Client::new(&loader.load().await)
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
 }

@@ -37,7 +37,9 @@ where
             }
         }
         SdkError::TimeoutError(_) => upstream_unavailable("Cognito did not answer in time"),
-        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => upstream_unavailable("Cognito could not be reached"),
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            upstream_unavailable("Cognito could not be reached")
+        }
         SdkError::ConstructionFailure(_) => ApiError::new(
             ErrorCode::Misconfigured,
             "the Cognito request could not be built: check the function's AWS credentials and region",
@@ -54,11 +56,7 @@ pub fn upstream_unavailable(detail: &str) -> ApiError {
 }
 
 /// Maps a modeled Cognito error by its code and message.
-pub fn from_service_error(
-    code: Option<&str>,
-    message: Option<&str>,
-    call: CognitoCall,
-) -> ApiError {
+pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: CognitoCall) -> ApiError {
     use CognitoCall::*;
     use ErrorCode as C;
     let message = message.unwrap_or_default();
@@ -188,11 +186,8 @@ mod tests {
 
     #[test]
     fn login_errors_do_not_reveal_whether_the_user_exists() {
-        let unknown = from_service_error(
-            Some("UserNotFoundException"),
-            Some("User does not exist."),
-            CognitoCall::Login,
-        );
+        let unknown =
+            from_service_error(Some("UserNotFoundException"), Some("User does not exist."), CognitoCall::Login);
         let wrong = from_service_error(
             Some("NotAuthorizedException"),
             Some("Incorrect username or password."),

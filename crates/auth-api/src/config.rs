@@ -29,12 +29,22 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+/// Where the app client secret comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientSecretSource {
+    /// The value itself (local work; in Lambda prefer Secrets Manager).
+    Value(Secret),
+    /// A Secrets Manager secret whose SecretString is the client secret, read on first use.
+    SecretsManager { secret_id: String },
+}
+
 /// Everything a function needs to know about its Cognito pool and its callers.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub user_pool_id: String,
     pub client_id: String,
-    pub client_secret: Option<Secret>,
+    /// Only for an app client with a secret: where the secret comes from.
+    pub client_secret: Option<ClientSecretSource>,
     pub region: String,
     /// Set only for an emulator; unset means the real Cognito of `region`.
     pub endpoint_url: Option<String>,
@@ -65,49 +75,44 @@ impl Config {
 
     /// Reads settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
 
         let user_pool_id = required("COGNITO_USER_POOL_ID")?;
         // A pool id starts with its region ("eu-west-1_AbC123"), so AWS_REGION is optional.
         let region = get("AWS_REGION")
-            .or_else(|| {
-                user_pool_id
-                    .split_once('_')
-                    .map(|(region, _)| region.to_owned())
-            })
+            .or_else(|| user_pool_id.split_once('_').map(|(region, _)| region.to_owned()))
             .ok_or(ConfigError::Missing("AWS_REGION"))?;
         let cognito_timeout = match get("COGNITO_TIMEOUT_MS") {
             None => DEFAULT_COGNITO_TIMEOUT,
-            Some(ms) => ms
-                .parse()
-                .ok()
-                .filter(|ms| (100..=25_000).contains(ms))
-                .map(Duration::from_millis)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name: "COGNITO_TIMEOUT_MS",
-                    reason: "expected milliseconds between 100 and 25000".into(),
-                })?,
+            Some(ms) => {
+                ms.parse().ok().filter(|ms| (100..=25_000).contains(ms)).map(Duration::from_millis).ok_or_else(
+                    || ConfigError::Invalid {
+                        name: "COGNITO_TIMEOUT_MS",
+                        reason: "expected milliseconds between 100 and 25000".into(),
+                    },
+                )?
+            }
         };
         Ok(Self {
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
-            client_secret: get("COGNITO_CLIENT_SECRET").map(Secret::new),
+            client_secret: match (get("COGNITO_CLIENT_SECRET"), get("COGNITO_CLIENT_SECRET_ARN")) {
+                (Some(_), Some(_)) => {
+                    return Err(ConfigError::Invalid {
+                        name: "COGNITO_CLIENT_SECRET_ARN",
+                        reason: "set it or COGNITO_CLIENT_SECRET, not both".into(),
+                    })
+                }
+                (Some(value), None) => Some(ClientSecretSource::Value(Secret::new(value))),
+                (None, Some(secret_id)) => Some(ClientSecretSource::SecretsManager { secret_id }),
+                (None, None) => None,
+            },
             region,
-            endpoint_url: get("COGNITO_ENDPOINT_URL")
-                .map(|url| url.trim_end_matches('/').to_owned()),
+            endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),
             admin_group: get("ADMIN_GROUP").unwrap_or_else(|| DEFAULT_ADMIN_GROUP.to_owned()),
             cors_allowed_origins: get("CORS_ALLOWED_ORIGINS")
-                .map(|list| {
-                    list.split(',')
-                        .map(|o| o.trim().to_owned())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
+                .map(|list| list.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
             log_level: get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
             cognito_timeout,
@@ -116,10 +121,7 @@ impl Config {
 
     /// The token issuer Cognito writes into every token of this pool.
     pub fn issuer(&self) -> String {
-        format!(
-            "https://cognito-idp.{}.amazonaws.com/{}",
-            self.region, self.user_pool_id
-        )
+        format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id)
     }
 
     /// Where the pool's signing keys are published; an emulator serves them itself.
@@ -137,19 +139,13 @@ mod tests {
     use std::collections::HashMap;
 
     fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|name| env.get(name).cloned())
     }
 
     #[test]
     fn a_missing_required_setting_is_named() {
-        assert_eq!(
-            config_from(&[]).unwrap_err().to_string(),
-            "COGNITO_USER_POOL_ID is required but not set"
-        );
+        assert_eq!(config_from(&[]).unwrap_err().to_string(), "COGNITO_USER_POOL_ID is required but not set");
         assert_eq!(
             config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc")]).unwrap_err(),
             ConfigError::Missing("COGNITO_CLIENT_ID")
@@ -158,11 +154,8 @@ mod tests {
 
     #[test]
     fn region_defaults_to_the_pool_ids_region_and_defaults_apply() {
-        let config = config_from(&[
-            ("COGNITO_USER_POOL_ID", "eu-west-1_abc"),
-            ("COGNITO_CLIENT_ID", "client"),
-        ])
-        .unwrap();
+        let config =
+            config_from(&[("COGNITO_USER_POOL_ID", "eu-west-1_abc"), ("COGNITO_CLIENT_ID", "client")]).unwrap();
         assert_eq!(config.region, "eu-west-1");
         assert_eq!(config.admin_group, "admin");
         assert_eq!(config.cognito_timeout, DEFAULT_COGNITO_TIMEOUT);
@@ -179,24 +172,26 @@ mod tests {
             ("COGNITO_USER_POOL_ID", "us-east-1_abc"),
             ("COGNITO_CLIENT_ID", "client"),
             ("COGNITO_ENDPOINT_URL", "http://127.0.0.1:9229/"),
-            (
-                "CORS_ALLOWED_ORIGINS",
-                "https://a.example, https://b.example",
-            ),
+            ("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example"),
         ])
         .unwrap();
+        assert_eq!(config.jwks_url(), "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json");
+        assert_eq!(config.issuer(), "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc");
+        assert_eq!(config.cors_allowed_origins, ["https://a.example", "https://b.example"]);
+    }
+
+    #[test]
+    fn the_client_secret_comes_from_one_place() {
+        let base = [("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c")];
+        let from_arn =
+            config_from(&[base[0], base[1], ("COGNITO_CLIENT_SECRET_ARN", "arn:aws:secretsmanager:x")]).unwrap();
         assert_eq!(
-            config.jwks_url(),
-            "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json"
+            from_arn.client_secret,
+            Some(ClientSecretSource::SecretsManager { secret_id: "arn:aws:secretsmanager:x".into() })
         );
-        assert_eq!(
-            config.issuer(),
-            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
-        );
-        assert_eq!(
-            config.cors_allowed_origins,
-            ["https://a.example", "https://b.example"]
-        );
+        let both =
+            config_from(&[base[0], base[1], ("COGNITO_CLIENT_SECRET_ARN", "arn"), ("COGNITO_CLIENT_SECRET", "s")]);
+        assert!(matches!(both, Err(ConfigError::Invalid { name: "COGNITO_CLIENT_SECRET_ARN", .. })));
     }
 
     #[test]
@@ -206,13 +201,7 @@ mod tests {
             ("COGNITO_CLIENT_ID", "c"),
             ("COGNITO_TIMEOUT_MS", "forever"),
         ]);
-        assert!(matches!(
-            err,
-            Err(ConfigError::Invalid {
-                name: "COGNITO_TIMEOUT_MS",
-                ..
-            })
-        ));
+        assert!(matches!(err, Err(ConfigError::Invalid { name: "COGNITO_TIMEOUT_MS", .. })));
         let config = config_from(&[
             ("COGNITO_USER_POOL_ID", "a_b"),
             ("COGNITO_CLIENT_ID", "c"),

@@ -79,19 +79,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self {
-            code,
-            detail: detail.into(),
-            field: None,
-            retry_after: None,
-        }
+        Self { code, detail: detail.into(), field: None, retry_after: None }
     }
 
     pub fn validation(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            field: Some(field.into()),
-            ..Self::new(ErrorCode::ValidationFailed, detail)
-        }
+        Self { field: Some(field.into()), ..Self::new(ErrorCode::ValidationFailed, detail) }
     }
 
     pub fn retry_after(mut self, seconds: u32) -> Self {

@@ -44,24 +44,15 @@ struct KeyCache {
 
 impl AccessTokenVerifier {
     pub fn new(jwks_url: String, issuer: String, client_id: String) -> Self {
-        Self {
-            jwks_url,
-            issuer,
-            client_id,
-            http: OnceCell::new(),
-            keys: RwLock::default(),
-        }
+        Self { jwks_url, issuer, client_id, http: OnceCell::new(), keys: RwLock::default() }
     }
 
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
-        let header =
-            decode_header(token).map_err(|_| unauthenticated("the access token is malformed"))?;
+        let header = decode_header(token).map_err(|_| unauthenticated("the access token is malformed"))?;
         if header.alg != Algorithm::RS256 {
             return Err(unauthenticated("the access token is not signed by Cognito"));
         }
-        let kid = header
-            .kid
-            .ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))?;
+        let kid = header.kid.ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))?;
         let key = self.key(&kid).await?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
@@ -71,9 +62,7 @@ impl AccessTokenVerifier {
         let claims = decode::<AccessClaims>(token, &key, &validation)
             .map_err(|error| match error.kind() {
                 ErrorKind::ExpiredSignature => unauthenticated("the access token has expired"),
-                ErrorKind::InvalidSignature => {
-                    unauthenticated("the access token is not signed by Cognito")
-                }
+                ErrorKind::InvalidSignature => unauthenticated("the access token is not signed by Cognito"),
                 _ => unauthenticated("the access token is not valid for this API"),
             })?
             .claims;
@@ -81,9 +70,7 @@ impl AccessTokenVerifier {
             return Err(unauthenticated("send an access token, not an id token"));
         }
         if claims.client_id != self.client_id {
-            return Err(unauthenticated(
-                "the access token was issued to another app client",
-            ));
+            return Err(unauthenticated("the access token was issued to another app client"));
         }
         Ok(claims)
     }
@@ -94,28 +81,17 @@ impl AccessTokenVerifier {
             if let Some(key) = cache.keys.get(kid) {
                 return Ok(key.clone());
             }
-            if cache
-                .fetched_at
-                .is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL)
-            {
+            if cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
                 return Err(unauthenticated("the access token is not signed by Cognito"));
             }
         }
         let mut cache = self.keys.write().await;
         // Another request may have fetched while this one waited for the lock.
-        if !cache.keys.contains_key(kid)
-            && !cache
-                .fetched_at
-                .is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL)
-        {
+        if !cache.keys.contains_key(kid) && !cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
             cache.keys = self.fetch_keys().await?;
             cache.fetched_at = Some(Instant::now());
         }
-        cache
-            .keys
-            .get(kid)
-            .cloned()
-            .ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))
+        cache.keys.get(kid).cloned().ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))
     }
 
     async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, ApiError> {
@@ -124,19 +100,12 @@ impl AccessTokenVerifier {
             .get_or_try_init(|| async { reqwest::Client::builder().timeout(FETCH_TIMEOUT).build() })
             .await
             .map_err(|_| upstream_unavailable("the token signing keys could not be fetched"))?;
-        let set: JwkSet = async {
-            http.get(&self.jwks_url)
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await
-        }
-        .await
-        .map_err(|error: reqwest::Error| {
-            tracing::warn!(error = %error, "fetching the pool's JWKS failed");
-            upstream_unavailable("the token signing keys could not be fetched")
-        })?;
+        let set: JwkSet = async { http.get(&self.jwks_url).send().await?.error_for_status()?.json().await }
+            .await
+            .map_err(|error: reqwest::Error| {
+                tracing::warn!(error = %error, "fetching the pool's JWKS failed");
+                upstream_unavailable("the token signing keys could not be fetched")
+            })?;
         Ok(set
             .keys
             .iter()

@@ -21,16 +21,9 @@ pub struct RequestIds;
 
 impl MakeRequestId for RequestIds {
     fn make_request_id<B>(&mut self, request: &http::Request<B>) -> Option<RequestId> {
-        let from_gateway = match request
-            .extensions()
-            .get::<lambda_http::request::RequestContext>()
-        {
-            Some(lambda_http::request::RequestContext::ApiGatewayV1(context)) => {
-                context.request_id.clone()
-            }
-            Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => {
-                context.request_id.clone()
-            }
+        let from_gateway = match request.extensions().get::<lambda_http::request::RequestContext>() {
+            Some(lambda_http::request::RequestContext::ApiGatewayV1(context)) => context.request_id.clone(),
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
             _ => None,
         };
         let id = from_gateway.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -43,18 +36,9 @@ impl MakeRequestId for RequestIds {
 /// Bodies are never logged.
 pub async fn finish_response(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let request_id = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
 
     // Lines logged while handling (a Cognito failure, say) carry the request id too.
     let span = tracing::info_span!("request", request_id = %request_id);

@@ -83,12 +83,7 @@ pub const ROUTES: &[Route] = &[
         operation: Operation::CreateUser,
         function: Function::CreateUser,
     },
-    Route {
-        method: Method::POST,
-        path: "/auth/login",
-        operation: Operation::Login,
-        function: Function::Login,
-    },
+    Route { method: Method::POST, path: "/auth/login", operation: Operation::Login, function: Function::Login },
     Route {
         method: Method::POST,
         path: "/auth/new-password",
@@ -117,7 +112,5 @@ pub const ROUTES: &[Route] = &[
 
 /// The routes one function serves.
 pub fn routes_of(function: Function) -> impl Iterator<Item = &'static Route> {
-    ROUTES
-        .iter()
-        .filter(move |route| route.function == function)
+    ROUTES.iter().filter(move |route| route.function == function)
 }

@@ -9,19 +9,11 @@ use crate::config::Secret;
 
 /// Base64 of HMAC-SHA256 over `username + client_id`, keyed by the client secret.
 pub fn secret_hash(username: &str, client_id: &str, client_secret: &Secret) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(client_secret.expose().as_bytes())
-        .expect("HMAC accepts a key of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(client_secret.expose().as_bytes()).expect("HMAC accepts a key of any length");
     mac.update(username.as_bytes());
     mac.update(client_id.as_bytes());
     STANDARD.encode(mac.finalize().into_bytes())
-}
-
-/// The SECRET_HASH to send for `username`, when the app client has a secret.
-pub fn for_user(config: &crate::config::Config, username: &str) -> Option<String> {
-    config
-        .client_secret
-        .as_ref()
-        .map(|secret| secret_hash(username, &config.client_id, secret))
 }
 
 #[cfg(test)]
@@ -34,9 +26,6 @@ mod tests {
         //   base64(hmac.new(b"client-secret", b"jane" + b"client-id", sha256).digest())
         let secret = Secret::new("client-secret");
         // WHEN the hash is computed THEN it is the same
-        assert_eq!(
-            secret_hash("jane", "client-id", &secret),
-            "cjgPnmwcoTV+6qfLUyjb+K84I2eH2Qnjiebb4fcPrT8="
-        );
+        assert_eq!(secret_hash("jane", "client-id", &secret), "cjgPnmwcoTV+6qfLUyjb+K84I2eH2Qnjiebb4fcPrT8=");
     }
 }

@@ -15,18 +15,9 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 /// Cognito's error on the wire (awsJson 1.1): a status and a `__type`.
-fn wire_error(
-    status: u16,
-    code: &str,
-    message: &str,
-) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
+fn wire_error(status: u16, code: &str, message: &str) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
     let body = json!({"__type": code, "message": message}).to_string();
-    move || {
-        HttpResponse::new(
-            StatusCode::try_from(status).unwrap(),
-            SdkBody::from(body.clone()),
-        )
-    }
+    move || HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body.clone()))
 }
 
 fn config() -> Config {
@@ -54,38 +45,13 @@ const fn case(
     status: u16,
     code: &'static str,
 ) -> Case {
-    Case {
-        route,
-        cognito_status: 400,
-        cognito_code,
-        cognito_message,
-        status,
-        code,
-    }
+    Case { route, cognito_status: 400, cognito_code, cognito_message, status, code }
 }
 
 const CASES: &[Case] = &[
-    case(
-        "/auth/login",
-        "NotAuthorizedException",
-        "Incorrect username or password.",
-        401,
-        "INVALID_CREDENTIALS",
-    ),
-    case(
-        "/auth/login",
-        "UserNotFoundException",
-        "User does not exist.",
-        401,
-        "INVALID_CREDENTIALS",
-    ),
-    case(
-        "/auth/login",
-        "UserNotConfirmedException",
-        "User is not confirmed.",
-        403,
-        "USER_NOT_CONFIRMED",
-    ),
+    case("/auth/login", "NotAuthorizedException", "Incorrect username or password.", 401, "INVALID_CREDENTIALS"),
+    case("/auth/login", "UserNotFoundException", "User does not exist.", 401, "INVALID_CREDENTIALS"),
+    case("/auth/login", "UserNotConfirmedException", "User is not confirmed.", 403, "USER_NOT_CONFIRMED"),
     case(
         "/auth/login",
         "PasswordResetRequiredException",
@@ -93,34 +59,10 @@ const CASES: &[Case] = &[
         403,
         "PASSWORD_RESET_REQUIRED",
     ),
-    case(
-        "/auth/login",
-        "InvalidParameterException",
-        "Auth flow not enabled for this client",
-        500,
-        "MISCONFIGURED",
-    ),
-    case(
-        "/auth/login",
-        "NotAuthorizedException",
-        "Unable to verify secret hash for client abc",
-        500,
-        "MISCONFIGURED",
-    ),
-    case(
-        "/auth/login",
-        "ResourceNotFoundException",
-        "User pool client abc does not exist.",
-        500,
-        "MISCONFIGURED",
-    ),
-    case(
-        "/auth/login",
-        "InvalidUserPoolConfigurationException",
-        "x",
-        500,
-        "MISCONFIGURED",
-    ),
+    case("/auth/login", "InvalidParameterException", "Auth flow not enabled for this client", 500, "MISCONFIGURED"),
+    case("/auth/login", "NotAuthorizedException", "Unable to verify secret hash for client abc", 500, "MISCONFIGURED"),
+    case("/auth/login", "ResourceNotFoundException", "User pool client abc does not exist.", 500, "MISCONFIGURED"),
+    case("/auth/login", "InvalidUserPoolConfigurationException", "x", 500, "MISCONFIGURED"),
     case(
         "/auth/login",
         "AccessDeniedException",
@@ -128,54 +70,15 @@ const CASES: &[Case] = &[
         500,
         "MISCONFIGURED",
     ),
-    case(
-        "/auth/login",
-        "NotAuthorizedException",
-        "Password attempts exceeded",
-        429,
-        "TOO_MANY_REQUESTS",
-    ),
-    case(
-        "/auth/login",
-        "TooManyRequestsException",
-        "Too many requests",
-        429,
-        "TOO_MANY_REQUESTS",
-    ),
-    case(
-        "/auth/login",
-        "LimitExceededException",
-        "Attempt limit exceeded",
-        429,
-        "TOO_MANY_REQUESTS",
-    ),
-    case(
-        "/auth/login",
-        "TooManyFailedAttemptsException",
-        "Too many failed attempts",
-        429,
-        "TOO_MANY_REQUESTS",
-    ),
+    case("/auth/login", "NotAuthorizedException", "Password attempts exceeded", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/login", "TooManyRequestsException", "Too many requests", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/login", "LimitExceededException", "Attempt limit exceeded", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/login", "TooManyFailedAttemptsException", "Too many failed attempts", 429, "TOO_MANY_REQUESTS"),
     Case {
         cognito_status: 500,
-        ..case(
-            "/auth/login",
-            "InternalErrorException",
-            "internal",
-            503,
-            "UPSTREAM_UNAVAILABLE",
-        )
+        ..case("/auth/login", "InternalErrorException", "internal", 503, "UPSTREAM_UNAVAILABLE")
     },
-    Case {
-        cognito_status: 503,
-        ..case(
-            "/auth/login",
-            "ServiceUnavailable",
-            "<html>",
-            503,
-            "UPSTREAM_UNAVAILABLE",
-        )
-    },
+    Case { cognito_status: 503, ..case("/auth/login", "ServiceUnavailable", "<html>", 503, "UPSTREAM_UNAVAILABLE") },
     case("/auth/login", "SomethingNewException", "?", 500, "INTERNAL"),
     case(
         "/auth/new-password",
@@ -184,13 +87,7 @@ const CASES: &[Case] = &[
         401,
         "INVALID_SESSION",
     ),
-    case(
-        "/auth/new-password",
-        "ResourceNotFoundException",
-        "4d2c-session",
-        401,
-        "INVALID_SESSION",
-    ),
+    case("/auth/new-password", "ResourceNotFoundException", "4d2c-session", 401, "INVALID_SESSION"),
     case(
         "/auth/new-password",
         "InvalidPasswordException",
@@ -226,27 +123,9 @@ const CASES: &[Case] = &[
         400,
         "CODE_EXPIRED",
     ),
-    case(
-        "/auth/email/verify",
-        "NotAuthorizedException",
-        "Access Token has expired",
-        401,
-        "UNAUTHENTICATED",
-    ),
-    case(
-        "/auth/email/verify",
-        "LimitExceededException",
-        "Attempt limit exceeded",
-        429,
-        "TOO_MANY_REQUESTS",
-    ),
-    case(
-        "/auth/email/verification-code",
-        "CodeDeliveryFailureException",
-        "x",
-        503,
-        "UPSTREAM_UNAVAILABLE",
-    ),
+    case("/auth/email/verify", "NotAuthorizedException", "Access Token has expired", 401, "UNAUTHENTICATED"),
+    case("/auth/email/verify", "LimitExceededException", "Attempt limit exceeded", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/email/verification-code", "CodeDeliveryFailureException", "x", 503, "UPSTREAM_UNAVAILABLE"),
     case(
         "/auth/email/verification-code",
         "NotAuthorizedException",
@@ -254,20 +133,8 @@ const CASES: &[Case] = &[
         401,
         "UNAUTHENTICATED",
     ),
-    case(
-        "/auth/me",
-        "UserNotFoundException",
-        "User does not exist.",
-        401,
-        "UNAUTHENTICATED",
-    ),
-    case(
-        "/auth/me",
-        "NotAuthorizedException",
-        "Invalid Access Token",
-        401,
-        "UNAUTHENTICATED",
-    ),
+    case("/auth/me", "UserNotFoundException", "User does not exist.", 401, "UNAUTHENTICATED"),
+    case("/auth/me", "NotAuthorizedException", "Invalid Access Token", 401, "UNAUTHENTICATED"),
 ];
 
 /// A client whose every call of the route's operation answers with `case`'s error.
@@ -275,9 +142,7 @@ fn failing_client(case: &Case) -> Client {
     let answer = || wire_error(case.cognito_status, case.cognito_code, case.cognito_message);
     let rule: Rule = match case.route {
         "/auth/login" => mock!(Client::admin_initiate_auth).then_http_response(answer()),
-        "/auth/new-password" => {
-            mock!(Client::admin_respond_to_auth_challenge).then_http_response(answer())
-        }
+        "/auth/new-password" => mock!(Client::admin_respond_to_auth_challenge).then_http_response(answer()),
         "/auth/email/verify" => mock!(Client::verify_user_attribute).then_http_response(answer()),
         "/auth/email/verification-code" => {
             mock!(Client::get_user_attribute_verification_code).then_http_response(answer())
@@ -285,38 +150,24 @@ fn failing_client(case: &Case) -> Client {
         "/auth/me" => mock!(Client::get_user).then_http_response(answer()),
         other => panic!("no mock for {other}"),
     };
-    mock_client!(
-        aws_sdk_cognitoidentityprovider,
-        RuleMode::MatchAny,
-        &[&rule]
-    )
+    mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &[&rule])
 }
 
 fn request_for(route: &str) -> Request<Body> {
     let (method, body) = match route {
-        "/auth/login" => (
-            "POST",
-            json!({"username": "jane", "password": "Passw0rd-123"}),
-        ),
-        "/auth/new-password" => (
-            "POST",
-            json!({"username": "jane", "session": "s".repeat(30), "newPassword": "hunter2"}),
-        ),
+        "/auth/login" => ("POST", json!({"username": "jane", "password": "Passw0rd-123"})),
+        "/auth/new-password" => {
+            ("POST", json!({"username": "jane", "session": "s".repeat(30), "newPassword": "hunter2"}))
+        }
         "/auth/email/verify" => ("POST", json!({"code": "123456"})),
         "/auth/email/verification-code" => ("POST", json!({})),
         _ => ("GET", Value::Null),
     };
-    let builder = Request::builder()
-        .method(method)
-        .uri(route)
-        .header("authorization", "Bearer a.b.c");
+    let builder = Request::builder().method(method).uri(route).header("authorization", "Bearer a.b.c");
     if body.is_null() {
         builder.body(Body::empty()).unwrap()
     } else {
-        builder
-            .header("content-type", "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap()
+        builder.header("content-type", "application/json").body(Body::from(body.to_string())).unwrap()
     }
 }
 
@@ -329,32 +180,18 @@ async fn every_cognito_error_has_a_stable_status_and_code() {
         let response = app.oneshot(request_for(case.route)).await.unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body: Value = serde_json::from_slice(
-            &axum::body::to_bytes(response.into_body(), 1 << 20)
-                .await
-                .unwrap(),
-        )
-        .unwrap();
+        let body: Value =
+            serde_json::from_slice(&axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap()).unwrap();
         // THEN the status and code are the table's, as problem+json
         let context = format!("{} {} {:?}", case.route, case.cognito_code, body);
-        assert_eq!(
-            (status, body["code"].as_str().unwrap()),
-            (case.status, case.code),
-            "{context}"
-        );
-        assert_eq!(
-            headers["content-type"], "application/problem+json",
-            "{context}"
-        );
+        assert_eq!((status, body["code"].as_str().unwrap()), (case.status, case.code), "{context}");
+        assert_eq!(headers["content-type"], "application/problem+json", "{context}");
         assert_eq!(body["status"], case.status, "{context}");
         assert!(!body["requestId"].as_str().unwrap().is_empty(), "{context}");
         if matches!(case.status, 429 | 503) {
             assert!(headers.contains_key("retry-after"), "{context}");
         }
-        assert!(
-            !body.to_string().contains("hunter2"),
-            "no echoed password: {context}"
-        );
+        assert!(!body.to_string().contains("hunter2"), "no echoed password: {context}");
     }
 }
 
@@ -370,11 +207,7 @@ fn admin_only_errors_map_too() {
         ("NotAuthorizedException", ErrorCode::Misconfigured),
     ];
     for (cognito_code, code) in rows {
-        assert_eq!(
-            from_service_error(Some(cognito_code), Some("m"), CognitoCall::Admin).code,
-            code,
-            "{cognito_code}"
-        );
+        assert_eq!(from_service_error(Some(cognito_code), Some("m"), CognitoCall::Admin).code, code, "{cognito_code}");
     }
 }
 

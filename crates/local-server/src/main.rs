@@ -14,29 +14,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     telemetry::init(&config.log_level, telemetry::LogFormat::detect());
     let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|_| format!("PORT is invalid: {port}"))?,
+        Ok(port) => port.parse().map_err(|_| format!("PORT is invalid: {port}"))?,
         Err(_) => 3000,
     };
     let outbox = outbox::Outbox::new(config.endpoint_url.clone());
     let client = cognito::client(&config).await;
-    let local_routes = Router::new()
-        .route("/_local/outbox", get(outbox::list))
-        .with_state(outbox);
+    let local_routes = Router::new().route("/_local/outbox", get(outbox::list)).with_state(outbox);
     let app = local_routes.merge(app::full_router(app::AppState::new(config, client)));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!("auth API listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
 async fn shutdown() {
     let interrupt = tokio::signal::ctrl_c();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("SIGTERM handler");
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
     tokio::select! { _ = interrupt => {}, _ = terminate.recv() => {} }
 }

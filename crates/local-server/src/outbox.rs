@@ -13,46 +13,23 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(cognito_endpoint: Option<String>) -> Self {
-        Self {
-            url: cognito_endpoint.map(|endpoint| format!("{endpoint}/_local/outbox")),
-            http: reqwest::Client::new(),
-        }
+        Self { url: cognito_endpoint.map(|endpoint| format!("{endpoint}/_local/outbox")), http: reqwest::Client::new() }
     }
 }
 
 pub async fn list(State(outbox): State<Outbox>) -> Response {
     let Some(url) = &outbox.url else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            "there is no outbox: the server is using a real Cognito pool",
-        );
+        return problem(StatusCode::NOT_FOUND, "there is no outbox: the server is using a real Cognito pool");
     };
-    let fetched = async {
-        outbox
-            .http
-            .get(url)
-            .send()
-            .await?
-            .error_for_status()?
-            .text()
-            .await
-    }
-    .await;
+    let fetched = async { outbox.http.get(url).send().await?.error_for_status()?.text().await }.await;
     match fetched {
         Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the local Cognito did not answer",
-        ),
+        Err(_) => problem(StatusCode::SERVICE_UNAVAILABLE, "the local Cognito did not answer"),
     }
 }
 
 fn problem(status: StatusCode, detail: &str) -> Response {
-    let body = serde_json::json!({ "type": "about:blank", "title": detail, "status": status.as_u16(), "detail": detail });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
+    let body =
+        serde_json::json!({ "type": "about:blank", "title": detail, "status": status.as_u16(), "detail": detail });
+    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
 }

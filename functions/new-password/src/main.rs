@@ -7,9 +7,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     let config = Config::from_env()?;
     telemetry::init(&config.log_level, telemetry::LogFormat::Json);
     let client = cognito::client(&config).await;
-    lambda_http::run(app::router(
-        app::AppState::new(config, client),
-        Function::NewPassword,
-    ))
-    .await
+    lambda_http::run(app::router(app::AppState::new(config, client), Function::NewPassword)).await
 }

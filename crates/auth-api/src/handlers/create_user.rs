@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, DeliveryMediumType, MessageActionType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, MessageActionType};
 use axum::extract::State;
 use axum::Json;
 use http::StatusCode;
@@ -52,14 +50,8 @@ impl Validate for CreateUserRequest {
         }
         for (name, value) in &self.attributes {
             let field = format!("attributes.{name}");
-            if let Some((_, why)) = RESERVED_ATTRIBUTES
-                .iter()
-                .find(|(reserved, _)| reserved == name)
-            {
-                return Err(ApiError::validation(
-                    &field,
-                    format!("`{name}` cannot be set here: {why}"),
-                ));
+            if let Some((_, why)) = RESERVED_ATTRIBUTES.iter().find(|(reserved, _)| reserved == name) {
+                return Err(ApiError::validation(&field, format!("`{name}` cannot be set here: {why}")));
             }
             check::length(&field, name, 1, 32 + "custom:".len())?;
             check::length(&field, value, 0, 2048)?;
@@ -82,29 +74,14 @@ pub async fn handle(
     admin: AdminCaller,
     JsonBody(request): JsonBody<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
-    let username = request
-        .username
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let email_verified = if request.email_verified.unwrap_or(false) {
-        "true"
-    } else {
-        "false"
-    };
-    let attributes = [
-        ("email", request.email.as_str()),
-        ("email_verified", email_verified),
-    ]
-    .into_iter()
-    .chain(
-        request
-            .attributes
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str())),
-    )
-    .map(|(name, value)| AttributeType::builder().name(name).value(value).build())
-    .collect::<Result<Vec<_>, _>>()
-    .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))?;
+    let username = request.username.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let email_verified = if request.email_verified.unwrap_or(false) { "true" } else { "false" };
+    let attributes = [("email", request.email.as_str()), ("email_verified", email_verified)]
+        .into_iter()
+        .chain(request.attributes.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+        .map(|(name, value)| AttributeType::builder().name(name).value(value).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))?;
 
     let mut call = state
         .cognito()
@@ -112,45 +89,24 @@ pub async fn handle(
         .user_pool_id(&state.config().user_pool_id)
         .username(&username)
         .set_user_attributes(Some(attributes))
-        .set_temporary_password(
-            request
-                .temporary_password
-                .as_ref()
-                .map(|p| p.expose().to_owned()),
-        );
+        .set_temporary_password(request.temporary_password.as_ref().map(|p| p.expose().to_owned()));
     call = if request.send_invitation.unwrap_or(true) {
         call.desired_delivery_mediums(DeliveryMediumType::Email)
     } else {
         call.message_action(MessageActionType::Suppress)
     };
-    let output = call
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    let user = output
-        .user()
-        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete"))?;
+    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    let user = output.user().ok_or_else(|| ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete"))?;
 
-    let attributes: BTreeMap<String, String> = user
-        .attributes()
-        .iter()
-        .map(|a| {
-            (
-                a.name().to_owned(),
-                a.value().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
+    let attributes: BTreeMap<String, String> =
+        user.attributes().iter().map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned())).collect();
     tracing::info!(admin = %admin.username, username = %username, "user created");
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {
             username: user.username().unwrap_or(&username).to_owned(),
             sub: attributes.get("sub").cloned().unwrap_or_default(),
-            status: user
-                .user_status()
-                .map_or("FORCE_CHANGE_PASSWORD", |s| s.as_str())
-                .to_owned(),
+            status: user.user_status().map_or("FORCE_CHANGE_PASSWORD", |s| s.as_str()).to_owned(),
             attributes,
         }),
     ))

@@ -33,12 +33,7 @@ pub async fn handle(
         attributes: output
             .user_attributes()
             .iter()
-            .map(|a| {
-                (
-                    a.name().to_owned(),
-                    a.value().unwrap_or_default().to_owned(),
-                )
-            })
+            .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
             .collect(),
     }))
 }

@@ -60,9 +60,7 @@ pub async fn send_code(
         Json(CodeSent {
             code_delivery: CodeDelivery {
                 destination: delivery.and_then(|d| d.destination()).map(str::to_owned),
-                delivery_medium: delivery
-                    .and_then(|d| d.delivery_medium())
-                    .map(|m| m.as_str().to_owned()),
+                delivery_medium: delivery.and_then(|d| d.delivery_medium()).map(|m| m.as_str().to_owned()),
                 attribute_name: delivery.and_then(|d| d.attribute_name()).map(str::to_owned),
             },
         }),
@@ -102,7 +100,5 @@ pub async fn verify(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    Ok(Json(EmailVerified {
-        email_verified: true,
-    }))
+    Ok(Json(EmailVerified { email_verified: true }))
 }

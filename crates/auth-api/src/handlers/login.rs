@@ -11,7 +11,6 @@ use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
-use crate::secret_hash;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -40,13 +39,10 @@ pub async fn handle(
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
         .auth_parameters("USERNAME", &request.username)
         .auth_parameters("PASSWORD", request.password.expose());
-    if let Some(hash) = secret_hash::for_user(config, &request.username) {
+    if let Some(hash) = state.secret_hash(&request.username).await? {
         call = call.auth_parameters("SECRET_HASH", hash);
     }
-    let output = call
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Login))?;
+    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
     let output = CognitoAuthOutput {
         result: output.authentication_result(),
         challenge_name: output.challenge_name(),

@@ -14,7 +14,6 @@ use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
-use crate::secret_hash;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -55,16 +54,13 @@ pub async fn handle(
         .session(request.session.expose())
         .challenge_responses("USERNAME", &request.username)
         .challenge_responses("NEW_PASSWORD", request.new_password.expose());
-    if let Some(hash) = secret_hash::for_user(config, &request.username) {
+    if let Some(hash) = state.secret_hash(&request.username).await? {
         call = call.challenge_responses("SECRET_HASH", hash);
     }
     for (name, value) in &request.attributes {
         call = call.challenge_responses(format!("userAttributes.{name}"), value);
     }
-    let output = call
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
     let output = CognitoAuthOutput {
         result: output.authentication_result(),
         challenge_name: output.challenge_name(),
