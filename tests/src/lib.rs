@@ -14,6 +14,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use serde_json::{json, Value};
 
 pub mod flows;
+pub mod lambda_runtime_api;
 
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd";

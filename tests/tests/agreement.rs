@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use auth_api::error::ErrorCode;
-use auth_api::routes::{Function, ROUTES};
+use auth_api::routes::{routes_of, Function, ROUTES};
 use serde_norway::Value;
 
 fn repo_file(path: &str) -> PathBuf {
@@ -75,4 +75,130 @@ fn serves(source: &str, variant: &str) -> bool {
     source
         .match_indices(variant)
         .any(|(at, _)| !source[at + variant.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+/// The template's functions, by Binary name, with their API events and IAM actions.
+struct TemplateFunction {
+    routes: BTreeSet<(String, String)>,
+    preflights: BTreeSet<String>,
+    cognito_actions: BTreeSet<String>,
+}
+
+fn template_functions() -> std::collections::BTreeMap<String, TemplateFunction> {
+    let template = yaml("template.yaml");
+    let mut functions = std::collections::BTreeMap::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"].as_str().expect("Binary").to_owned();
+        let mut function =
+            TemplateFunction { routes: BTreeSet::new(), preflights: BTreeSet::new(), cognito_actions: BTreeSet::new() };
+        for (_, event) in resource["Properties"]["Events"].as_mapping().unwrap() {
+            assert_eq!(event["Type"], "Api", "{binary}");
+            let method = event["Properties"]["Method"].as_str().unwrap().to_uppercase();
+            let path = event["Properties"]["Path"].as_str().unwrap().to_owned();
+            if method == "OPTIONS" {
+                function.preflights.insert(path);
+            } else {
+                function.routes.insert((method, path));
+            }
+        }
+        // Every string under Policies that names a cognito-idp action, conditions and all.
+        collect_strings(&resource["Properties"]["Policies"], &mut |s| {
+            if s.starts_with("cognito-idp:") {
+                function.cognito_actions.insert(s.to_owned());
+            }
+        });
+        functions.insert(binary, function);
+    }
+    functions
+}
+
+fn collect_strings(value: &Value, found: &mut impl FnMut(&str)) {
+    match value {
+        Value::String(s) => found(s),
+        Value::Sequence(items) => items.iter().for_each(|v| collect_strings(v, found)),
+        Value::Mapping(map) => map.iter().for_each(|(_, v)| collect_strings(v, found)),
+        Value::Tagged(tagged) => collect_strings(&tagged.value, found),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_template_declares_exactly_the_route_table_and_the_functions() {
+    let functions = template_functions();
+    let declared: BTreeSet<String> = Function::ALL.iter().map(|f| f.crate_name().to_owned()).collect();
+    assert_eq!(functions.keys().cloned().collect::<BTreeSet<_>>(), declared);
+    for function in Function::ALL {
+        let in_template = &functions[function.crate_name()];
+        let in_table: BTreeSet<(String, String)> =
+            routes_of(*function).map(|r| (r.method.to_string(), r.path.to_owned())).collect();
+        assert_eq!(in_template.routes, in_table, "{function:?}");
+        // A preflight for each of its paths, so that its CORS layer answers browsers.
+        assert_eq!(in_template.preflights, in_table.iter().map(|(_, p)| p.clone()).collect(), "{function:?}");
+    }
+}
+
+#[test]
+fn each_function_may_make_exactly_the_cognito_admin_calls_its_code_makes() {
+    let functions = template_functions();
+    for function in Function::ALL {
+        // A function's behaviour lives in handlers/<crate name with underscores>.rs.
+        let handler = format!("crates/auth-api/src/handlers/{}.rs", function.crate_name().replace('-', "_"));
+        let source = std::fs::read_to_string(repo_file(&handler)).unwrap_or_else(|e| panic!("{handler}: {e}"));
+        let called: BTreeSet<String> =
+            admin_calls(&source).into_iter().map(|call| format!("cognito-idp:{call}")).collect();
+        let declared: BTreeSet<String> = function.iam_actions().iter().map(|a| a.to_string()).collect();
+        assert_eq!(called, declared, "{function:?}: the code's admin calls vs Function::iam_actions");
+        assert_eq!(
+            functions[function.crate_name()].cognito_actions,
+            declared,
+            "{function:?}: template.yaml vs the code"
+        );
+    }
+}
+
+/// `.admin_create_user()` -> `AdminCreateUser`, for every admin call in `source`.
+fn admin_calls(source: &str) -> BTreeSet<String> {
+    source
+        .match_indices(".admin_")
+        .filter_map(|(at, _)| {
+            let name: String =
+                source[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            source[at + 1 + name.len()..]
+                .starts_with("()")
+                .then(|| name.split('_').map(|word| word[..1].to_uppercase() + &word[1..]).collect::<String>())
+        })
+        .collect()
+}
+
+#[test]
+fn the_local_pool_matches_the_templates_pool() {
+    let template = yaml("template.yaml");
+    let pool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_file("local-cognito/pool.json")).unwrap()).unwrap();
+    let as_json = |value: &Value| serde_json::to_value(value).unwrap();
+    let template_pool = &template["Resources"]["UserPool"]["Properties"];
+    assert_eq!(as_json(&template_pool["Schema"]), pool["pool"]["Schema"]);
+    assert_eq!(as_json(&template_pool["Policies"]), pool["pool"]["Policies"]);
+    assert_eq!(as_json(&template_pool["AdminCreateUserConfig"]), pool["pool"]["AdminCreateUserConfig"]);
+    let template_client = &template["Resources"]["UserPoolClient"]["Properties"];
+    for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
+        assert_eq!(as_json(&template_client[setting]), pool["client"][setting], "{setting}");
+    }
+    assert_eq!(
+        template["Parameters"]["AdminGroupName"]["Default"].as_str().unwrap(),
+        pool["groups"][0]["GroupName"].as_str().unwrap()
+    );
+}
+
+#[test]
+fn deployed_functions_get_the_settings_the_conformance_tests_run_them_with() {
+    // lambda_http prefixes the stage to REST paths unless told not to; the routes have no stage.
+    let template = yaml("template.yaml");
+    assert_eq!(
+        template["Globals"]["Function"]["Environment"]["Variables"]["AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH"],
+        "true"
+    );
 }

@@ -47,7 +47,10 @@ async fn an_unreadable_secret_is_a_named_configuration_error() {
     let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     let mut env = config_for(&pool);
     env.remove("COGNITO_CLIENT_SECRET");
-    env.insert("COGNITO_CLIENT_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf".into());
+    env.insert(
+        "COGNITO_CLIENT_SECRET_ARN",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf".into(),
+    );
     let api = TestApi::start_with(env).await;
     let answer = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
     answer.assert_problem(500, "MISCONFIGURED");

@@ -56,12 +56,19 @@ pub struct Config {
 }
 
 /// A setting that is missing or unusable, named so the operator can fix it.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error("{0} is required but not set")]
     Missing(&'static str),
     #[error("{name} is invalid: {reason}")]
     Invalid { name: &'static str, reason: String },
+}
+
+// `main` returning this prints Debug: make that the readable sentence.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 pub const DEFAULT_ADMIN_GROUP: &str = "admin";

@@ -1,0 +1,173 @@
+//! The real function binaries, run under a fake Lambda Runtime API, answer real
+//! API Gateway events (REST payload 1.0 with a stage, HTTP API payload 2.0,
+//! base64 bodies, multi-value headers) exactly as the local server answers.
+
+use integration_tests::lambda_runtime_api::*;
+use integration_tests::*;
+use serde_json::{json, Value};
+
+/// Settings a deployed function gets from template.yaml's Globals (see the agreement test).
+const DEPLOYED_SETTINGS: &[(&str, &str)] = &[("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true")];
+
+struct DeployedFunction {
+    runtime: FakeRuntimeApi,
+    _process: tokio::process::Child,
+}
+
+impl DeployedFunction {
+    async fn start(name: &str, pool: &Pool) -> Self {
+        let runtime = FakeRuntimeApi::start().await;
+        let mut environment = lambda_environment(&runtime, name);
+        environment.extend(config_for(pool).into_iter().map(|(k, v)| (k.to_owned(), v)));
+        environment.extend(DEPLOYED_SETTINGS.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let process = spawn_function(&function_binary(name), &environment);
+        runtime.wait_for_first_poll(std::time::Duration::from_secs(10)).await.expect("the function polled for events");
+        Self { runtime, _process: process }
+    }
+
+    async fn call(
+        &self,
+        request: &GatewayRequest<'_>,
+        v2: bool,
+    ) -> (u16, std::collections::HashMap<String, String>, Value) {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let event = if v2 { request.http_v2(&request_id) } else { request.rest_v1("prod", &request_id) };
+        let (status, headers, body) = decode_gateway_response(self.runtime.invoke(event).await);
+        if let Some(problem_id) = body.get("requestId") {
+            assert_eq!(problem_id, &json!(request_id), "problems carry API Gateway's request id");
+        }
+        (status, headers, body)
+    }
+}
+
+fn json_request<'a>(
+    method: &'a str,
+    path: &'a str,
+    body: &Value,
+    base64: bool,
+    token: Option<&str>,
+) -> GatewayRequest<'a> {
+    let mut headers = vec![("Content-Type", "application/json".to_owned()), ("Accept", "*/*".to_owned())];
+    if let Some(token) = token {
+        headers.push(("Authorization", format!("Bearer {token}")));
+    }
+    GatewayRequest { method, path, headers, body: Some(body.to_string().into_bytes()), base64 }
+}
+
+fn without_request_id(mut body: Value) -> Value {
+    if let Some(object) = body.as_object_mut() {
+        object.remove("requestId");
+    }
+    body
+}
+
+#[tokio::test]
+async fn the_login_function_answers_both_payload_formats_like_the_local_server() {
+    // GIVEN the login function's release binary under the Runtime API, and the local server, on one pool
+    let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
+    let lambda = DeployedFunction::start("login", &pool).await;
+    let local = TestApi::start(&pool).await;
+
+    for v2 in [false, true] {
+        let format = if v2 { "HTTP API v2" } else { "REST v1" };
+        // WHEN the password is wrong THEN the same problem, as problem+json
+        let wrong = json!({"username": ADMIN_USERNAME, "password": "Wrong-Passw0rd"});
+        let (status, headers, body) = lambda.call(&json_request("POST", "/auth/login", &wrong, false, None), v2).await;
+        let expected = local.post("/auth/login", wrong.clone(), None).await;
+        assert_eq!(
+            (status, without_request_id(body)),
+            (expected.status, without_request_id(expected.body)),
+            "{format}"
+        );
+        assert_eq!(headers.get("content-type").map(String::as_str), Some("application/problem+json"), "{format}");
+
+        // WHEN the body is not JSON THEN the same 400
+        let bad = GatewayRequest {
+            body: Some(b"{\"username\":".to_vec()),
+            ..json_request("POST", "/auth/login", &json!({}), false, None)
+        };
+        let (status, _, body) = lambda.call(&bad, v2).await;
+        let expected =
+            local.send("POST", "/auth/login", Some(("application/json", b"{\"username\":".to_vec())), None).await;
+        assert_eq!(
+            (status, without_request_id(body)),
+            (expected.status, without_request_id(expected.body)),
+            "{format}"
+        );
+
+        // WHEN the right password comes base64-encoded THEN tokens, which the local server accepts
+        let right = json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD});
+        let (status, _, body) = lambda.call(&json_request("POST", "/auth/login", &right, true, None), v2).await;
+        assert_eq!(status, 200, "{format}: {body}");
+        let token = body["tokens"]["accessToken"].as_str().expect("access token");
+        assert_eq!(local.get("/auth/me", Some(token)).await.body["username"], ADMIN_USERNAME, "{format}");
+
+        // WHEN a route of another function reaches it THEN 404, as problem+json
+        let (status, _, body) = lambda.call(&json_request("POST", "/auth/users", &right, false, None), v2).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("NOT_FOUND")), "{format}");
+    }
+}
+
+#[tokio::test]
+async fn the_first_login_flow_works_across_three_functions() {
+    // GIVEN a user created by an administrator, and three functions
+    let pool = create_pool(PoolOptions::default()).await;
+    let login = DeployedFunction::start("login", &pool).await;
+    let new_password = DeployedFunction::start("new-password", &pool).await;
+    let current_user = DeployedFunction::start("current-user", &pool).await;
+    let username = format!("user-{}", uuid::Uuid::new_v4());
+    sdk()
+        .admin_create_user()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .temporary_password(PASSWORD)
+        .user_attributes(attribute("email", "flow@example.com"))
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+
+    // WHEN the user logs in (REST v1) THEN a challenge
+    let (status, _, body) = login
+        .call(
+            &json_request("POST", "/auth/login", &json!({"username": username, "password": PASSWORD}), false, None),
+            false,
+        )
+        .await;
+    assert_eq!((status, &body["challenge"]["name"]), (200, &json!("NEW_PASSWORD_REQUIRED")), "{body}");
+    let session = body["challenge"]["session"].as_str().unwrap();
+
+    // WHEN the user answers it (HTTP API v2, base64) THEN tokens
+    let answer = json!({"username": username, "session": session, "newPassword": "Brand-New-Passw0rd"});
+    let (status, _, body) =
+        new_password.call(&json_request("POST", "/auth/new-password", &answer, true, None), true).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["tokens"]["accessToken"].as_str().unwrap();
+
+    // WHEN the user asks who they are (REST v1, GET, no body) THEN their attributes
+    let me = GatewayRequest {
+        method: "GET",
+        path: "/auth/me",
+        headers: vec![("Authorization", format!("Bearer {token}"))],
+        body: None,
+        base64: false,
+    };
+    let (status, _, body) = current_user.call(&me, false).await;
+    assert_eq!((status, &body["username"]), (200, &json!(username)), "{body}");
+    assert_eq!(body["attributes"]["email"], "flow@example.com");
+}
+
+#[tokio::test]
+async fn a_function_without_its_settings_stops_at_start_naming_the_setting() {
+    let runtime = FakeRuntimeApi::start().await;
+    let output = tokio::process::Command::new(function_binary("login"))
+        .env_clear()
+        .envs(lambda_environment(&runtime, "login"))
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let printed = String::from_utf8_lossy(&output.stderr) + String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("COGNITO_USER_POOL_ID is required but not set"), "{printed}");
+    assert!(runtime.first_poll().is_none(), "it never polled for events");
+}
