@@ -229,6 +229,23 @@ pub async fn confirmed_user(pool: &Pool, groups: &[&str]) -> String {
     username
 }
 
+/// A user created by an administrator with `PASSWORD` as temporary password
+/// (FORCE_CHANGE_PASSWORD), with an email unless `email` is None.
+pub async fn user_with_temporary_password(pool: &Pool, email: Option<&str>) -> String {
+    let username = format!("user-{}", uuid::Uuid::new_v4());
+    sdk()
+        .admin_create_user()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .temporary_password(PASSWORD)
+        .set_user_attributes(email.map(|email| vec![attribute("email", email)]))
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .expect("user created");
+    username
+}
+
 pub fn attribute(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::types::AttributeType {
     aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().expect("attribute")
 }

@@ -56,16 +56,7 @@ async fn a_required_attribute_can_be_given_with_the_new_password() {
     // GIVEN a user created without the pool's required email (as Cognito allows for admins)
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
-    let username = format!("user-{}", uuid::Uuid::new_v4());
-    sdk()
-        .admin_create_user()
-        .user_pool_id(&pool.user_pool_id)
-        .username(&username)
-        .temporary_password(PASSWORD)
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
+    let username = user_with_temporary_password(&pool, None).await;
     // WHEN the user logs in THEN the challenge lists email as required, without Cognito's prefix
     let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
     assert_eq!(login.body["challenge"]["parameters"]["requiredAttributes"], json!(["email"]), "{login:?}");

@@ -115,17 +115,7 @@ async fn the_first_login_flow_works_across_three_functions() {
     let login = DeployedFunction::start("login", &pool).await;
     let new_password = DeployedFunction::start("new-password", &pool).await;
     let current_user = DeployedFunction::start("current-user", &pool).await;
-    let username = format!("user-{}", uuid::Uuid::new_v4());
-    sdk()
-        .admin_create_user()
-        .user_pool_id(&pool.user_pool_id)
-        .username(&username)
-        .temporary_password(PASSWORD)
-        .user_attributes(attribute("email", "flow@example.com"))
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
+    let username = user_with_temporary_password(&pool, Some("flow@example.com")).await;
 
     // WHEN the user logs in (REST v1) THEN a challenge
     let (status, _, body) = login

@@ -65,17 +65,7 @@ async fn a_weak_new_password_names_the_policy_rule_and_the_session_stays_usable(
     // GIVEN a user at the NEW_PASSWORD_REQUIRED challenge
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
-    let username = format!("user-{}", uuid::Uuid::new_v4());
-    sdk()
-        .admin_create_user()
-        .user_pool_id(&pool.user_pool_id)
-        .username(&username)
-        .temporary_password(PASSWORD)
-        .user_attributes(attribute("email", "weak@example.com"))
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
+    let username = user_with_temporary_password(&pool, Some("weak@example.com")).await;
     let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
     let session = login.body["challenge"]["session"].as_str().unwrap().to_owned();
     // WHEN the new password breaks the policy THEN 400 INVALID_PASSWORD with Cognito's reason

@@ -45,6 +45,19 @@ pub struct CognitoAuthOutput<'a> {
     pub parameters: Option<&'a HashMap<String, String>>,
 }
 
+/// Borrows the common fields of either output type as a [`CognitoAuthOutput`].
+#[macro_export]
+macro_rules! cognito_auth_output {
+    ($output:expr) => {
+        $crate::auth_result::CognitoAuthOutput {
+            result: $output.authentication_result(),
+            challenge_name: $output.challenge_name(),
+            session: $output.session(),
+            parameters: $output.challenge_parameters(),
+        }
+    };
+}
+
 impl AuthResponse {
     pub fn from_cognito(output: CognitoAuthOutput<'_>, username: &str) -> Result<Self, ApiError> {
         if let Some(result) = output.result {

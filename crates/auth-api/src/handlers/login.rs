@@ -6,8 +6,9 @@ use axum::Json;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth_result::{AuthResponse, CognitoAuthOutput};
+use crate::auth_result::AuthResponse;
 use crate::body::{check, JsonBody, Validate};
+use crate::cognito_auth_output;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
@@ -43,11 +44,5 @@ pub async fn handle(
         call = call.auth_parameters("SECRET_HASH", hash);
     }
     let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
-    let output = CognitoAuthOutput {
-        result: output.authentication_result(),
-        challenge_name: output.challenge_name(),
-        session: output.session(),
-        parameters: output.challenge_parameters(),
-    };
-    AuthResponse::from_cognito(output, &request.username).map(Json)
+    AuthResponse::from_cognito(cognito_auth_output!(output), &request.username).map(Json)
 }
