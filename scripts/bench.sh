@@ -13,5 +13,5 @@ cargo build --release -p integration-tests --bin bench
 log="$(mktemp)"
 trap 'stop_local_cognito; rm -f "$log"' EXIT
 start_local_cognito "$(free_port)" "$log"
-LAMBDA_BINARIES_DIR="$PWD/target/release" ARM64_DIR="$PWD/target/lambda" TWIN_PYTHON="$PWD/.venv/bin/python" \
+LAMBDA_BINARIES_DIR="$PWD/target/release" ARM64_DIR="$PWD/target" TWIN_PYTHON="$PWD/.venv/bin/python" \
   target/release/bench

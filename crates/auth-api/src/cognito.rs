@@ -5,6 +5,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
 use crate::config::Config;
@@ -34,4 +36,31 @@ pub fn sdk_loader(config: &Config) -> aws_config::ConfigLoader {
         .region(Region::new(config.region.clone()))
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .http_client(http_client())
+}
+
+/// The roots every AWS endpoint's certificate chains to (Amazon Root CA 1-4 and
+/// Starfield Services Root G2), compiled in. Reading the system's store instead
+/// was most of a function's cold start (146 files here), and this trusts less.
+/// An emulator behind HTTPS with another CA is therefore not trusted.
+const AMAZON_TRUST_SERVICES_ROOTS: &str = include_str!("../certs/amazon-trust-services.pem");
+
+fn http_client() -> SharedHttpClient {
+    let roots = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS.as_bytes());
+    let tls = TlsContext::builder().with_trust_store(roots).build().expect("the trust store is valid");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(tls)
+        .build_https()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_amazon_trust_services_roots_are_all_there() {
+        assert_eq!(AMAZON_TRUST_SERVICES_ROOTS.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        let _ = http_client();
+    }
 }
