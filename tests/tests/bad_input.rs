@@ -18,6 +18,9 @@ fn endpoints() -> Vec<(&'static str, serde_json::Value, bool)> {
     ]
 }
 
+/// (case, content type, body, expected status, expected code, expected field)
+type BadBody<'a> = (&'a str, &'a str, Vec<u8>, u16, &'a str, Option<&'a str>);
+
 #[tokio::test]
 async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
     // GIVEN a pool and an admin token (valid, so that only the body is at fault)
@@ -37,7 +40,7 @@ async fn every_kind_of_bad_body_is_a_clear_4xx_and_changes_nothing() {
         let mut missing = valid.clone();
         missing.as_object_mut().unwrap().remove(&first_field);
 
-        let cases: Vec<(&str, &str, Vec<u8>, u16, &str, Option<&str>)> = vec![
+        let cases: Vec<BadBody> = vec![
             ("empty body", "application/json", vec![], 400, "VALIDATION_FAILED", None),
             ("invalid JSON", "application/json", b"{\"username\": ".to_vec(), 400, "VALIDATION_FAILED", None),
             ("not an object", "application/json", b"[1, 2]".to_vec(), 400, "VALIDATION_FAILED", Some("body")),

@@ -42,6 +42,12 @@ struct KeyCache {
     fetched_at: Option<Instant>,
 }
 
+impl KeyCache {
+    fn fetched_recently(&self) -> bool {
+        self.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL)
+    }
+}
+
 impl AccessTokenVerifier {
     pub fn new(jwks_url: String, issuer: String, client_id: String) -> Self {
         Self { jwks_url, issuer, client_id, http: OnceCell::new(), keys: RwLock::default() }
@@ -81,13 +87,13 @@ impl AccessTokenVerifier {
             if let Some(key) = cache.keys.get(kid) {
                 return Ok(key.clone());
             }
-            if cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+            if cache.fetched_recently() {
                 return Err(unauthenticated("the access token is not signed by Cognito"));
             }
         }
         let mut cache = self.keys.write().await;
         // Another request may have fetched while this one waited for the lock.
-        if !cache.keys.contains_key(kid) && !cache.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL) {
+        if !cache.keys.contains_key(kid) && !cache.fetched_recently() {
             cache.keys = self.fetch_keys().await?;
             cache.fetched_at = Some(Instant::now());
         }
