@@ -8,7 +8,11 @@
 //! - the latency the API adds over calling the local Cognito directly for the
 //!   same AdminInitiateAuth, median and p99 over LATENCY_CALLS.
 //!
-//! Needs LOCAL_COGNITO_URL, LAMBDA_BINARIES_DIR, ARM64_DIR (the target dir) and TWIN_PYTHON (scripts/bench.sh sets them).
+//! The last table is one row for the cargo profile measured (PROFILE), to set
+//! beside the other candidates' rows.
+//!
+//! Needs LOCAL_COGNITO_URL, LAMBDA_BINARIES_DIR, ARM64_BINARIES_DIR, ARM64_ZIPS_DIR,
+//! TWIN_PYTHON and PROFILE (scripts/bench.sh sets them).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,7 +28,9 @@ const LATENCY_CALLS: usize = 500;
 
 #[tokio::main]
 async fn main() {
-    let arm64_dir = PathBuf::from(std::env::var("ARM64_DIR").expect("ARM64_DIR"));
+    let arm64_binaries = PathBuf::from(std::env::var("ARM64_BINARIES_DIR").expect("ARM64_BINARIES_DIR"));
+    let arm64_zips = PathBuf::from(std::env::var("ARM64_ZIPS_DIR").expect("ARM64_ZIPS_DIR"));
+    let profile = std::env::var("PROFILE").expect("PROFILE");
     let twin_python = std::env::var("TWIN_PYTHON").expect("TWIN_PYTHON");
     let twin_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/login_twin.py");
     let pool = create_pool(PoolOptions::default()).await;
@@ -32,6 +38,7 @@ async fn main() {
     println!("| function | cold start median (ms) | cold start p90 (ms) | arm64 binary (MB) | arm64 zip (MB) |");
     println!("|---|---|---|---|---|");
     let mut login_cold = Duration::ZERO;
+    let mut largest_zip = 0.0_f64;
     for function in Function::ALL {
         let name = function.crate_name();
         let binary = function_binary(name);
@@ -39,10 +46,11 @@ async fn main() {
         if *function == Function::Login {
             login_cold = samples[samples.len() / 2];
         }
-        let bootstrap = file_mb(&arm64_dir.join("aarch64-unknown-linux-gnu/release").join(name));
-        let zip = file_mb(&arm64_dir.join("lambda").join(name).join("bootstrap.zip"));
+        let bootstrap = file_mb(&arm64_binaries.join(name));
+        let zip = file_mb(&arm64_zips.join(name).join("bootstrap.zip"));
+        largest_zip = largest_zip.max(zip);
         println!(
-            "| {name} | {:.2} | {:.2} | {bootstrap} | {zip} |",
+            "| {name} | {:.2} | {:.2} | {bootstrap:.2} | {zip:.2} |",
             ms(samples[samples.len() / 2]),
             ms(samples[samples.len() * 9 / 10])
         );
@@ -87,6 +95,15 @@ async fn main() {
         "| added by the API | {:.3} | {:.3} |",
         ms(pct(&api, 50)) - ms(pct(&direct, 50)),
         ms(pct(&api, 99)) - ms(pct(&direct, 99))
+    );
+
+    println!();
+    println!("| profile | login cold start median (ms) | login peak RSS (MB) | largest arm64 zip (MB) | added latency median (ms) |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| {profile} | {:.2} | {login_rss:.1} | {largest_zip:.2} | {:.3} |",
+        ms(login_cold),
+        ms(pct(&api, 50)) - ms(pct(&direct, 50))
     );
 }
 
@@ -184,6 +201,7 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-fn file_mb(path: &Path) -> String {
-    std::fs::metadata(path).map(|m| format!("{:.2}", m.len() as f64 / 1_048_576.0)).unwrap_or_else(|_| "n/a".into())
+fn file_mb(path: &Path) -> f64 {
+    let metadata = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    metadata.len() as f64 / 1_048_576.0
 }
