@@ -1,7 +1,8 @@
 # make dev      the whole API on http://127.0.0.1:3000 against a local Cognito
 # make test     every test
 # make package  sam build: every function for arm64, as deployed
-# make bench    cold start, memory, size and latency (not part of make test)
+# make bench    cold start, memory, size and latency (not part of make test);
+#               PROFILE=<cargo profile> measures a candidate profile (default: release)
 # Each installs what it needs: Python venvs with the pinned local Cognito and SAM tools.
 
 VENV := .venv
