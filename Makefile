@@ -3,7 +3,8 @@
 # make package  sam build: every function for arm64, as deployed
 # make bench    cold start, memory, size and latency (not part of make test);
 #               PROFILE=<cargo profile> measures a candidate profile (default: release)
-# Each installs what it needs: Python venvs with the pinned local Cognito and SAM tools.
+# Each installs what it needs: the SAM tools in .venv-deploy; make bench also
+# .venv (boto3 and moto, measured beside the Rust local Cognito).
 
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
@@ -14,11 +15,11 @@ export SAM_CLI_TELEMETRY := 0
 
 .PHONY: dev test package bench venv lint clean arm64-target
 
-dev: $(VENV_STAMP)
-	cargo build -p local-server
+dev:
+	cargo build -p local-server -p local-cognito
 	./scripts/dev.sh
 
-test: $(VENV_STAMP) $(DEPLOY_STAMP) arm64-target
+test: $(DEPLOY_STAMP) arm64-target
 	./scripts/test.sh
 
 package: $(DEPLOY_STAMP) arm64-target
@@ -29,9 +30,9 @@ bench: $(VENV_STAMP) $(DEPLOY_STAMP) arm64-target
 
 venv: $(VENV_STAMP) $(DEPLOY_STAMP)
 
-$(VENV_STAMP): local-cognito/requirements.txt
+$(VENV_STAMP): bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r local-cognito/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
 $(DEPLOY_STAMP): deploy/requirements.txt
@@ -48,4 +49,4 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 clean:
-	rm -rf $(VENV) $(DEPLOY_VENV) target .aws-sam
+	rm -rf $(VENV) $(DEPLOY_VENV) target .aws-sam .local

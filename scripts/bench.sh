@@ -3,19 +3,16 @@
 # PROFILE picks the cargo profile to measure (default: release, the one deployed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/local-cognito.sh
 export PATH="$PWD/.venv-deploy/bin:$PATH"
 profile="${PROFILE:-release}"
 functions=(create-user login new-password email-verification current-user)
 
 cargo lambda build --profile "$profile" --arm64 --output-format zip \
   --lambda-dir "target/lambda-$profile" "${functions[@]/#/--bin=}"
-cargo build --profile "$profile" --bins "${functions[@]/#/--package=}"
+cargo build --profile "$profile" --bins "${functions[@]/#/--package=}" --package=local-cognito
 cargo build --profile "$profile" -p integration-tests --bin bench
 
-log="$(mktemp)"
-trap 'stop_local_cognito; rm -f "$log"' EXIT
-start_local_cognito "$(free_port)" "$log"
 PROFILE="$profile" LAMBDA_BINARIES_DIR="$PWD/target/$profile" \
   ARM64_BINARIES_DIR="$PWD/target/aarch64-unknown-linux-gnu/$profile" ARM64_ZIPS_DIR="$PWD/target/lambda-$profile" \
+  LOCAL_COGNITO_BIN="$PWD/target/$profile/local-cognito" \
   TWIN_PYTHON="$PWD/.venv/bin/python" "target/$profile/bench"

@@ -1,25 +1,24 @@
-# Sourced by the other scripts: starts the local Cognito in the background.
-#   start_local_cognito PORT   -> sets LOCAL_COGNITO_URL and LOCAL_COGNITO_PID
+# Sourced by the other scripts: starts the local Cognito (crates/local-cognito)
+# in the background.
+#   start_local_cognito PORT [LOG] [ARGS...]  -> sets LOCAL_COGNITO_URL and LOCAL_COGNITO_PID
 #   stop_local_cognito
 
-VENV_PYTHON="${VENV_PYTHON:-.venv/bin/python}"
+LOCAL_COGNITO_BIN="${LOCAL_COGNITO_BIN:-target/debug/local-cognito}"
 
 free_port() {
-  "$VENV_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 start_local_cognito() {
   local port="$1" log="${2:-/dev/null}"
-  if [ ! -x "$VENV_PYTHON" ]; then
-    echo "The local Cognito is not installed: run 'make venv' (make dev and make test do it for you)." >&2
-    return 1
-  fi
-  "$VENV_PYTHON" local-cognito/server.py --port "$port" >"$log" 2>&1 &
+  shift 2 || shift $#
+  [ -x "$LOCAL_COGNITO_BIN" ] || cargo build --quiet -p local-cognito
+  "$LOCAL_COGNITO_BIN" --port "$port" "$@" >"$log" 2>&1 &
   LOCAL_COGNITO_PID=$!
   LOCAL_COGNITO_URL="http://127.0.0.1:$port"
   export LOCAL_COGNITO_URL
   for _ in $(seq 1 100); do
-    if curl -fsS "$LOCAL_COGNITO_URL/_local/outbox" >/dev/null 2>&1; then
+    if curl -fsS "$LOCAL_COGNITO_URL/_local/clock" >/dev/null 2>&1; then
       return 0
     fi
     if ! kill -0 "$LOCAL_COGNITO_PID" 2>/dev/null; then
@@ -27,9 +26,9 @@ start_local_cognito() {
       cat "$log" >&2
       return 1
     fi
-    sleep 0.1
+    sleep 0.05
   done
-  echo "The local Cognito did not answer on $LOCAL_COGNITO_URL within 10 s." >&2
+  echo "The local Cognito did not answer on $LOCAL_COGNITO_URL within 5 s." >&2
   return 1
 }
 

@@ -128,15 +128,16 @@ fn finish(shared: &Shared, id: &str, outcome: Outcome) -> StatusCode {
     StatusCode::ACCEPTED
 }
 
-/// Where the release binaries are: LAMBDA_BINARIES_DIR, else target/release.
+/// Where the function binaries are: LAMBDA_BINARIES_DIR, else target/debug (the code is
+/// the same in every profile; `make bench` measures the release ones).
 pub fn function_binary(name: &str) -> PathBuf {
     let dir = std::env::var_os("LAMBDA_BINARIES_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug"));
     let binary = dir.join(name);
     assert!(
         binary.is_file(),
-        "{} is missing: build the functions with `cargo build --release --bins` (make test does), \
+        "{} is missing: build the functions with `cargo build --bins` (make test does), \
          or set LAMBDA_BINARIES_DIR",
         binary.display()
     );

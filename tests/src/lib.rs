@@ -1,10 +1,12 @@
 //! Test harness: fresh pools in the local Cognito, the API's real router served
 //! on a loopback port, and an HTTP client that reads problem+json answers.
 //!
-//! The local Cognito is started by `make test`, which sets LOCAL_COGNITO_URL.
-//! Without it every test here fails and says how to start it.
+//! Each test process starts its own local Cognito in memory on a free port,
+//! so tests share no state and run in parallel. LOCAL_COGNITO_URL points them
+//! at an emulator already running instead.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use auth_api::app::{full_router, AppState};
@@ -15,21 +17,49 @@ use serde_json::{json, Value};
 
 pub mod flows;
 pub mod lambda_runtime_api;
+pub mod secrets_manager;
 
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd";
 pub const PASSWORD: &str = "Corr3ct-Horse-Battery";
 
-/// The local Cognito's address, or a failure that says how to get one.
+static EMULATOR_URL: OnceLock<String> = OnceLock::new();
+
+/// The local Cognito's address: LOCAL_COGNITO_URL, or this process's own
+/// emulator, started on first use on a thread of its own (so that it outlives
+/// any one test's runtime).
 pub fn local_cognito_url() -> String {
-    match std::env::var("LOCAL_COGNITO_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => panic!(
-            "LOCAL_COGNITO_URL is not set. Run the tests with `make test`, which installs and starts the \
-             local Cognito; or start it with `make venv && .venv/bin/python local-cognito/server.py --port 9229` \
-             and run `LOCAL_COGNITO_URL=http://127.0.0.1:9229 cargo nextest run`."
-        ),
+    if let Ok(url) = std::env::var("LOCAL_COGNITO_URL") {
+        if !url.is_empty() {
+            return url;
+        }
     }
+    EMULATOR_URL
+        .get_or_init(|| {
+            let (started, url) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+                runtime.block_on(async move {
+                    let running = local_cognito::start(local_cognito::Options::default()).await;
+                    let running = running.unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"));
+                    started.send(running.url.clone()).expect("the test waits");
+                    std::future::pending::<()>().await;
+                });
+            });
+            url.recv().expect("the local Cognito started")
+        })
+        .clone()
+}
+
+/// Moves the local Cognito's clock forward: every expiry follows it.
+pub async fn advance_clock(seconds: u32) {
+    reqwest::Client::new()
+        .post(format!("{}/_local/clock", local_cognito_url()))
+        .json(&json!({"seconds": seconds}))
+        .send()
+        .await
+        .and_then(|response| response.error_for_status())
+        .expect("the clock moved");
 }
 
 #[derive(Clone, Debug, Default)]
@@ -63,7 +93,7 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         .send()
         .await
         .unwrap_or_else(|e| {
-            panic!("the local Cognito at {url} did not answer: {e}. {}", "Is it running? `make test` starts it.")
+            panic!("the local Cognito at {url} did not answer: {e}. If LOCAL_COGNITO_URL is set, start that emulator (`cargo run -p local-cognito`) or unset it.")
         })
         .error_for_status()
         .expect("pool created")

@@ -177,7 +177,7 @@ fn admin_calls(source: &str) -> BTreeSet<String> {
 fn the_local_pool_matches_the_templates_pool() {
     let template = yaml("template.yaml");
     let pool: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo_file("local-cognito/pool.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(repo_file("crates/local-cognito/pool.json")).unwrap()).unwrap();
     let as_json = |value: &Value| serde_json::to_value(value).unwrap();
     let template_pool = &template["Resources"]["UserPool"]["Properties"];
     assert_eq!(as_json(&template_pool["Schema"]), pool["pool"]["Schema"]);

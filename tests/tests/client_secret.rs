@@ -1,39 +1,25 @@
 //! The client secret read from Secrets Manager on first use, as deployed.
 
+use integration_tests::secrets_manager::SecretsManager;
 use integration_tests::*;
 use serde_json::json;
 
-async fn secrets_manager() -> aws_sdk_secretsmanager::Client {
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("local", "local", None, None, "tests"))
-        .endpoint_url(local_cognito_url())
-        .build();
-    aws_sdk_secretsmanager::Client::from_conf(config)
-}
-
-fn point_secrets_manager_at_the_emulator() {
-    // The function finds Secrets Manager through the SDK's standard variable, as a test would in Lambda.
-    std::env::set_var("AWS_ENDPOINT_URL_SECRETS_MANAGER", local_cognito_url());
+/// The function finds Secrets Manager through the SDK's standard variable, as it would in Lambda.
+async fn secrets_manager() -> SecretsManager {
+    let secrets = SecretsManager::start().await;
+    std::env::set_var("AWS_ENDPOINT_URL_SECRETS_MANAGER", &secrets.url);
+    secrets
 }
 
 #[tokio::test]
 async fn login_works_with_the_secret_read_from_secrets_manager() {
     // GIVEN a secret client whose secret is stored in Secrets Manager, and not in the environment
-    point_secrets_manager_at_the_emulator();
+    let secrets = secrets_manager().await;
     let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
-    let stored = secrets_manager()
-        .await
-        .create_secret()
-        .name(format!("client-secret-{}", uuid::Uuid::new_v4()))
-        .secret_string(pool.client_secret.clone().unwrap())
-        .send()
-        .await
-        .expect("secret stored");
+    let arn = secrets.put("client-secret", pool.client_secret.as_deref().unwrap());
     let mut env = config_for(&pool);
     env.remove("COGNITO_CLIENT_SECRET");
-    env.insert("COGNITO_CLIENT_SECRET_ARN", stored.arn().unwrap().to_owned());
+    env.insert("COGNITO_CLIENT_SECRET_ARN", arn);
     let api = TestApi::start_with(env).await;
     // WHEN the admin logs in, twice (the second from the cached secret) THEN tokens come back
     for _ in 0..2 {
@@ -43,7 +29,7 @@ async fn login_works_with_the_secret_read_from_secrets_manager() {
 
 #[tokio::test]
 async fn an_unreadable_secret_is_a_named_configuration_error() {
-    point_secrets_manager_at_the_emulator();
+    let _secrets = secrets_manager().await;
     let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     let mut env = config_for(&pool);
     env.remove("COGNITO_CLIENT_SECRET");

@@ -25,7 +25,15 @@ async fn an_unconfirmed_user_is_told_so() {
     let pool = create_pool(PoolOptions { allow_sign_up: true, ..Default::default() }).await;
     let api = TestApi::start(&pool).await;
     let username = format!("unconfirmed-{}", uuid::Uuid::new_v4());
-    sdk().sign_up().client_id(&pool.client_id).username(&username).password(PASSWORD).send().await.expect("signed up");
+    sdk()
+        .sign_up()
+        .client_id(&pool.client_id)
+        .username(&username)
+        .password(PASSWORD)
+        .user_attributes(attribute("email", "unconfirmed@example.com"))
+        .send()
+        .await
+        .expect("signed up");
     // WHEN the user logs in with the right password THEN 403 USER_NOT_CONFIRMED
     let answer = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
     answer.assert_problem(403, "USER_NOT_CONFIRMED");

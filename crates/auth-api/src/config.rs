@@ -126,17 +126,18 @@ impl Config {
         })
     }
 
-    /// The token issuer Cognito writes into every token of this pool.
+    /// The token issuer written into every token of this pool: Cognito's
+    /// address, or an emulator's own (as the local Cognito issues them).
     pub fn issuer(&self) -> String {
-        format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id)
+        match &self.endpoint_url {
+            Some(endpoint) => format!("{}/{}", endpoint.trim_end_matches('/'), self.user_pool_id),
+            None => format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.user_pool_id),
+        }
     }
 
-    /// Where the pool's signing keys are published; an emulator serves them itself.
+    /// Where the pool's signing keys are published.
     pub fn jwks_url(&self) -> String {
-        match &self.endpoint_url {
-            Some(endpoint) => format!("{endpoint}/{}/.well-known/jwks.json", self.user_pool_id),
-            None => format!("{}/.well-known/jwks.json", self.issuer()),
-        }
+        format!("{}/.well-known/jwks.json", self.issuer())
     }
 }
 
@@ -183,7 +184,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.jwks_url(), "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json");
-        assert_eq!(config.issuer(), "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc");
+        assert_eq!(config.issuer(), "http://127.0.0.1:9229/us-east-1_abc");
         assert_eq!(config.cors_allowed_origins, ["https://a.example", "https://b.example"]);
     }
 

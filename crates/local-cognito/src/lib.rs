@@ -1,0 +1,197 @@
+//! A local Amazon Cognito user pool: the operations this project's API calls,
+//! each as Cognito documents it, over Cognito's own wire protocol, with a
+//! clock that tests can move. See `docs/local-cognito.md`.
+//!
+//! ```no_run
+//! # async fn run() {
+//! let running = local_cognito::start(local_cognito::Options::default()).await.unwrap();
+//! println!("endpoint: {}", running.url);
+//! # }
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::routing::{get, post};
+use axum::Router;
+
+mod attributes;
+mod auth;
+pub mod clock;
+mod error;
+mod keys;
+mod local;
+mod model;
+mod ops;
+mod password;
+mod random;
+mod seed;
+pub mod srp;
+mod store;
+mod tokens;
+mod wire;
+
+pub use clock::Clock;
+pub use error::CognitoError;
+pub use seed::{PoolIds, SeedOptions};
+
+/// The region every local pool id starts with.
+pub const REGION: &str = "us-east-1";
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Where to listen; port 0 picks a free one. Default 127.0.0.1:0.
+    pub address: Option<SocketAddr>,
+    /// Keep the state (pools, users, keys) in this file across restarts.
+    pub state_file: Option<PathBuf>,
+    /// Print every outbox message on standard output.
+    pub print_outbox: bool,
+}
+
+/// The emulator: its state, behind one lock, and what every operation reads.
+#[derive(Clone)]
+pub struct Emulator(Arc<Inner>);
+
+struct Inner {
+    state: Mutex<model::State>,
+    env: Env,
+    state_file: Option<PathBuf>,
+    print_outbox: bool,
+}
+
+/// What an operation needs besides the state.
+pub(crate) struct Env {
+    pub clock: Clock,
+    pub keys: keys::Keys,
+    /// The emulator's own address: token issuers are `<base_url>/<poolId>`.
+    pub base_url: String,
+}
+
+/// An operation's view of the emulator: the locked state and the time now.
+pub(crate) struct Ctx<'a> {
+    pub state: &'a mut model::State,
+    pub env: &'a Env,
+    pub now: i64,
+    print_outbox: bool,
+}
+
+impl Emulator {
+    pub fn new(base_url: String, options: &Options) -> std::io::Result<Self> {
+        let clock = Clock::default();
+        let (state, keys) = match &options.state_file {
+            Some(path) if path.exists() => store::load(path, &clock)?,
+            _ => (model::State::default(), keys::Keys::generate()),
+        };
+        Ok(Self(Arc::new(Inner {
+            state: Mutex::new(state),
+            env: Env { clock, keys, base_url },
+            state_file: options.state_file.clone(),
+            print_outbox: options.print_outbox,
+        })))
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.0.env.clock
+    }
+
+    /// Runs `operation` on the locked state, then saves it when a state file is set.
+    pub(crate) fn with_state<T>(&self, operation: impl FnOnce(&mut Ctx) -> T) -> T {
+        let mut state = self.lock();
+        let mut ctx =
+            Ctx { state: &mut state, env: &self.0.env, now: self.clock().now(), print_outbox: self.0.print_outbox };
+        let result = operation(&mut ctx);
+        if let Some(path) = &self.0.state_file {
+            if let Err(error) = store::save(path, &state, &self.0.env) {
+                tracing::error!(%error, path = %path.display(), "the state could not be saved");
+            }
+        }
+        result
+    }
+
+    fn lock(&self) -> MutexGuard<'_, model::State> {
+        // A panic inside an operation must not take the whole emulator down.
+        self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn env(&self) -> &Env {
+        &self.0.env
+    }
+
+    pub fn has_pool(&self, pool_id: &str) -> bool {
+        self.lock().pools.contains_key(pool_id)
+    }
+
+    /// Forgets every pool, user and message, and puts the clock back.
+    pub fn reset(&self) {
+        *self.lock() = model::State::default();
+        self.clock().set_offset(0);
+    }
+
+    /// A pool like the deployed one (`local-cognito/pool.json`), with its ids.
+    pub fn seed(&self, options: &SeedOptions) -> Result<PoolIds, CognitoError> {
+        self.with_state(|ctx| seed::create_pool(ctx, options))
+    }
+
+    /// Cognito's API on `POST /`, each pool's JWKS and OpenID configuration,
+    /// and the local controls under `/_local/`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", post(wire::dispatch))
+            .route("/{pool_id}/.well-known/jwks.json", get(local::jwks))
+            .route("/{pool_id}/.well-known/openid-configuration", get(local::openid_configuration))
+            .merge(local::routes())
+            .with_state(self.clone())
+    }
+}
+
+impl Ctx<'_> {
+    /// Keeps a message Cognito would have sent, and prints it when asked to.
+    pub fn send(&mut self, message: model::Message) {
+        if self.print_outbox {
+            println!(
+                "[outbox] {} for {} by {} to {}: {}",
+                message.kind, message.username, message.delivery_medium, message.destination, message.code
+            );
+        }
+        self.state.outbox.push(message);
+    }
+}
+
+/// Every Cognito operation the emulator answers.
+pub fn operation_names() -> Vec<&'static str> {
+    ops::names().collect()
+}
+
+/// An emulator serving on a loopback port until dropped.
+pub struct Running {
+    pub url: String,
+    pub emulator: Emulator,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Starts an emulator on the current Tokio runtime.
+pub async fn start(options: Options) -> std::io::Result<Running> {
+    let address = options.address.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let emulator = Emulator::new(url.clone(), &options)?;
+    let router = emulator.router();
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(Running { url, emulator, shutdown: Some(shutdown) })
+}

@@ -1,0 +1,89 @@
+//! The local controls under `/_local/`, and each pool's public key set and
+//! OpenID configuration as Cognito serves them.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::seed::SeedOptions;
+use crate::Emulator;
+
+pub fn routes() -> Router<Emulator> {
+    Router::new()
+        .route("/_local/pools", post(create_pool))
+        .route("/_local/outbox", get(outbox))
+        .route("/_local/clock", get(clock).post(advance_clock))
+        .route("/_local/reset", post(reset))
+}
+
+/// POST /_local/pools: a pool like the deployed one; answers its ids.
+async fn create_pool(State(emulator): State<Emulator>, body: Option<Json<SeedOptions>>) -> Response {
+    let options = body.map(|Json(options)| options).unwrap_or_default();
+    match emulator.seed(&options) {
+        Ok(ids) => (StatusCode::CREATED, Json(ids)).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// GET /_local/outbox: every message Cognito would have sent, oldest first.
+async fn outbox(State(emulator): State<Emulator>) -> Response {
+    let messages = emulator.with_state(|ctx| ctx.state.outbox.clone());
+    Json(messages).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: u32,
+}
+
+async fn clock(State(emulator): State<Emulator>) -> Response {
+    Json(json!({"now": emulator.clock().now(), "offsetSeconds": emulator.clock().offset()})).into_response()
+}
+
+/// POST /_local/clock {"seconds": N}: every expiry follows the moved clock.
+async fn advance_clock(State(emulator): State<Emulator>, Json(advance): Json<Advance>) -> Response {
+    let offset = emulator.clock().advance(advance.seconds);
+    Json(json!({"now": emulator.clock().now(), "offsetSeconds": offset})).into_response()
+}
+
+async fn reset(State(emulator): State<Emulator>) -> StatusCode {
+    emulator.reset();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn jwks(State(emulator): State<Emulator>, Path(pool_id): Path<String>) -> Response {
+    if !emulator.with_state(|ctx| ctx.state.pools.contains_key(&pool_id)) {
+        return pool_not_found(&pool_id);
+    }
+    // Key generation may still be running on its thread: wait off the runtime.
+    let keys = emulator.env().keys.clone();
+    let set = tokio::task::spawn_blocking(move || keys.jwks()).await.expect("the key set is built");
+    Json(set).into_response()
+}
+
+pub async fn openid_configuration(State(emulator): State<Emulator>, Path(pool_id): Path<String>) -> Response {
+    if !emulator.with_state(|ctx| ctx.state.pools.contains_key(&pool_id)) {
+        return pool_not_found(&pool_id);
+    }
+    let issuer = format!("{}/{pool_id}", emulator.env().base_url);
+    Json(json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["sub", "email", "email_verified", "phone_number", "phone_number_verified", "cognito:username", "cognito:groups"],
+    }))
+    .into_response()
+}
+
+fn pool_not_found(pool_id: &str) -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"message": format!("User pool {pool_id} does not exist.")}))).into_response()
+}

@@ -1,0 +1,257 @@
+//! MFA: the pool's factors, TOTP set-up (with an access token, or with an
+//! MFA_SETUP session during sign-in), and the user's preferences.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::sign_in::take_session;
+use super::{pool, pool_mut};
+use crate::auth;
+use crate::error::{self, Result};
+use crate::model::{Challenge, User};
+use crate::tokens;
+use crate::wire::input;
+use crate::{random, Ctx};
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PoolMfaInput {
+    user_pool_id: String,
+    #[serde(default)]
+    sms_mfa_configuration: Option<Value>,
+    #[serde(default)]
+    software_token_mfa_configuration: Option<Enabled>,
+    #[serde(default)]
+    email_mfa_configuration: Option<Value>,
+    #[serde(default)]
+    mfa_configuration: Option<String>,
+}
+
+pub fn set_user_pool_mfa_config(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: PoolMfaInput = input(input_value)?;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    pool.mfa.sms = request.sms_mfa_configuration.is_some();
+    pool.mfa.software_token = request.software_token_mfa_configuration.as_ref().is_some_and(|c| c.enabled);
+    pool.mfa.email = request.email_mfa_configuration.is_some();
+    if let Some(configuration) = request.mfa_configuration {
+        if !["OFF", "ON", "OPTIONAL"].contains(&configuration.as_str()) {
+            return Err(error::invalid_parameter(format!("Invalid MfaConfiguration: {configuration}")));
+        }
+        pool.settings.mfa_configuration = Some(configuration);
+    }
+    pool.modified = ctx.now;
+    describe_pool_mfa(pool)
+}
+
+pub fn get_user_pool_mfa_config(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        user_pool_id: String,
+    }
+    let Input { user_pool_id } = input(input_value)?;
+    describe_pool_mfa(pool(ctx.state, &user_pool_id)?)
+}
+
+fn describe_pool_mfa(pool: &crate::model::Pool) -> Result<Value> {
+    let mut described = json!({
+        "MfaConfiguration": pool.settings.mfa_configuration.clone().unwrap_or_else(|| "OFF".into()),
+        "SoftwareTokenMfaConfiguration": {"Enabled": pool.mfa.software_token},
+    });
+    if pool.mfa.sms {
+        described["SmsMfaConfiguration"] = json!({"SmsConfiguration": pool.settings.sms_configuration});
+    }
+    if pool.mfa.email {
+        described["EmailMfaConfiguration"] = json!({});
+    }
+    Ok(described)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TokenOrSession {
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    session: Option<String>,
+    #[serde(default)]
+    user_code: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    friendly_device_name: Option<String>,
+}
+
+/// A base32 secret of 160 bits, as Cognito's are.
+fn new_secret() -> String {
+    let bytes = random::bytes::<20>();
+    totp_rs::Secret::Raw(bytes.to_vec()).to_encoded().to_string()
+}
+
+/// The MFA_SETUP session a set-up call names, wherever its client is.
+fn setup_session(ctx: &mut Ctx, id: &str) -> Result<crate::model::Session> {
+    let session = ctx.state.sessions.get(id).cloned().ok_or_else(auth::invalid_session)?;
+    let (pool_id, client_id) = (session.progress.pool_id.clone(), session.progress.client_id.clone());
+    take_session(ctx, &pool_id, &client_id, id, Some(Challenge::MfaSetup.name()))
+}
+
+pub fn associate_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: TokenOrSession = input(input_value)?;
+    let secret = new_secret();
+    match (&request.access_token, &request.session) {
+        (Some(token), _) => {
+            let caller = tokens::authenticate(ctx, token)?;
+            let user =
+                pool_mut(ctx.state, &caller.pool_id)?.users.get_mut(&caller.username).expect("the caller exists");
+            user.mfa.pending_software_token_secret = Some(secret.clone());
+            Ok(json!({"SecretCode": secret}))
+        }
+        (None, Some(id)) => {
+            let mut session = setup_session(ctx, id)?;
+            ctx.state.sessions.remove(id);
+            session.software_token_secret = Some(secret.clone());
+            let next = auth::new_session_id();
+            ctx.state.sessions.insert(next.clone(), session);
+            Ok(json!({"SecretCode": secret, "Session": next}))
+        }
+        (None, None) => Err(error::invalid_parameter("Either AccessToken or Session must be given.")),
+    }
+}
+
+fn mismatch() -> error::CognitoError {
+    error::enable_software_token_mfa("Code mismatch")
+}
+
+pub fn verify_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: TokenOrSession = input(input_value)?;
+    let code = super::required(&request.user_code, "userCode")?.to_owned();
+    let now = ctx.now;
+    match (&request.access_token, &request.session) {
+        (Some(token), _) => {
+            let caller = tokens::authenticate(ctx, token)?;
+            let user =
+                pool_mut(ctx.state, &caller.pool_id)?.users.get_mut(&caller.username).expect("the caller exists");
+            let secret = user.mfa.pending_software_token_secret.clone().ok_or_else(not_associated)?;
+            if !auth::totp_matches(&secret, &code, now) {
+                return Err(mismatch());
+            }
+            user.mfa.software_token_secret = Some(secret);
+            user.mfa.pending_software_token_secret = None;
+            Ok(json!({"Status": "SUCCESS"}))
+        }
+        (None, Some(id)) => {
+            let mut session = setup_session(ctx, id)?;
+            let secret = session.software_token_secret.clone().ok_or_else(not_associated)?;
+            if !auth::totp_matches(&secret, &code, now) {
+                return Err(mismatch());
+            }
+            let user = pool_mut(ctx.state, &session.progress.pool_id)?
+                .users
+                .get_mut(&session.progress.username)
+                .ok_or_else(auth::invalid_session)?;
+            user.mfa.software_token_secret = Some(secret);
+            user.mfa.software_token_enabled = true;
+            ctx.state.sessions.remove(id);
+            session.software_token_verified = true;
+            let next = auth::new_session_id();
+            ctx.state.sessions.insert(next.clone(), session);
+            Ok(json!({"Status": "SUCCESS", "Session": next}))
+        }
+        (None, None) => Err(error::invalid_parameter("Either AccessToken or Session must be given.")),
+    }
+}
+
+fn not_associated() -> error::CognitoError {
+    error::software_token_mfa_not_found("Software token TOTP not associated with the user.")
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "PascalCase", default)]
+struct FactorSettings {
+    enabled: Option<bool>,
+    preferred_mfa: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PreferenceInput {
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    user_pool_id: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default, rename = "SMSMfaSettings")]
+    sms: Option<FactorSettings>,
+    #[serde(default, rename = "SoftwareTokenMfaSettings")]
+    software_token: Option<FactorSettings>,
+    #[serde(default, rename = "EmailMfaSettings")]
+    email: Option<FactorSettings>,
+}
+
+pub fn set_user_mfa_preference(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: PreferenceInput = input(input_value)?;
+    let token = super::required(&request.access_token, "accessToken")?;
+    let caller = tokens::authenticate(ctx, token)?;
+    let user = pool_mut(ctx.state, &caller.pool_id)?.users.get_mut(&caller.username).expect("the caller exists");
+    apply_preference(user, &request)?;
+    Ok(json!({}))
+}
+
+pub fn admin_set_user_mfa_preference(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: PreferenceInput = input(input_value)?;
+    let pool_id = super::required(&request.user_pool_id, "userPoolId")?.to_owned();
+    let username = super::required(&request.username, "username")?.to_owned();
+    let user = pool_mut(ctx.state, &pool_id)?.user_mut(&username)?;
+    apply_preference(user, &request)?;
+    Ok(json!({}))
+}
+
+fn apply_preference(user: &mut User, request: &PreferenceInput) -> Result<()> {
+    let mut mfa = user.mfa.clone();
+    let factors: [(Option<FactorSettings>, &str); 3] =
+        [(request.sms, "SMS_MFA"), (request.software_token, "SOFTWARE_TOKEN_MFA"), (request.email, "EMAIL_OTP")];
+    for (settings, name) in factors {
+        let Some(settings) = settings else { continue };
+        if let Some(enabled) = settings.enabled {
+            if enabled {
+                match name {
+                    "SMS_MFA" if !user.attributes.contains_key("phone_number") => {
+                        return Err(error::invalid_parameter(
+                            "User does not have delivery config set to turn on SMS_MFA",
+                        ))
+                    }
+                    "EMAIL_OTP" if !user.attributes.contains_key("email") => {
+                        return Err(error::invalid_parameter(
+                            "User does not have delivery config set to turn on EMAIL_OTP",
+                        ))
+                    }
+                    "SOFTWARE_TOKEN_MFA" if mfa.software_token_secret.is_none() => {
+                        return Err(error::invalid_parameter("User has not verified software token mfa"))
+                    }
+                    _ => {}
+                }
+            }
+            match name {
+                "SMS_MFA" => mfa.sms_enabled = enabled,
+                "EMAIL_OTP" => mfa.email_enabled = enabled,
+                _ => mfa.software_token_enabled = enabled,
+            }
+            if !enabled && mfa.preferred.as_deref() == Some(name) {
+                mfa.preferred = None;
+            }
+        }
+        match settings.preferred_mfa {
+            Some(true) => mfa.preferred = Some(name.to_owned()),
+            Some(false) if mfa.preferred.as_deref() == Some(name) => mfa.preferred = None,
+            _ => {}
+        }
+    }
+    user.mfa = mfa;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Every Cognito operation the emulator answers, by name, and the lookups
+//! they share. Each submodule holds one family of operations.
+
+use serde_json::Value;
+
+use crate::error::{self, Result};
+use crate::model::{AppClient, Pool, State, User};
+use crate::wire::Operation;
+use crate::Ctx;
+
+mod devices;
+mod groups;
+mod mfa;
+mod pools;
+mod self_service;
+mod sign_in;
+mod sign_up;
+mod users;
+
+const OPERATIONS: &[(&str, Operation)] = &[
+    ("CreateUserPool", pools::create_user_pool),
+    ("DescribeUserPool", pools::describe_user_pool),
+    ("DeleteUserPool", pools::delete_user_pool),
+    ("ListUserPools", pools::list_user_pools),
+    ("CreateUserPoolClient", pools::create_user_pool_client),
+    ("DescribeUserPoolClient", pools::describe_user_pool_client),
+    ("SetUserPoolMfaConfig", mfa::set_user_pool_mfa_config),
+    ("GetUserPoolMfaConfig", mfa::get_user_pool_mfa_config),
+    ("CreateGroup", groups::create_group),
+    ("GetGroup", groups::get_group),
+    ("ListGroups", groups::list_groups),
+    ("AdminAddUserToGroup", groups::admin_add_user_to_group),
+    ("AdminRemoveUserFromGroup", groups::admin_remove_user_from_group),
+    ("AdminListGroupsForUser", groups::admin_list_groups_for_user),
+    ("ListUsersInGroup", groups::list_users_in_group),
+    ("AdminCreateUser", users::admin_create_user),
+    ("AdminGetUser", users::admin_get_user),
+    ("AdminDeleteUser", users::admin_delete_user),
+    ("AdminDisableUser", users::admin_disable_user),
+    ("AdminEnableUser", users::admin_enable_user),
+    ("AdminUpdateUserAttributes", users::admin_update_user_attributes),
+    ("AdminResetUserPassword", users::admin_reset_user_password),
+    ("AdminSetUserPassword", users::admin_set_user_password),
+    ("AdminConfirmSignUp", users::admin_confirm_sign_up),
+    ("ListUsers", users::list_users),
+    ("GetUser", self_service::get_user),
+    ("UpdateUserAttributes", self_service::update_user_attributes),
+    ("DeleteUser", self_service::delete_user),
+    ("ChangePassword", self_service::change_password),
+    ("GetUserAttributeVerificationCode", self_service::get_user_attribute_verification_code),
+    ("VerifyUserAttribute", self_service::verify_user_attribute),
+    ("GlobalSignOut", self_service::global_sign_out),
+    ("AdminUserGlobalSignOut", users::admin_user_global_sign_out),
+    ("SignUp", sign_up::sign_up),
+    ("ConfirmSignUp", sign_up::confirm_sign_up),
+    ("ResendConfirmationCode", sign_up::resend_confirmation_code),
+    ("ForgotPassword", sign_up::forgot_password),
+    ("ConfirmForgotPassword", sign_up::confirm_forgot_password),
+    ("InitiateAuth", sign_in::initiate_auth),
+    ("AdminInitiateAuth", sign_in::admin_initiate_auth),
+    ("RespondToAuthChallenge", sign_in::respond_to_auth_challenge),
+    ("AdminRespondToAuthChallenge", sign_in::admin_respond_to_auth_challenge),
+    ("GetTokensFromRefreshToken", sign_in::get_tokens_from_refresh_token),
+    ("RevokeToken", sign_in::revoke_token),
+    ("AssociateSoftwareToken", mfa::associate_software_token),
+    ("VerifySoftwareToken", mfa::verify_software_token),
+    ("SetUserMFAPreference", mfa::set_user_mfa_preference),
+    ("AdminSetUserMFAPreference", mfa::admin_set_user_mfa_preference),
+    ("ConfirmDevice", devices::confirm_device),
+    ("GetDevice", devices::get_device),
+    ("AdminGetDevice", devices::admin_get_device),
+    ("ListDevices", devices::list_devices),
+    ("AdminListDevices", devices::admin_list_devices),
+    ("ForgetDevice", devices::forget_device),
+    ("AdminForgetDevice", devices::admin_forget_device),
+    ("UpdateDeviceStatus", devices::update_device_status),
+];
+
+pub fn find(name: &str) -> Option<Operation> {
+    OPERATIONS.iter().find(|(known, _)| *known == name).map(|(_, operation)| *operation)
+}
+
+/// The names of every operation answered, for the documentation test.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    OPERATIONS.iter().map(|(name, _)| *name)
+}
+
+/// Calls an operation by name: the seeding goes through the same code as the SDK.
+pub fn call(ctx: &mut Ctx, name: &str, input: Value) -> Result<Value> {
+    find(name).expect("a known operation")(ctx, input)
+}
+
+pub fn pool<'a>(state: &'a State, id: &str) -> Result<&'a Pool> {
+    state.pools.get(id).ok_or_else(|| pool_not_found(id))
+}
+
+pub fn pool_mut<'a>(state: &'a mut State, id: &str) -> Result<&'a mut Pool> {
+    state.pools.get_mut(id).ok_or_else(|| pool_not_found(id))
+}
+
+fn pool_not_found(id: &str) -> error::CognitoError {
+    error::resource_not_found(format!("User pool {id} does not exist."))
+}
+
+/// The pool an app client belongs to, for the operations that name only the client.
+pub fn pool_of_client<'a>(state: &'a State, client_id: &str) -> Result<&'a Pool> {
+    state
+        .pools
+        .values()
+        .find(|pool| pool.clients.contains_key(client_id))
+        .ok_or_else(|| error::resource_not_found(format!("User pool client {client_id} does not exist.")))
+}
+
+impl Pool {
+    pub fn client(&self, id: &str) -> Result<&AppClient> {
+        self.clients.get(id).ok_or_else(|| error::resource_not_found(format!("User pool client {id} does not exist.")))
+    }
+
+    pub fn case_sensitive(&self) -> bool {
+        self.settings.username_configuration.as_ref().is_none_or(|c| c.case_sensitive)
+    }
+
+    pub fn canonical(&self, username: &str) -> String {
+        if self.case_sensitive() {
+            username.to_owned()
+        } else {
+            username.to_lowercase()
+        }
+    }
+
+    /// The key of the user named `name`: its username, its `sub`, or an alias
+    /// (email or phone number) the pool signs in with.
+    pub fn user_key(&self, name: &str) -> Option<String> {
+        let key = self.canonical(name);
+        if self.users.contains_key(&key) {
+            return Some(key);
+        }
+        self.users
+            .iter()
+            .find(|(_, user)| {
+                user.sub == name
+                    || ["email", "phone_number"].iter().any(|attribute| {
+                        self.is_alias(attribute)
+                            && user.attributes.get(*attribute).is_some_and(|v| v.eq_ignore_ascii_case(name))
+                            && (self.signs_in_with(attribute)
+                                || user.attributes.get(&format!("{attribute}_verified")).is_some_and(|v| v == "true"))
+                    })
+            })
+            .map(|(key, _)| key.clone())
+    }
+
+    pub fn user(&self, name: &str) -> Result<&User> {
+        self.user_key(name).and_then(|key| self.users.get(&key)).ok_or_else(user_not_found)
+    }
+
+    pub fn user_mut(&mut self, name: &str) -> Result<&mut User> {
+        let key = self.user_key(name).ok_or_else(user_not_found)?;
+        Ok(self.users.get_mut(&key).expect("the key was just found"))
+    }
+}
+
+pub fn user_not_found() -> error::CognitoError {
+    error::user_not_found("User does not exist.")
+}
+
+impl AppClient {
+    /// PreventUserExistenceErrors: the API's default is LEGACY (the console's is ENABLED).
+    pub fn hides_user_existence(&self) -> bool {
+        self.settings.prevent_user_existence_errors.as_deref() == Some("ENABLED")
+    }
+}
+
+/// A required string member that is present but empty.
+pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| {
+        error::invalid_parameter(format!(
+            "1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"
+        ))
+    })
+}

@@ -1,0 +1,498 @@
+//! Administrators' user operations.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{pool, pool_mut, user_not_found};
+use crate::attributes::{self, AttributeInput, Write};
+use crate::error::{self, Result};
+use crate::model::{Lockout, Message, Pool, User, UserMfa, UserStatus};
+use crate::wire::input;
+use crate::{password, tokens, Ctx};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserRef {
+    user_pool_id: String,
+    username: String,
+}
+
+/// ListUsers' and ListUsersInGroup's shape of a user.
+pub fn summary(user: &User) -> Value {
+    json!({
+        "Username": user.username,
+        "Attributes": attributes::list(user, |_| true),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+    })
+}
+
+/// The MFA part of AdminGetUser and GetUser.
+pub fn mfa_description(user: &User) -> Value {
+    let mut factors = Vec::new();
+    if user.mfa.sms_enabled {
+        factors.push("SMS_MFA");
+    }
+    if user.mfa.email_enabled {
+        factors.push("EMAIL_OTP");
+    }
+    if user.mfa.software_token_enabled {
+        factors.push("SOFTWARE_TOKEN_MFA");
+    }
+    let mut described = json!({});
+    if !factors.is_empty() {
+        described["UserMFASettingList"] = json!(factors);
+    }
+    if let Some(preferred) = &user.mfa.preferred {
+        described["PreferredMfaSetting"] = json!(preferred);
+    }
+    described
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateInput {
+    user_pool_id: String,
+    username: String,
+    #[serde(default)]
+    user_attributes: Vec<AttributeInput>,
+    #[serde(default)]
+    temporary_password: Option<String>,
+    #[serde(default)]
+    message_action: Option<String>,
+    #[serde(default)]
+    desired_delivery_mediums: Vec<String>,
+    #[serde(default)]
+    force_alias_creation: bool,
+    #[serde(default)]
+    #[allow(dead_code)]
+    validation_data: Vec<AttributeInput>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    client_metadata: Option<Value>,
+}
+
+pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: CreateInput = input(input_value)?;
+    let now = ctx.now;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    if let Some(password) = &request.temporary_password {
+        password::check_format("temporaryPassword", password)?;
+        password::check_policy(&policy(pool), password)?;
+    }
+    let temporary_password = request.temporary_password.clone().unwrap_or_else(|| password::temporary(&policy(pool)));
+
+    if request.message_action.as_deref() == Some("RESEND") {
+        let user = pool.user_mut(&request.username)?;
+        if user.status != UserStatus::ForceChangePassword {
+            return Err(error::CognitoError::new(
+                "UnsupportedUserStateException",
+                format!("Resend not possible. {} status is {}.", user.username, user.status.as_str()),
+            ));
+        }
+        user.password = Some(password::hash(&temporary_password));
+        user.modified = now;
+        let user = user.clone();
+        let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
+        pool.user_mut(&request.username)?.temporary_password_expires = Some(now + validity);
+        let pool_id = pool.id.clone();
+        invite(ctx, &pool_id, &user, &temporary_password, &request.desired_delivery_mediums)?;
+        return Ok(json!({"User": describe_created(&user)}));
+    }
+    if let Some(action) = &request.message_action {
+        if action != "SUPPRESS" {
+            return Err(error::invalid_parameter(format!("Invalid MessageAction: {action}")));
+        }
+    }
+
+    attributes::check(pool, &request.user_attributes, Write::Create)?;
+    let mut values = BTreeMap::new();
+    attributes::apply(&mut values, &request.user_attributes);
+    let sub = uuid::Uuid::new_v4().to_string();
+    let username = sign_in_name(pool, &request.username, &mut values, &sub)?;
+    if pool.user_key(&username).is_some() || pool.users.contains_key(&pool.canonical(&username)) {
+        return Err(error::username_exists("User account already exists"));
+    }
+    claim_aliases(pool, &mut values, None, request.force_alias_creation)?;
+    let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
+    let user = User {
+        username: username.clone(),
+        sub,
+        attributes: values,
+        status: UserStatus::ForceChangePassword,
+        enabled: true,
+        password: Some(password::hash(&temporary_password)),
+        temporary_password_expires: Some(now + validity),
+        created: now,
+        modified: now,
+        groups: Default::default(),
+        mfa: UserMfa::default(),
+        lockout: Lockout::default(),
+        codes: BTreeMap::new(),
+        devices: BTreeMap::new(),
+        pending_attributes: BTreeMap::new(),
+    };
+    pool.users.insert(pool.canonical(&username), user.clone());
+    let pool_id = pool.id.clone();
+    if request.message_action.is_none() {
+        invite(ctx, &pool_id, &user, &temporary_password, &request.desired_delivery_mediums)?;
+    }
+    Ok(json!({"User": describe_created(&user)}))
+}
+
+/// With UsernameAttributes, the username given is the email or phone number
+/// and the user's real username is its `sub`.
+pub fn sign_in_name(pool: &Pool, given: &str, values: &mut BTreeMap<String, String>, sub: &str) -> Result<String> {
+    for attribute in ["email", "phone_number"] {
+        if pool.signs_in_with(attribute) && (given.contains('@') == (attribute == "email")) {
+            if values.get(attribute).is_some_and(|value| value != given) {
+                return Err(error::invalid_parameter(format!("Username and {attribute} must be the same")));
+            }
+            values.insert(attribute.to_owned(), given.to_owned());
+            return Ok(sub.to_owned());
+        }
+    }
+    if !pool.settings.username_attributes.is_empty() {
+        return Err(error::invalid_parameter(format!(
+            "Username should be {}.",
+            pool.settings
+                .username_attributes
+                .iter()
+                .map(|a| if a == "email" { "an email" } else { "a phone number" })
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )));
+    }
+    Ok(given.to_owned())
+}
+
+/// An email or phone number that is an alias belongs to one user: another
+/// verified holder gets AliasExistsException, or loses it with ForceAliasCreation.
+pub fn claim_aliases(
+    pool: &mut Pool,
+    values: &mut BTreeMap<String, String>,
+    owner: Option<&str>,
+    force: bool,
+) -> Result<()> {
+    for attribute in ["email", "phone_number"] {
+        let Some(value) = values.get(attribute).cloned() else { continue };
+        let verified_flag = format!("{attribute}_verified");
+        let counts = pool.signs_in_with(attribute) || values.get(&verified_flag).is_some_and(|v| v == "true");
+        if !pool.is_alias(attribute) || !counts {
+            continue;
+        }
+        let holder = pool
+            .users
+            .iter()
+            .find(|(key, user)| {
+                Some(key.as_str()) != owner
+                    && user.attributes.get(attribute).is_some_and(|v| v.eq_ignore_ascii_case(&value))
+                    && (pool.signs_in_with(attribute)
+                        || user.attributes.get(&verified_flag).is_some_and(|v| v == "true"))
+            })
+            .map(|(key, _)| key.clone());
+        if let Some(holder) = holder {
+            if !force || pool.signs_in_with(attribute) {
+                let noun = if attribute == "email" { "email" } else { "phone_number" };
+                return Err(error::alias_exists(format!("An account with the given {noun} already exists.")));
+            }
+            pool.users.get_mut(&holder).expect("found").attributes.insert(verified_flag.clone(), "false".into());
+        }
+    }
+    Ok(())
+}
+
+fn policy(pool: &Pool) -> crate::model::PasswordPolicy {
+    pool.settings.policies.clone().unwrap_or_default().password_policy
+}
+
+fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, mediums: &[String]) -> Result<()> {
+    let mediums: Vec<&str> =
+        if mediums.is_empty() { vec!["EMAIL"] } else { mediums.iter().map(String::as_str).collect() };
+    for medium in mediums {
+        let attribute = match medium {
+            "EMAIL" => "email",
+            "SMS" => "phone_number",
+            other => return Err(error::invalid_parameter(format!("Invalid DesiredDeliveryMediums: {other}"))),
+        };
+        if let Some(destination) = user.attributes.get(attribute) {
+            ctx.send(Message {
+                user_pool_id: pool_id.to_owned(),
+                username: user.username.clone(),
+                destination: destination.clone(),
+                delivery_medium: medium.to_owned(),
+                kind: "invitation".into(),
+                code: temporary_password.to_owned(),
+                at: ctx.now,
+            });
+        } else if medium == "SMS" {
+            return Err(error::invalid_parameter("User has no phone number to send the invitation to."));
+        }
+    }
+    Ok(())
+}
+
+fn describe_created(user: &User) -> Value {
+    let mut described = summary(user);
+    described["MFAOptions"] = json!([]);
+    described
+}
+
+pub fn admin_get_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let user = pool(ctx.state, &user_pool_id)?.user(&username)?;
+    let mut described = json!({
+        "Username": user.username,
+        "UserAttributes": attributes::list(user, |_| true),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+    });
+    merge(&mut described, mfa_description(user));
+    Ok(described)
+}
+
+pub fn merge(target: &mut Value, extra: Value) {
+    if let (Some(target), Value::Object(extra)) = (target.as_object_mut(), extra) {
+        target.extend(extra);
+    }
+}
+
+pub fn admin_delete_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let pool = pool_mut(ctx.state, &user_pool_id)?;
+    let key = pool.user_key(&username).ok_or_else(user_not_found)?;
+    pool.users.remove(&key);
+    tokens::revoke_all(ctx, &user_pool_id, &key);
+    Ok(json!({}))
+}
+
+/// Cognito: disabling a user also revokes its tokens.
+pub fn admin_disable_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let pool = pool_mut(ctx.state, &user_pool_id)?;
+    let key = pool.user_key(&username).ok_or_else(user_not_found)?;
+    pool.users.get_mut(&key).expect("found").enabled = false;
+    tokens::revoke_all(ctx, &user_pool_id, &key);
+    Ok(json!({}))
+}
+
+pub fn admin_enable_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    pool_mut(ctx.state, &user_pool_id)?.user_mut(&username)?.enabled = true;
+    Ok(json!({}))
+}
+
+pub fn admin_user_global_sign_out(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let pool = pool(ctx.state, &user_pool_id)?;
+    let key = pool.user_key(&username).ok_or_else(user_not_found)?;
+    tokens::revoke_all(ctx, &user_pool_id, &key);
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateInput {
+    user_pool_id: String,
+    username: String,
+    user_attributes: Vec<AttributeInput>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    client_metadata: Option<Value>,
+}
+
+/// Administrators ignore the client's WriteAttributes and may set the verified flags.
+pub fn admin_update_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: UpdateInput = input(input_value)?;
+    let now = ctx.now;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    attributes::check(pool, &request.user_attributes, Write::Update)?;
+    let key = pool.user_key(&request.username).ok_or_else(user_not_found)?;
+    let mut values = pool.users[&key].attributes.clone();
+    attributes::apply(&mut values, &request.user_attributes);
+    reset_verified_on_change(&pool.users[&key].attributes, &mut values, &request.user_attributes);
+    claim_aliases(pool, &mut values, Some(&key), false)?;
+    let user = pool.users.get_mut(&key).expect("found");
+    user.attributes = values;
+    user.modified = now;
+    Ok(json!({}))
+}
+
+/// A changed email or phone number is no longer verified, unless the same
+/// request says it is.
+pub fn reset_verified_on_change(
+    before: &BTreeMap<String, String>,
+    after: &mut BTreeMap<String, String>,
+    given: &[AttributeInput],
+) {
+    for attribute in ["email", "phone_number"] {
+        let flag = format!("{attribute}_verified");
+        if before.get(attribute) != after.get(attribute) && !given.iter().any(|a| a.name == flag) {
+            after.insert(flag, "false".into());
+        }
+    }
+}
+
+pub fn admin_reset_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let pool = pool_mut(ctx.state, &user_pool_id)?;
+    let key = pool.user_key(&username).ok_or_else(user_not_found)?;
+    let user = pool.users.get_mut(&key).expect("found");
+    if user.status == UserStatus::Unconfirmed {
+        return Err(error::not_authorized("User password cannot be reset in the current state."));
+    }
+    user.status = UserStatus::ResetRequired;
+    user.modified = ctx.now;
+    let user = user.clone();
+    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SetPasswordInput {
+    user_pool_id: String,
+    username: String,
+    password: String,
+    #[serde(default)]
+    permanent: bool,
+}
+
+pub fn admin_set_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: SetPasswordInput = input(input_value)?;
+    password::check_format("password", &request.password)?;
+    let now = ctx.now;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    password::check_policy(&policy(pool), &request.password)?;
+    let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
+    let user = pool.user_mut(&request.username)?;
+    user.password = Some(password::hash(&request.password));
+    user.lockout = Lockout::default();
+    user.modified = now;
+    if request.permanent {
+        user.status = UserStatus::Confirmed;
+        user.temporary_password_expires = None;
+    } else {
+        user.status = UserStatus::ForceChangePassword;
+        user.temporary_password_expires = Some(now + validity);
+    }
+    Ok(json!({}))
+}
+
+pub fn admin_confirm_sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let UserRef { user_pool_id, username } = input(input_value)?;
+    let user = pool_mut(ctx.state, &user_pool_id)?.user_mut(&username)?;
+    if user.status != UserStatus::Unconfirmed {
+        return Err(error::not_authorized(format!(
+            "User cannot be confirmed. Current status is {}",
+            user.status.as_str()
+        )));
+    }
+    user.status = UserStatus::Confirmed;
+    user.modified = ctx.now;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListInput {
+    user_pool_id: String,
+    #[serde(default)]
+    filter: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    pagination_token: Option<String>,
+    #[serde(default)]
+    attributes_to_get: Option<Vec<String>>,
+}
+
+/// The attributes ListUsers can filter on, as its documentation lists them.
+const FILTERABLE: &[&str] = &[
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "cognito:user_status",
+    "status",
+    "sub",
+];
+
+pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let request: ListInput = input(input_value)?;
+    let pool = pool(ctx.state, &request.user_pool_id)?;
+    let filter = request.filter.as_deref().filter(|f| !f.trim().is_empty()).map(parse_filter).transpose()?;
+    let limit = request.limit.unwrap_or(60);
+    if !(1..=60).contains(&limit) {
+        return Err(error::invalid_parameter("Limit must be between 1 and 60"));
+    }
+    let start: usize = request.pagination_token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+    let matching: Vec<&User> =
+        pool.users.values().filter(|user| filter.as_ref().is_none_or(|f| f.matches(user))).collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|user| {
+            let mut described = summary(user);
+            if let Some(names) = &request.attributes_to_get {
+                described["Attributes"] = attributes::list(user, |name| names.iter().any(|n| n == name));
+                if !names.iter().any(|n| n == "sub") {
+                    described["Attributes"].as_array_mut().expect("a list").remove(0);
+                }
+            }
+            described
+        })
+        .collect();
+    let mut output = json!({"Users": page});
+    if start + limit < matching.len() {
+        output["PaginationToken"] = json!((start + limit).to_string());
+    }
+    Ok(output)
+}
+
+struct Filter {
+    attribute: String,
+    prefix: bool,
+    value: String,
+}
+
+impl Filter {
+    fn matches(&self, user: &User) -> bool {
+        let actual = match self.attribute.as_str() {
+            "username" => Some(user.username.as_str()),
+            "sub" => Some(user.sub.as_str()),
+            "cognito:user_status" => Some(user.status.as_str()),
+            "status" => Some(if user.enabled { "Enabled" } else { "Disabled" }),
+            name => user.attributes.get(name).map(String::as_str),
+        };
+        actual.is_some_and(|actual| if self.prefix { actual.starts_with(&self.value) } else { actual == self.value })
+    }
+}
+
+/// `attribute = "value"` or `attribute ^= "prefix"`.
+fn parse_filter(filter: &str) -> Result<Filter> {
+    let invalid = || error::invalid_parameter("Error while parsing filter.");
+    let (attribute, prefix, rest) = if let Some((attribute, rest)) = filter.split_once("^=") {
+        (attribute, true, rest)
+    } else if let Some((attribute, rest)) = filter.split_once('=') {
+        (attribute, false, rest)
+    } else {
+        return Err(invalid());
+    };
+    let attribute = attribute.trim().trim_matches('"').to_owned();
+    if !FILTERABLE.contains(&attribute.as_str()) {
+        return Err(error::invalid_parameter(format!("Invalid search attribute: {attribute}")));
+    }
+    let value = rest.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(invalid)?.to_owned();
+    Ok(Filter { attribute, prefix, value })
+}

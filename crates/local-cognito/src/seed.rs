@@ -1,0 +1,112 @@
+//! `POST /_local/pools`: a pool, app client and groups as `pool.json`
+//! declares them (the deployed pool's twin), and optionally a confirmed
+//! administrator. Built through the emulator's own operations.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::Result;
+use crate::{ops, Ctx, REGION};
+
+/// The pool `template.yaml` deploys; an agreement test keeps the two alike.
+pub const POOL_DEFINITION: &str = include_str!("../pool.json");
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SeedOptions {
+    pub client_secret: bool,
+    pub explicit_auth_flows: Option<Vec<String>>,
+    pub allow_sign_up: bool,
+    pub admin: Option<Admin>,
+    /// Overrides of CreateUserPool's input, merged over `pool.json`'s (MfaConfiguration, DeviceConfiguration, ...).
+    pub pool: Option<Value>,
+    /// Overrides of CreateUserPoolClient's input (AuthSessionValidity, RefreshTokenRotation, ...).
+    pub client: Option<Value>,
+    /// SetUserPoolMfaConfig's input, for pools with MFA.
+    pub mfa: Option<Value>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Admin {
+    pub username: String,
+    pub password: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolIds {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
+pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
+    let definition: Value = serde_json::from_str(POOL_DEFINITION).expect("pool.json is valid JSON");
+    let mut pool = definition["pool"].clone();
+    if options.allow_sign_up {
+        pool["AdminCreateUserConfig"] = json!({"AllowAdminCreateUserOnly": false});
+    }
+    merge(&mut pool, options.pool.as_ref());
+    let created = ops::call(ctx, "CreateUserPool", pool)?;
+    let pool_id = created["UserPool"]["Id"].as_str().expect("pool id").to_owned();
+    if let Some(mfa) = &options.mfa {
+        let mut mfa = mfa.clone();
+        mfa["UserPoolId"] = json!(pool_id);
+        ops::call(ctx, "SetUserPoolMfaConfig", mfa)?;
+    }
+
+    let mut client = definition["client"].clone();
+    client["UserPoolId"] = json!(pool_id);
+    client["GenerateSecret"] = json!(options.client_secret);
+    if let Some(flows) = &options.explicit_auth_flows {
+        client["ExplicitAuthFlows"] = json!(flows);
+    }
+    merge(&mut client, options.client.as_ref());
+    let client = ops::call(ctx, "CreateUserPoolClient", client)?;
+    let client = &client["UserPoolClient"];
+
+    let groups = definition["groups"].as_array().cloned().unwrap_or_default();
+    for group in &groups {
+        let mut group = group.clone();
+        group["UserPoolId"] = json!(pool_id);
+        ops::call(ctx, "CreateGroup", group)?;
+    }
+    if let Some(admin) = &options.admin {
+        let user = |extra: Value| {
+            let mut input = json!({"UserPoolId": pool_id, "Username": admin.username});
+            merge(&mut input, Some(&extra));
+            input
+        };
+        ops::call(
+            ctx,
+            "AdminCreateUser",
+            user(json!({
+                "MessageAction": "SUPPRESS",
+                "UserAttributes": [{"Name": "email", "Value": admin.email}, {"Name": "email_verified", "Value": "true"}],
+            })),
+        )?;
+        ops::call(ctx, "AdminSetUserPassword", user(json!({"Password": admin.password, "Permanent": true})))?;
+        if let Some(group) = groups.first() {
+            ops::call(ctx, "AdminAddUserToGroup", user(json!({"GroupName": group["GroupName"]})))?;
+        }
+    }
+    Ok(PoolIds {
+        region: REGION.to_owned(),
+        user_pool_id: pool_id,
+        client_id: client["ClientId"].as_str().expect("client id").to_owned(),
+        client_secret: client["ClientSecret"].as_str().map(str::to_owned),
+    })
+}
+
+/// Top-level keys of `overrides` replace those of `base`.
+fn merge(base: &mut Value, overrides: Option<&Value>) {
+    if let (Some(base), Some(Value::Object(overrides))) = (base.as_object_mut(), overrides) {
+        for (key, value) in overrides {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+}
