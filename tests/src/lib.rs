@@ -36,17 +36,8 @@ pub fn local_cognito_url() -> String {
     }
     EMULATOR_URL
         .get_or_init(|| {
-            let (started, url) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-                runtime.block_on(async move {
-                    let running = local_cognito::start(local_cognito::Options::default()).await;
-                    let running = running.unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"));
-                    started.send(running.url.clone()).expect("the test waits");
-                    std::future::pending::<()>().await;
-                });
-            });
-            url.recv().expect("the local Cognito started")
+            local_cognito::spawn_on_own_thread(local_cognito::Options::default())
+                .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
         })
         .clone()
 }

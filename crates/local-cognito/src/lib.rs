@@ -178,6 +178,28 @@ impl Drop for Running {
     }
 }
 
+/// Starts an emulator on a thread and runtime of its own, so that it outlives
+/// any one caller's runtime (one test's, say), and answers its URL.
+pub fn spawn_on_own_thread(options: Options) -> std::io::Result<String> {
+    let (started, url) = std::sync::mpsc::channel();
+    std::thread::Builder::new().name("local-cognito".into()).spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => return drop(started.send(Err(error))),
+        };
+        runtime.block_on(async move {
+            match start(options).await {
+                Ok(running) => {
+                    let _ = started.send(Ok(running.url.clone()));
+                    std::future::pending::<()>().await;
+                }
+                Err(error) => drop(started.send(Err(error))),
+            }
+        });
+    })?;
+    url.recv().map_err(|_| std::io::Error::other("the local Cognito thread stopped"))?
+}
+
 /// Starts an emulator on the current Tokio runtime.
 pub async fn start(options: Options) -> std::io::Result<Running> {
     let address = options.address.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));

@@ -85,6 +85,13 @@ fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -
     }
     let parameters = &request.auth_parameters;
     if flow.starts_with("REFRESH_TOKEN") {
+        // Cognito, "Refresh tokens": REFRESH_TOKEN_AUTH is not available to clients that rotate
+        // refresh tokens. The exception it answers is undocumented: an assumption.
+        if rotates(&client) {
+            return Err(error::not_authorized(
+                "Refresh token rotation is enabled for this app client: use GetTokensFromRefreshToken",
+            ));
+        }
         let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
         let secret_hash = SecretCheck::Hash(parameters.get("SECRET_HASH").map(String::as_str));
         return refresh(ctx, &client, token, parameters.get("DEVICE_KEY").map(String::as_str), secret_hash, false);
@@ -131,6 +138,10 @@ fn password_sign_in(
         device_passed: false,
     };
     auth::advance(ctx, progress)
+}
+
+fn rotates(client: &AppClient) -> bool {
+    client.settings.refresh_token_rotation.as_ref().is_some_and(|r| r.feature == "ENABLED")
 }
 
 /// How a refresh proves the client: SECRET_HASH (InitiateAuth) or the secret itself.
@@ -184,14 +195,12 @@ fn refresh(
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
     }
-    let tracked_device =
-        record.device_key.as_ref().filter(|key| user.devices.get(*key).is_some_and(|d| d.verifier.is_some()));
-    if let Some(tracked) = tracked_device {
-        if device_key != Some(tracked.as_str()) {
-            return Err(invalid());
-        }
+    // Cognito, "Refresh tokens": with device tracking, a refresh must name the device its
+    // sign-in was bound to, whether that device was confirmed or only issued.
+    if record.device_key.is_some() && record.device_key.as_deref() != device_key {
+        return Err(invalid());
     }
-    let device_key = tracked_device.cloned();
+    let device_key = record.device_key.clone();
     let grant = Grant {
         pool_id: &record.pool_id.clone(),
         client_id: &record.client_id,
@@ -239,7 +248,7 @@ struct GetTokensInput {
 pub fn get_tokens_from_refresh_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: GetTokensInput = input(input_value)?;
     let client = pool_of_client(ctx.state, &request.client_id)?.client(&request.client_id)?.clone();
-    let rotate = client.settings.refresh_token_rotation.as_ref().is_some_and(|r| r.feature == "ENABLED");
+    let rotate = rotates(&client);
     let secret = SecretCheck::Secret(request.client_secret.as_deref());
     let answer = refresh(ctx, &client, &request.refresh_token, request.device_key.as_deref(), secret, rotate)?;
     Ok(json!({"AuthenticationResult": answer["AuthenticationResult"]}))
@@ -261,7 +270,9 @@ pub fn revoke_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if client.settings.enable_token_revocation == Some(false) {
         return Err(error::unsupported_operation("Token revocation isn't enabled for this app client."));
     }
-    check_client_secret(&client, request.client_secret.as_deref())?;
+    // RevokeToken documents no NotAuthorizedException: a bad secret is UnauthorizedException.
+    check_client_secret(&client, request.client_secret.as_deref())
+        .map_err(|error| error::CognitoError::new("UnauthorizedException", error.message))?;
     if request.token.split('.').count() == 3 {
         return Err(error::unsupported_token_type("Only refresh tokens can be revoked."));
     }

@@ -1,0 +1,21 @@
+//! The local Cognito measured against Cognito's documentation, through the
+//! real Rust SDK. Each test names the documentation it follows; where the
+//! documentation is silent, the test says the behaviour is an assumption.
+//!
+//! By default the tests run against the emulator, started in-process. Set
+//! CONFORMANCE_USER_POOL_ID and CONFORMANCE_CLIENT_ID (a pool deployed by
+//! template.yaml) to run the same tests against Cognito itself; see
+//! docs/local-cognito.md.
+
+mod target;
+
+mod codes;
+mod devices;
+mod existence;
+mod local_controls;
+mod mfa;
+mod refresh;
+mod sessions;
+mod tokens;
+mod users;
+mod wire;

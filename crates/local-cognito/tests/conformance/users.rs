@@ -1,0 +1,295 @@
+//! Users: statuses, temporary passwords, attributes, aliases, usernames.
+//! (Developer guide, "Managing users in your user pool", "Working with user
+//! attributes"; API reference: AdminCreateUser, AdminConfirmSignUp,
+//! AdminResetUserPassword, UpdateUserAttributes, ListUsers.)
+
+use aws_sdk_cognitoidentityprovider::types::{ChallengeNameType, MessageActionType, UserStatusType};
+use serde_json::json;
+
+use crate::target::*;
+
+async fn status(target: &Target, username: &str) -> UserStatusType {
+    target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username(username)
+        .send()
+        .await
+        .unwrap()
+        .user_status
+        .unwrap()
+}
+
+async fn attributes(target: &Target, username: &str) -> std::collections::HashMap<String, String> {
+    let user = target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(username).send().await.unwrap();
+    user.user_attributes().iter().map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned())).collect()
+}
+
+#[tokio::test]
+async fn admin_confirm_sign_up_confirms_only_unconfirmed_users() {
+    let target = Target::standard().await;
+    let invited = target.invited_user(true).await;
+    let result = target.sdk.admin_confirm_sign_up().user_pool_id(&target.pool_id).username(&invited).send().await;
+    assert_eq!(
+        error_of(result),
+        ("NotAuthorizedException".into(), "User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD".into())
+    );
+    assert_eq!(status(&target, &invited).await, UserStatusType::ForceChangePassword);
+}
+
+#[tokio::test]
+async fn after_an_admin_reset_sign_in_says_the_password_must_be_reset() {
+    // GIVEN a confirmed user whose password an administrator reset
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target.sdk.admin_reset_user_password().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    assert_eq!(status(&target, &username).await, UserStatusType::ResetRequired);
+    // WHEN the user signs in THEN PasswordResetRequiredException, not a new-password challenge
+    assert_eq!(error_of(target.sign_in(&username, PASSWORD).await).0, "PasswordResetRequiredException");
+}
+
+#[tokio::test]
+async fn a_temporary_password_expires_after_the_pools_validity() {
+    // GIVEN a pool whose temporary passwords live 7 days, and an invited user
+    let Some(target) = Target::custom(json!({}), "the clock").await else { return };
+    let username = target.invited_user(true).await;
+    target.advance_clock(7 * 86_400).await;
+    // WHEN the user signs in a week later THEN Cognito's message
+    assert_eq!(
+        error_of(target.sign_in(&username, PASSWORD).await),
+        (
+            "NotAuthorizedException".into(),
+            "Temporary password has expired and must be reset by an administrator.".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn resending_an_invitation_keeps_the_user_and_replaces_the_password() {
+    // GIVEN an invited user in a group
+    let Some(target) = Target::custom(json!({}), "the outbox").await else { return };
+    let username = target.invited_user(true).await;
+    target
+        .sdk
+        .admin_add_user_to_group()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .group_name("admin")
+        .send()
+        .await
+        .unwrap();
+    let before = attributes(&target, &username).await;
+    // WHEN the invitation is re-sent
+    target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .message_action(MessageActionType::Resend)
+        .send()
+        .await
+        .expect("re-sent");
+    // THEN the same user (sub, attributes, groups) has a new temporary password, and the old one is gone
+    assert_eq!(attributes(&target, &username).await, before);
+    let groups =
+        target.sdk.admin_list_groups_for_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    assert_eq!(groups.groups().len(), 1);
+    let new_password = target.outbox_code(&username, "invitation").await;
+    assert_eq!(error_of(target.sign_in(&username, PASSWORD).await).0, "NotAuthorizedException");
+    let answer = target.sign_in(&username, &new_password).await.expect("the new password works");
+    assert_eq!(answer.challenge_name, Some(ChallengeNameType::NewPasswordRequired));
+}
+
+#[tokio::test]
+async fn a_verified_email_alias_belongs_to_one_user() {
+    // GIVEN a pool with email as an alias and a user with a verified email
+    let seed = json!({"pool": {"AliasAttributes": ["email"]}});
+    let Some(target) = Target::custom(seed, "a pool with an email alias").await else { return };
+    let first = target.confirmed_user().await;
+    let email = format!("{first}@example.com");
+    // WHEN another user is created with the same verified email THEN AliasExistsException
+    let result = target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username("second")
+        .user_attributes(attribute("email", &email))
+        .user_attributes(attribute("email_verified", "true"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await;
+    assert_eq!(error_of(result).0, "AliasExistsException");
+    // AND the first user signs in with the alias
+    target.tokens(&email).await;
+}
+
+#[tokio::test]
+async fn usernames_are_case_insensitive_when_the_pool_says_so() {
+    let seed = json!({"pool": {"UsernameConfiguration": {"CaseSensitive": false}}});
+    let Some(target) = Target::custom(seed, "a pool of its own").await else { return };
+    let created = |name: &'static str| {
+        target
+            .sdk
+            .admin_create_user()
+            .user_pool_id(&target.pool_id)
+            .username(name)
+            .message_action(MessageActionType::Suppress)
+            .send()
+    };
+    created("Jane.Doe").await.expect("created");
+    assert_eq!(error_of(created("JANE.DOE").await).0, "UsernameExistsException");
+    target
+        .sdk
+        .admin_set_user_password()
+        .user_pool_id(&target.pool_id)
+        .username("jane.doe")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    target.tokens("jAnE.dOe").await;
+}
+
+#[tokio::test]
+async fn attributes_are_checked_against_the_schema() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let update = |name: &str, value: &str| {
+        target
+            .sdk
+            .admin_update_user_attributes()
+            .user_pool_id(&target.pool_id)
+            .username(&username)
+            .user_attributes(attribute(name, value))
+            .send()
+    };
+    let (code, message) = error_of(update("custom:unknown", "x").await);
+    assert_eq!(code, "InvalidParameterException");
+    assert!(message.contains("custom:unknown: Attribute does not exist in the schema."), "{message}");
+    assert_eq!(error_of(update("custom:universal_id", &"x".repeat(257)).await).0, "InvalidParameterException");
+    assert_eq!(error_of(update("email", "not-an-email").await).0, "InvalidParameterException");
+    update("custom:universal_id", "u-42").await.expect("a valid attribute is set");
+}
+
+#[tokio::test]
+async fn a_user_writes_only_what_the_client_allows() {
+    // GIVEN a client that lets users write only their birthdate
+    let seed = json!({"client": {"WriteAttributes": ["birthdate"]}});
+    let Some(target) = Target::custom(seed, "an app client of its own").await else { return };
+    let access = target.tokens(&target.confirmed_user().await).await.access_token.unwrap();
+    let update = |name: &str, value: &str| {
+        target.sdk.update_user_attributes().access_token(&access).user_attributes(attribute(name, value)).send()
+    };
+    let result = update("custom:universal_id", "forged").await;
+    assert_eq!(
+        error_of(result),
+        ("NotAuthorizedException".into(), "A client attempted to write unauthorized attribute".into())
+    );
+    update("birthdate", "1990-01-31").await.expect("a writable attribute");
+}
+
+#[tokio::test]
+async fn a_changed_email_waits_for_its_code_when_the_pool_requires_it() {
+    // GIVEN a pool that verifies emails and keeps the old one until the new one is verified
+    let seed = json!({"pool": {"AutoVerifiedAttributes": ["email"],
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}}});
+    let Some(target) = Target::custom(seed, "a pool of its own and the outbox").await else { return };
+    let username = target.confirmed_user().await;
+    let access = target.tokens(&username).await.access_token.unwrap();
+    // WHEN the user changes their email
+    let answer = target
+        .sdk
+        .update_user_attributes()
+        .access_token(&access)
+        .user_attributes(attribute("email", "new@example.com"))
+        .send()
+        .await
+        .unwrap();
+    // THEN a code goes to the new address, and the old one stays, still verified
+    assert_eq!(answer.code_delivery_details_list()[0].destination(), Some("n***@e***"));
+    let now = attributes(&target, &username).await;
+    assert_eq!(
+        (now["email"].as_str(), now["email_verified"].as_str()),
+        (format!("{username}@example.com").as_str(), "true")
+    );
+    // AND once the code is verified the new email replaces it, verified
+    let code = target.outbox_code(&username, "attribute_verification").await;
+    target.sdk.verify_user_attribute().access_token(&access).attribute_name("email").code(code).send().await.unwrap();
+    let now = attributes(&target, &username).await;
+    assert_eq!((now["email"].as_str(), now["email_verified"].as_str()), ("new@example.com", "true"));
+}
+
+#[tokio::test]
+async fn a_changed_email_is_no_longer_verified() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target
+        .sdk
+        .admin_update_user_attributes()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .user_attributes(attribute("email", &format!("changed-{username}@example.com")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attributes(&target, &username).await["email_verified"], "false");
+}
+
+#[tokio::test]
+async fn passwords_follow_the_pools_policy_with_cognitos_messages() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let set = |password: &'static str| {
+        target
+            .sdk
+            .admin_set_user_password()
+            .user_pool_id(&target.pool_id)
+            .username(&username)
+            .password(password)
+            .permanent(true)
+            .send()
+    };
+    assert_eq!(
+        error_of(set("Sh0rt").await),
+        ("InvalidPasswordException".into(), "Password did not conform with policy: Password not long enough".into())
+    );
+    assert_eq!(
+        error_of(set("no-uppercase-1").await),
+        (
+            "InvalidPasswordException".into(),
+            "Password did not conform with policy: Password must have uppercase characters".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn list_users_filters_on_username_email_and_sub() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let sub = attributes(&target, &username).await["sub"].clone();
+    for filter in [
+        format!("username = \"{username}\""),
+        format!("email = \"{username}@example.com\""),
+        format!("sub = \"{sub}\""),
+        format!("username ^= \"{}\"", &username[..30]),
+    ] {
+        let users = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await.unwrap();
+        assert_eq!(users.users().len(), 1, "{filter}");
+        assert_eq!(users.users()[0].username(), Some(username.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_user_cannot_sign_in_and_loses_their_tokens() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let access = target.tokens(&username).await.access_token.unwrap();
+    target.sdk.admin_disable_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    assert_eq!(
+        error_of(target.sign_in(&username, PASSWORD).await),
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    assert_eq!(error_of(target.sdk.get_user().access_token(access).send().await).0, "NotAuthorizedException");
+}
