@@ -14,5 +14,5 @@ cargo build --profile "$profile" -p integration-tests --bin bench
 
 PROFILE="$profile" LAMBDA_BINARIES_DIR="$PWD/target/$profile" \
   ARM64_BINARIES_DIR="$PWD/target/aarch64-unknown-linux-gnu/$profile" ARM64_ZIPS_DIR="$PWD/target/lambda-$profile" \
-  LOCAL_COGNITO_BIN="$PWD/target/$profile/local-cognito" \
+  LOCAL_COGNITO_BIN="$PWD/target/$profile/local-cognito" MOTO_SERVER="$PWD/.venv/bin/moto_server" \
   TWIN_PYTHON="$PWD/.venv/bin/python" "target/$profile/bench"

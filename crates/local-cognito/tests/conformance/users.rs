@@ -293,3 +293,91 @@ async fn a_disabled_user_cannot_sign_in_and_loses_their_tokens() {
     );
     assert_eq!(error_of(target.sdk.get_user().access_token(access).send().await).0, "NotAuthorizedException");
 }
+
+#[tokio::test]
+async fn a_generated_temporary_password_is_sent_with_the_invitation() {
+    // GIVEN a user created without a temporary password
+    let Some(target) = Target::custom(json!({}), "the outbox").await else { return };
+    let username = format!("invited-{}", uuid::Uuid::new_v4());
+    target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .user_attributes(attribute("email", "invited@example.com"))
+        .send()
+        .await
+        .unwrap();
+    // THEN the invitation carries a password that meets the policy and starts NEW_PASSWORD_REQUIRED
+    let password = target.outbox_code(&username, "invitation").await;
+    let answer = target.sign_in(&username, &password).await.expect("the invitation's password works");
+    assert_eq!(answer.challenge_name, Some(ChallengeNameType::NewPasswordRequired));
+}
+
+#[tokio::test]
+async fn change_password_needs_the_current_one() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let access = target.tokens(&username).await.access_token.unwrap();
+    let change = |previous: &'static str| {
+        target
+            .sdk
+            .change_password()
+            .access_token(&access)
+            .previous_password(previous)
+            .proposed_password("Changed-Passw0rd-1")
+            .send()
+    };
+    assert_eq!(error_of(change("Wrong-Passw0rd-1").await).0, "NotAuthorizedException");
+    change(PASSWORD).await.expect("changed");
+    target.sign_in(&username, "Changed-Passw0rd-1").await.expect("the new password works");
+}
+
+#[tokio::test]
+async fn a_user_can_delete_themselves() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let access = target.tokens(&username).await.access_token.unwrap();
+    target.sdk.delete_user().access_token(&access).send().await.expect("deleted");
+    let result = target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(&username).send().await;
+    assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
+}
+
+#[tokio::test]
+async fn an_administrator_signs_a_user_out_everywhere() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let tokens = target.tokens(&username).await;
+    target.sdk.admin_user_global_sign_out().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    let result = target.sdk.get_user().access_token(tokens.access_token.unwrap()).send().await;
+    assert_eq!(error_of(result), ("NotAuthorizedException".into(), "Access Token has been revoked".into()));
+}
+
+#[tokio::test]
+async fn group_membership_reaches_the_tokens_and_leaves_them() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target
+        .sdk
+        .admin_add_user_to_group()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .group_name("admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(target.tokens(&username).await.access_token.as_deref().unwrap())["cognito:groups"],
+        json!(["admin"])
+    );
+    target
+        .sdk
+        .admin_remove_user_from_group()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .group_name("admin")
+        .send()
+        .await
+        .unwrap();
+    assert!(claims(target.tokens(&username).await.access_token.as_deref().unwrap()).get("cognito:groups").is_none());
+}

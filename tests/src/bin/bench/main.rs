@@ -8,11 +8,17 @@
 //! - the latency the API adds over calling the local Cognito directly for the
 //!   same AdminInitiateAuth, median and p99 over LATENCY_CALLS.
 //!
-//! The last table is one row for the cargo profile measured (PROFILE), to set
-//! beside the other candidates' rows.
+//! - the local Cognito's start to first answer, and its AdminInitiateAuth per
+//!   second beside moto's (emulator.rs).
 //!
-//! Needs LOCAL_COGNITO_URL, LAMBDA_BINARIES_DIR, ARM64_BINARIES_DIR, ARM64_ZIPS_DIR,
-//! TWIN_PYTHON and PROFILE (scripts/bench.sh sets them).
+//! The profile table is one row for the cargo profile measured (PROFILE), to
+//! set beside the other candidates' rows.
+//!
+//! Needs LAMBDA_BINARIES_DIR, ARM64_BINARIES_DIR, ARM64_ZIPS_DIR, TWIN_PYTHON,
+//! LOCAL_COGNITO_BIN, MOTO_SERVER and PROFILE (scripts/bench.sh sets them).
+//! The functions talk to a local Cognito in this process.
+
+mod emulator;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -28,6 +34,10 @@ const LATENCY_CALLS: usize = 500;
 
 #[tokio::main]
 async fn main() {
+    // BENCH_ONLY=local-cognito: only the emulator's tables (no function builds needed).
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("local-cognito") {
+        return emulator_tables().await;
+    }
     let arm64_binaries = PathBuf::from(std::env::var("ARM64_BINARIES_DIR").expect("ARM64_BINARIES_DIR"));
     let arm64_zips = PathBuf::from(std::env::var("ARM64_ZIPS_DIR").expect("ARM64_ZIPS_DIR"));
     let profile = std::env::var("PROFILE").expect("PROFILE");
@@ -98,6 +108,14 @@ async fn main() {
     println!("| profile | login cold start median (ms) | login peak RSS (MB) | largest arm64 zip (MB) | added latency median (ms) |");
     println!("|---|---|---|---|---|");
     println!("| {profile} | {:.2} | {login_rss:.1} | {largest_zip:.2} | {added_median:.3} |", ms(login_cold));
+
+    emulator_tables().await;
+}
+
+async fn emulator_tables() {
+    let local_cognito = PathBuf::from(std::env::var("LOCAL_COGNITO_BIN").expect("LOCAL_COGNITO_BIN"));
+    let moto_server = PathBuf::from(std::env::var("MOTO_SERVER").expect("MOTO_SERVER"));
+    emulator::tables(&local_cognito, &moto_server).await;
 }
 
 fn environment(runtime: &FakeRuntimeApi, name: &str, pool: &Pool) -> Vec<(String, String)> {
