@@ -2,7 +2,8 @@
 # make test     every test
 # make package  sam build: every function for arm64, as deployed
 # make bench    cold start, memory, size and latency (not part of make test);
-#               PROFILE=<cargo profile> measures a candidate profile (default: release)
+#               PROFILE=<cargo profile> measures a candidate profile (default: release);
+#               BENCH_ONLY=local-cognito measures only the local Cognito
 # Each installs what it needs: the SAM tools in .venv-deploy; make bench also
 # .venv (boto3 and moto, measured beside the Rust local Cognito).
 
@@ -13,7 +14,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/.installed
 PYTHON ?= python3
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test package bench venv lint clean arm64-target
+.PHONY: dev test package bench venv lint clean arm64-target conformance
 
 dev:
 	cargo build -p local-server -p local-cognito
@@ -50,3 +51,9 @@ lint:
 
 clean:
 	rm -rf $(VENV) $(DEPLOY_VENV) target .aws-sam .local
+
+# The local Cognito's conformance suite against a real user pool (docs/local-cognito.md):
+# CONFORMANCE_USER_POOL_ID, CONFORMANCE_CLIENT_ID, [CONFORMANCE_CLIENT_SECRET], AWS credentials and AWS_REGION.
+conformance:
+	@test -n "$$CONFORMANCE_USER_POOL_ID" -a -n "$$CONFORMANCE_CLIENT_ID" || { echo "set CONFORMANCE_USER_POOL_ID and CONFORMANCE_CLIENT_ID (docs/local-cognito.md)" >&2; exit 2; }
+	cargo nextest run -p local-cognito --test conformance --no-fail-fast --no-capture

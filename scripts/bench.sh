@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # make bench: builds what it measures, then prints the tables (see tests/src/bin/bench.rs).
 # PROFILE picks the cargo profile to measure (default: release, the one deployed).
+# BENCH_ONLY=local-cognito measures only the local Cognito (no function builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv-deploy/bin:$PATH"
 profile="${PROFILE:-release}"
 functions=(create-user login new-password email-verification current-user)
+
+if [ "${BENCH_ONLY:-}" = local-cognito ]; then
+  cargo build --profile "$profile" -p local-cognito -p integration-tests --bin local-cognito --bin bench
+  LOCAL_COGNITO_BIN="$PWD/target/$profile/local-cognito" MOTO_SERVER="$PWD/.venv/bin/moto_server" \
+    BENCH_ONLY=local-cognito "target/$profile/bench"
+  exit 0
+fi
 
 cargo lambda build --profile "$profile" --arm64 --output-format zip \
   --lambda-dir "target/lambda-$profile" "${functions[@]/#/--bin=}"

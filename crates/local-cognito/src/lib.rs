@@ -74,14 +74,20 @@ pub(crate) struct Ctx<'a> {
     pub env: &'a Env,
     pub now: i64,
     print_outbox: bool,
+    /// Tokens to sign once the lock is released (RSA is the slow part of a sign-in):
+    /// their placeholders stand in the output until then.
+    unsigned: Option<Vec<Unsigned>>,
 }
+
+/// A token's placeholder, its key and its claims.
+type Unsigned = (String, keys::KeyUse, serde_json::Value);
 
 impl Emulator {
     pub fn new(base_url: String, options: &Options) -> std::io::Result<Self> {
         let clock = Clock::default();
         let (state, keys) = match &options.state_file {
             Some(path) if path.exists() => store::load(path, &clock)?,
-            _ => (model::State::default(), keys::Keys::generate()),
+            _ => (model::State::default(), keys::Keys::new()),
         };
         Ok(Self(Arc::new(Inner {
             state: Mutex::new(state),
@@ -97,16 +103,43 @@ impl Emulator {
 
     /// Runs `operation` on the locked state, then saves it when a state file is set.
     pub(crate) fn with_state<T>(&self, operation: impl FnOnce(&mut Ctx) -> T) -> T {
+        self.locked(None, operation).0
+    }
+
+    /// Runs a Cognito operation: tokens it issues are signed after the lock is released.
+    pub(crate) fn run(
+        &self,
+        operation: impl FnOnce(&mut Ctx) -> Result<serde_json::Value, CognitoError>,
+    ) -> Result<serde_json::Value, CognitoError> {
+        let (result, unsigned) = self.locked(Some(Vec::new()), operation);
+        let mut output = result?;
+        if !unsigned.is_empty() {
+            let signed: std::collections::HashMap<String, String> = unsigned
+                .into_iter()
+                .map(|(placeholder, key, claims)| (placeholder, self.0.env.keys.sign(key, &claims)))
+                .collect();
+            fill_placeholders(&mut output, &signed);
+        }
+        Ok(output)
+    }
+
+    fn locked<T>(&self, unsigned: Option<Vec<Unsigned>>, operation: impl FnOnce(&mut Ctx) -> T) -> (T, Vec<Unsigned>) {
         let mut state = self.lock();
-        let mut ctx =
-            Ctx { state: &mut state, env: &self.0.env, now: self.clock().now(), print_outbox: self.0.print_outbox };
+        let mut ctx = Ctx {
+            state: &mut state,
+            env: &self.0.env,
+            now: self.clock().now(),
+            print_outbox: self.0.print_outbox,
+            unsigned,
+        };
         let result = operation(&mut ctx);
+        let unsigned = ctx.unsigned.take().unwrap_or_default();
         if let Some(path) = &self.0.state_file {
             if let Err(error) = store::save(path, &state, &self.0.env) {
                 tracing::error!(%error, path = %path.display(), "the state could not be saved");
             }
         }
-        result
+        (result, unsigned)
     }
 
     fn lock(&self) -> MutexGuard<'_, model::State> {
@@ -145,7 +178,32 @@ impl Emulator {
     }
 }
 
+fn fill_placeholders(value: &mut serde_json::Value, signed: &std::collections::HashMap<String, String>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(token) = signed.get(text.as_str()) {
+                *text = token.clone();
+            }
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| fill_placeholders(v, signed)),
+        serde_json::Value::Array(list) => list.iter_mut().for_each(|v| fill_placeholders(v, signed)),
+        _ => {}
+    }
+}
+
 impl Ctx<'_> {
+    /// A signed token: now, or a placeholder signed when the lock is released.
+    pub fn sign(&mut self, key: keys::KeyUse, claims: serde_json::Value) -> String {
+        match &mut self.unsigned {
+            Some(unsigned) => {
+                let placeholder = format!("\u{0}unsigned-token-{}", unsigned.len());
+                unsigned.push((placeholder.clone(), key, claims));
+                placeholder
+            }
+            None => self.env.keys.sign(key, &claims),
+        }
+    }
+
     /// Keeps a message Cognito would have sent, and prints it when asked to.
     pub fn send(&mut self, message: model::Message) {
         if self.print_outbox {

@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::error::{self, Result};
+use crate::keys::KeyUse;
 use crate::model::{ClientSettings, Pool, RefreshToken};
 use crate::{random, Ctx};
 
@@ -101,10 +102,10 @@ pub fn issue(ctx: &mut Ctx, grant: &Grant, with_refresh_token: bool) -> Result<V
         id_claims.insert(name.clone(), claim_value(name, value));
     }
 
-    let keys = ctx.env.keys.get();
+    let owner = pool.canonical(&user.username);
     let mut result = json!({
-        "AccessToken": keys.access.sign(&access),
-        "IdToken": keys.id.sign(&id),
+        "AccessToken": ctx.sign(KeyUse::Access, access),
+        "IdToken": ctx.sign(KeyUse::Id, id),
         "ExpiresIn": lifetimes.access,
         "TokenType": "Bearer",
     });
@@ -115,7 +116,7 @@ pub fn issue(ctx: &mut Ctx, grant: &Grant, with_refresh_token: bool) -> Result<V
             RefreshToken {
                 pool_id: grant.pool_id.to_owned(),
                 client_id: grant.client_id.to_owned(),
-                username: pool.canonical(&user.username),
+                username: owner,
                 origin_jti: grant.origin_jti.clone(),
                 auth_time: grant.auth_time,
                 expires: ctx.now + lifetimes.refresh,

@@ -21,6 +21,8 @@ pub fn create_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if !settings.username_attributes.is_empty() && !settings.alias_attributes.is_empty() {
         return Err(error::invalid_parameter("Only one of UsernameAttributes and AliasAttributes may be set"));
     }
+    // The pool will sign tokens: have the keys ready by the first sign-in.
+    ctx.env.keys.warm();
     let id = format!("{REGION}_{}", random::alphanumeric(9, random::MIXED_DIGITS));
     let mfa_configuration = settings.mfa_configuration.clone().unwrap_or_else(|| "OFF".into());
     let pool = Pool {

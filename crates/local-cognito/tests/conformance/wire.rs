@@ -47,3 +47,21 @@ async fn an_operation_not_implemented_is_named() {
     assert_eq!(response.headers()["x-amzn-errortype"], "UnknownOperationException");
     assert!(response.text().await.unwrap().contains("CreateIdentityProvider"));
 }
+
+/// docs/local-cognito.md lists exactly the operations the emulator answers.
+#[test]
+fn the_documentation_lists_every_operation() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/local-cognito.md");
+    let documentation = std::fs::read_to_string(path).unwrap();
+    let table =
+        &documentation[documentation.find("## Operations").unwrap()..documentation.find("## Behaviour").unwrap()];
+    let rows: String = table.lines().filter(|line| line.starts_with('|')).collect::<Vec<_>>().join("\n");
+    let documented: std::collections::BTreeSet<&str> = rows
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !name.contains('_'))
+        .collect();
+    let implemented: std::collections::BTreeSet<&str> = local_cognito::operation_names().into_iter().collect();
+    assert_eq!(documented, implemented);
+}
