@@ -13,7 +13,12 @@ start_local_cognito() {
   local port="$1" log="${2:-/dev/null}"
   shift 2 || shift $#
   [ -x "$LOCAL_COGNITO_BIN" ] || cargo build --quiet -p local-cognito
-  "$LOCAL_COGNITO_BIN" --port "$port" "$@" >"$log" 2>&1 &
+  if [ "$log" = /dev/stdout ]; then
+    # Shares the caller's output (reopening /dev/stdout would truncate a redirected file).
+    "$LOCAL_COGNITO_BIN" --port "$port" "$@" &
+  else
+    "$LOCAL_COGNITO_BIN" --port "$port" "$@" >"$log" 2>&1 &
+  fi
   LOCAL_COGNITO_PID=$!
   LOCAL_COGNITO_URL="http://127.0.0.1:$port"
   export LOCAL_COGNITO_URL

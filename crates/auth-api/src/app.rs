@@ -15,14 +15,14 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::body::MAX_BODY_BYTES;
-use crate::client_secret::ClientSecret;
-use crate::config::Config;
+use crate::config::{Config, Secret};
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::jwt::AccessTokenVerifier;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
 use crate::routes::{routes_of, Function, Operation, ROUTES};
 use crate::secret_hash::secret_hash;
+use crate::stored_secret::StoredSecret;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -31,14 +31,16 @@ struct Inner {
     config: Config,
     cognito: Client,
     access_tokens: AccessTokenVerifier,
-    client_secret: ClientSecret,
+    client_secret: StoredSecret,
+    device_secret: StoredSecret,
 }
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
         let access_tokens = AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
-        let client_secret = ClientSecret::new(config.client_secret.clone());
-        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret }))
+        let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
+        let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
+        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret }))
     }
 
     pub fn config(&self) -> &Config {
@@ -51,6 +53,16 @@ impl AppState {
 
     pub fn access_tokens(&self) -> &AccessTokenVerifier {
         &self.0.access_tokens
+    }
+
+    /// The app client's secret, when it has one.
+    pub async fn client_secret(&self) -> Result<Option<&Secret>, ApiError> {
+        self.0.client_secret.get(self.config()).await
+    }
+
+    /// The key device passwords are derived from, when devices are remembered.
+    pub async fn device_secret(&self) -> Result<Option<&Secret>, ApiError> {
+        self.0.device_secret.get(self.config()).await
     }
 
     /// The SECRET_HASH to send for `username`, when the app client has a secret.
@@ -83,6 +95,18 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::SendEmailVerificationCode => on(filter, handlers::email_verification::send_code),
         Operation::VerifyEmail => on(filter, handlers::email_verification::verify),
         Operation::GetCurrentUser => on(filter, handlers::current_user::handle),
+        Operation::AnswerMfa => on(filter, handlers::mfa::answer),
+        Operation::StartMfaSetup => on(filter, handlers::mfa::start_setup),
+        Operation::FinishMfaSetup => on(filter, handlers::mfa::finish_setup),
+        Operation::GetMfa => on(filter, handlers::account_mfa::get),
+        Operation::UpdateMfa => on(filter, handlers::account_mfa::update),
+        Operation::StartTotpSetup => on(filter, handlers::account_mfa::start_totp),
+        Operation::VerifyTotp => on(filter, handlers::account_mfa::verify_totp),
+        Operation::Refresh => on(filter, handlers::refresh::handle),
+        Operation::ListDevices => on(filter, handlers::devices::list),
+        Operation::UpdateDevice => on(filter, handlers::devices::update),
+        Operation::ForgetDevice => on(filter, handlers::devices::forget),
+        Operation::Logout => on(filter, handlers::logout::handle),
     }
 }
 
@@ -113,7 +137,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
             .allow_headers([AUTHORIZATION, CONTENT_TYPE])
             .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),

@@ -1,19 +1,26 @@
-//! What a login step answers: tokens, or the next challenge with its session.
-//! Shared by login and new-password, whose Cognito outputs have the same shape.
+//! What a sign-in step answers: tokens, or the next challenge with its
+//! session, and the device the server remembered. Shared by every endpoint
+//! that signs in (login, new-password, MFA).
 
 use std::collections::HashMap;
 
+use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput;
 use aws_sdk_cognitoidentityprovider::types::{AuthenticationResultType, ChallengeNameType};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ErrorCode};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum AuthResponse {
-    Tokens(Tokens),
-    Challenge(Challenge),
+pub struct AuthResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Tokens>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Challenge>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<RememberedDevice>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,52 +44,79 @@ pub struct Challenge {
     pub parameters: Map<String, Value>,
 }
 
-/// The fields common to AdminInitiateAuthOutput and AdminRespondToAuthChallengeOutput.
-pub struct CognitoAuthOutput<'a> {
-    pub result: Option<&'a AuthenticationResultType>,
-    pub challenge_name: Option<&'a ChallengeNameType>,
-    pub session: Option<&'a str>,
-    pub parameters: Option<&'a HashMap<String, String>>,
+/// A device the server confirmed: the client keeps `deviceKey` and sends it
+/// with later sign-ins and refreshes.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RememberedDevice {
+    pub device_key: String,
+    pub remembered: bool,
 }
 
-/// Borrows the common fields of either output type as a [`CognitoAuthOutput`].
-#[macro_export]
-macro_rules! cognito_auth_output {
-    ($output:expr) => {
-        $crate::auth_result::CognitoAuthOutput {
-            result: $output.authentication_result(),
-            challenge_name: $output.challenge_name(),
-            session: $output.session(),
-            parameters: $output.challenge_parameters(),
-        }
-    };
+/// One step of a sign-in, whichever Cognito call produced it.
+#[derive(Debug, Default)]
+pub struct SignInStep {
+    pub result: Option<AuthenticationResultType>,
+    pub challenge_name: Option<ChallengeNameType>,
+    pub session: Option<String>,
+    pub parameters: HashMap<String, String>,
 }
 
-impl AuthResponse {
-    pub fn from_cognito(output: CognitoAuthOutput<'_>, username: &str) -> Result<Self, ApiError> {
-        if let Some(result) = output.result {
-            return Ok(AuthResponse::Tokens(Tokens {
-                access_token: required(result.access_token(), "AccessToken")?,
-                id_token: required(result.id_token(), "IdToken")?,
-                refresh_token: result.refresh_token().map(str::to_owned),
-                expires_in: result.expires_in(),
-                token_type: result.token_type().unwrap_or("Bearer").to_owned(),
-            }));
+impl From<AdminInitiateAuthOutput> for SignInStep {
+    fn from(output: AdminInitiateAuthOutput) -> Self {
+        Self {
+            result: output.authentication_result,
+            challenge_name: output.challenge_name,
+            session: output.session,
+            parameters: output.challenge_parameters.unwrap_or_default(),
         }
-        let name = output.challenge_name.ok_or_else(|| incomplete("neither tokens nor a challenge"))?;
-        let empty = HashMap::new();
-        let parameters = output.parameters.unwrap_or(&empty);
-        Ok(AuthResponse::Challenge(Challenge {
-            name: name.as_str().to_owned(),
-            session: required(output.session, "Session")?,
-            username: parameters.get("USER_ID_FOR_SRP").map_or(username, String::as_str).to_owned(),
-            parameters: challenge_parameters(name, parameters),
-        }))
     }
 }
 
-/// Cognito sends NEW_PASSWORD_REQUIRED's parameters as JSON strings with
-/// `userAttributes.` prefixes; clients get plain JSON and attribute names.
+impl From<AdminRespondToAuthChallengeOutput> for SignInStep {
+    fn from(output: AdminRespondToAuthChallengeOutput) -> Self {
+        Self {
+            result: output.authentication_result,
+            challenge_name: output.challenge_name,
+            session: output.session,
+            parameters: output.challenge_parameters.unwrap_or_default(),
+        }
+    }
+}
+
+impl Tokens {
+    pub fn from_cognito(result: &AuthenticationResultType) -> Result<Self, ApiError> {
+        Ok(Tokens {
+            access_token: required(result.access_token(), "AccessToken")?,
+            id_token: required(result.id_token(), "IdToken")?,
+            refresh_token: result.refresh_token().map(str::to_owned),
+            expires_in: result.expires_in(),
+            token_type: result.token_type().unwrap_or("Bearer").to_owned(),
+        })
+    }
+}
+
+impl AuthResponse {
+    pub fn from_step(step: &SignInStep, username: &str) -> Result<Self, ApiError> {
+        if let Some(result) = &step.result {
+            return Ok(AuthResponse { tokens: Some(Tokens::from_cognito(result)?), ..Default::default() });
+        }
+        let name = step.challenge_name.as_ref().ok_or_else(|| incomplete("neither tokens nor a challenge"))?;
+        Ok(AuthResponse {
+            challenge: Some(Challenge {
+                name: name.as_str().to_owned(),
+                session: required(step.session.as_deref(), "Session")?,
+                username: step.parameters.get("USER_ID_FOR_SRP").map_or(username, String::as_str).to_owned(),
+                parameters: challenge_parameters(name, &step.parameters),
+            }),
+            ..Default::default()
+        })
+    }
+}
+
+/// Cognito sends some parameters as JSON strings (NEW_PASSWORD_REQUIRED's
+/// attributes, the MFA lists) and with `userAttributes.` prefixes; clients get
+/// plain JSON and attribute names.
 fn challenge_parameters(name: &ChallengeNameType, parameters: &HashMap<String, String>) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in parameters {
@@ -96,9 +130,9 @@ fn challenge_parameters(name: &ChallengeNameType, parameters: &HashMap<String, S
                     names.iter().map(|n| n.trim_start_matches("userAttributes.").to_owned()).collect::<Vec<_>>(),
                 )
             }
-            (ChallengeNameType::NewPasswordRequired, "userAttributes") => {
-                serde_json::from_str(value).unwrap_or_else(|_| Value::Object(Map::new()))
-            }
+            (ChallengeNameType::NewPasswordRequired, "userAttributes")
+            | (_, "MFAS_CAN_CHOOSE")
+            | (_, "MFAS_CAN_SETUP") => serde_json::from_str(value).unwrap_or_else(|_| Value::from(value.as_str())),
             _ => Value::from(value.as_str()),
         };
         out.insert(key.clone(), parsed);
@@ -106,11 +140,11 @@ fn challenge_parameters(name: &ChallengeNameType, parameters: &HashMap<String, S
     out
 }
 
-fn required(value: Option<&str>, name: &str) -> Result<String, ApiError> {
+pub fn required(value: Option<&str>, name: &str) -> Result<String, ApiError> {
     value.map(str::to_owned).ok_or_else(|| incomplete(name))
 }
 
-fn incomplete(what: &str) -> ApiError {
+pub fn incomplete(what: &str) -> ApiError {
     tracing::error!(missing = what, "Cognito's answer lacked a field");
     ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete")
 }

@@ -151,6 +151,34 @@ pub mod check {
         length(field, value, 1, 256)
     }
 
+    pub fn optional_length(field: &str, value: Option<&str>, min: usize, max: usize) -> Result<(), ApiError> {
+        value.map_or(Ok(()), |value| length(field, value, min, max))
+    }
+
+    /// Cognito's session strings are 20 to 2048 characters.
+    pub fn session(field: &str, value: &str) -> Result<(), ApiError> {
+        length(field, value, 20, 2048)
+    }
+
+    /// A code sent by email or SMS, or shown by an authenticator app: digits.
+    pub fn code(field: &str, value: &str) -> Result<(), ApiError> {
+        length(field, value, 1, 16)?;
+        if !value.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ApiError::validation(field, format!("`{field}` must be digits")));
+        }
+        Ok(())
+    }
+
+    /// A `deviceKey` as the API hands them out: `<DeviceKey>:<DeviceGroupKey>`.
+    pub fn device_key(field: &str, value: Option<&str>) -> Result<(), ApiError> {
+        let Some(value) = value else { return Ok(()) };
+        length(field, value, 3, 256)?;
+        if crate::device_srp::DeviceId::from_handle(value).is_none() || value.chars().any(char::is_whitespace) {
+            return Err(ApiError::validation(field, format!("`{field}` must be a deviceKey that a sign-in returned")));
+        }
+        Ok(())
+    }
+
     pub fn email(field: &str, value: &str) -> Result<(), ApiError> {
         length(field, value, 3, 254)?;
         let valid = value.split_once('@').is_some_and(|(local, domain)| {

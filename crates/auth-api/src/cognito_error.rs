@@ -18,6 +18,10 @@ pub enum CognitoCall {
     Admin,
     /// A call authorized by the user's own access token (GetUser, ...).
     WithAccessToken,
+    /// GetTokensFromRefreshToken.
+    Refresh,
+    /// RevokeToken.
+    Revoke,
 }
 
 /// Seconds a client should wait before trying again after Cognito trouble.
@@ -71,8 +75,20 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             Login => ApiError::new(C::InvalidCredentials, "the username or password is wrong"),
             AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),
             WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
+            Refresh | Revoke => {
+                ApiError::new(C::InvalidRefreshToken, "the refresh token is invalid, expired or revoked; log in again")
+            }
             Admin => ApiError::new(C::Misconfigured, "Cognito refused the function's admin call"),
         },
+        // RevokeToken's answer to a missing or wrong client secret.
+        "UnauthorizedException" if call == Revoke => {
+            ApiError::new(C::Misconfigured, "Cognito refused the revocation: check COGNITO_CLIENT_SECRET")
+        }
+        "UnsupportedTokenTypeException" => ApiError::validation("refreshToken", "send a refresh token, not an access or ID token"),
+        "UnsupportedOperationException" => ApiError::new(C::Misconfigured, "the app client does not allow token revocation: turn on EnableTokenRevocation"),
+        "ResourceNotFoundException" if message.contains("Device") => {
+            ApiError::validation("deviceKey", "the device is not one of this user's; sign in without it").with_code(C::UnknownDevice)
+        }
         "ResourceNotFoundException" if call == AnswerChallenge && !mentions_pool_or_client(message) => {
             ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again")
         }
@@ -86,8 +102,12 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "AliasExistsException" => ApiError::new(C::AliasExists, "another user already has this email"),
         // Cognito's message names the broken policy rule and nothing else.
         "InvalidPasswordException" => ApiError { field: Some(password_field(call).into()), ..ApiError::new(C::InvalidPassword, message) },
-        "CodeMismatchException" => ApiError::validation("code", "the code is wrong").with_code(C::CodeMismatch),
+        "CodeMismatchException" | "EnableSoftwareTokenMFAException" => ApiError::validation("code", "the code is wrong").with_code(C::CodeMismatch),
+        "SoftwareTokenMFANotFoundException" => ApiError::validation("code", "set up TOTP first: POST /auth/me/mfa/totp"),
         "ExpiredCodeException" => ApiError::validation("code", "the code has expired; request a new one").with_code(C::CodeExpired),
+        "InvalidParameterException" if message.contains("delivery config") || message.contains("not verified software token") => {
+            ApiError::new(C::ValidationFailed, "this factor cannot be turned on: the user lacks its phone number, email or verified TOTP")
+        }
         "InvalidParameterException" if message.contains("Auth flow not enabled") => ApiError::new(
             C::Misconfigured,
             "the app client does not allow ADMIN_USER_PASSWORD_AUTH: add ALLOW_ADMIN_USER_PASSWORD_AUTH to its explicit auth flows",

@@ -29,12 +29,12 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
-/// Where the app client secret comes from.
+/// Where a secret (the app client's, the device key's) comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ClientSecretSource {
+pub enum SecretSource {
     /// The value itself (local work; in Lambda prefer Secrets Manager).
     Value(Secret),
-    /// A Secrets Manager secret whose SecretString is the client secret, read on first use.
+    /// A Secrets Manager secret whose SecretString is the value, read on first use.
     SecretsManager { secret_id: String },
 }
 
@@ -44,7 +44,7 @@ pub struct Config {
     pub user_pool_id: String,
     pub client_id: String,
     /// Only for an app client with a secret: where the secret comes from.
-    pub client_secret: Option<ClientSecretSource>,
+    pub client_secret: Option<SecretSource>,
     pub region: String,
     /// Set only for an emulator; unset means the real Cognito of `region`.
     pub endpoint_url: Option<String>,
@@ -53,6 +53,26 @@ pub struct Config {
     pub log_level: String,
     /// The most time one Cognito call may take, retries included.
     pub cognito_timeout: Duration,
+    /// The key device passwords are derived from; without it devices are not remembered.
+    pub device_secret: Option<SecretSource>,
+    /// The issuer name authenticator apps show for TOTP.
+    pub mfa_issuer: String,
+}
+
+/// A secret given as `value_name` (its value) or `arn_name` (a Secrets Manager secret), not both.
+fn secret_source(
+    get: &impl Fn(&str) -> Option<String>,
+    value_name: &'static str,
+    arn_name: &'static str,
+) -> Result<Option<SecretSource>, ConfigError> {
+    match (get(value_name), get(arn_name)) {
+        (Some(_), Some(_)) => {
+            Err(ConfigError::Invalid { name: arn_name, reason: format!("set it or {value_name}, not both") })
+        }
+        (Some(value), None) => Ok(Some(SecretSource::Value(Secret::new(value)))),
+        (None, Some(secret_id)) => Ok(Some(SecretSource::SecretsManager { secret_id })),
+        (None, None) => Ok(None),
+    }
 }
 
 /// A setting that is missing or unusable, named so the operator can fix it.
@@ -72,6 +92,7 @@ impl fmt::Debug for ConfigError {
 }
 
 pub const DEFAULT_ADMIN_GROUP: &str = "admin";
+pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -104,17 +125,9 @@ impl Config {
         Ok(Self {
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
-            client_secret: match (get("COGNITO_CLIENT_SECRET"), get("COGNITO_CLIENT_SECRET_ARN")) {
-                (Some(_), Some(_)) => {
-                    return Err(ConfigError::Invalid {
-                        name: "COGNITO_CLIENT_SECRET_ARN",
-                        reason: "set it or COGNITO_CLIENT_SECRET, not both".into(),
-                    })
-                }
-                (Some(value), None) => Some(ClientSecretSource::Value(Secret::new(value))),
-                (None, Some(secret_id)) => Some(ClientSecretSource::SecretsManager { secret_id }),
-                (None, None) => None,
-            },
+            client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
+            device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
+            mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
             region,
             endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),
             admin_group: get("ADMIN_GROUP").unwrap_or_else(|| DEFAULT_ADMIN_GROUP.to_owned()),
@@ -195,7 +208,7 @@ mod tests {
             config_from(&[base[0], base[1], ("COGNITO_CLIENT_SECRET_ARN", "arn:aws:secretsmanager:x")]).unwrap();
         assert_eq!(
             from_arn.client_secret,
-            Some(ClientSecretSource::SecretsManager { secret_id: "arn:aws:secretsmanager:x".into() })
+            Some(SecretSource::SecretsManager { secret_id: "arn:aws:secretsmanager:x".into() })
         );
         let both =
             config_from(&[base[0], base[1], ("COGNITO_CLIENT_SECRET_ARN", "arn"), ("COGNITO_CLIENT_SECRET", "s")]);

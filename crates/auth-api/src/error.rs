@@ -34,9 +34,11 @@ error_codes! {
     InvalidPassword = "INVALID_PASSWORD" => StatusCode::BAD_REQUEST, "The password does not meet the password policy";
     CodeMismatch = "CODE_MISMATCH" => StatusCode::BAD_REQUEST, "The code is wrong";
     CodeExpired = "CODE_EXPIRED" => StatusCode::BAD_REQUEST, "The code has expired";
+    UnknownDevice = "UNKNOWN_DEVICE" => StatusCode::BAD_REQUEST, "The device is not one of the user's";
     Unauthenticated = "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED, "A valid access token is required";
     InvalidCredentials = "INVALID_CREDENTIALS" => StatusCode::UNAUTHORIZED, "The username or password is wrong";
     InvalidSession = "INVALID_SESSION" => StatusCode::UNAUTHORIZED, "The challenge session is expired or unknown";
+    InvalidRefreshToken = "INVALID_REFRESH_TOKEN" => StatusCode::UNAUTHORIZED, "The refresh token is invalid, expired or revoked";
     Forbidden = "FORBIDDEN" => StatusCode::FORBIDDEN, "The caller may not do this";
     UserNotConfirmed = "USER_NOT_CONFIRMED" => StatusCode::FORBIDDEN, "The user is not confirmed";
     PasswordResetRequired = "PASSWORD_RESET_REQUIRED" => StatusCode::FORBIDDEN, "The user must reset the password";

@@ -12,6 +12,11 @@ pub enum Function {
     NewPassword,
     EmailVerification,
     CurrentUser,
+    Mfa,
+    AccountMfa,
+    Refresh,
+    Devices,
+    Logout,
 }
 
 impl Function {
@@ -21,6 +26,11 @@ impl Function {
         Function::NewPassword,
         Function::EmailVerification,
         Function::CurrentUser,
+        Function::Mfa,
+        Function::AccountMfa,
+        Function::Refresh,
+        Function::Devices,
+        Function::Logout,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -30,6 +40,11 @@ impl Function {
             Function::NewPassword => "new-password",
             Function::EmailVerification => "email-verification",
             Function::CurrentUser => "current-user",
+            Function::Mfa => "mfa",
+            Function::AccountMfa => "account-mfa",
+            Function::Refresh => "refresh",
+            Function::Devices => "devices",
+            Function::Logout => "logout",
         }
     }
 
@@ -38,9 +53,15 @@ impl Function {
     pub fn iam_actions(self) -> &'static [&'static str] {
         match self {
             Function::CreateUser => &["cognito-idp:AdminCreateUser"],
-            Function::Login => &["cognito-idp:AdminInitiateAuth"],
-            Function::NewPassword => &["cognito-idp:AdminRespondToAuthChallenge"],
-            Function::EmailVerification | Function::CurrentUser => &[],
+            // A remembered device's SRP challenges are answered within the login.
+            Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
+            Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            Function::EmailVerification
+            | Function::CurrentUser
+            | Function::AccountMfa
+            | Function::Refresh
+            | Function::Devices
+            | Function::Logout => &[],
         }
     }
 }
@@ -54,6 +75,18 @@ pub enum Operation {
     SendEmailVerificationCode,
     VerifyEmail,
     GetCurrentUser,
+    AnswerMfa,
+    StartMfaSetup,
+    FinishMfaSetup,
+    GetMfa,
+    UpdateMfa,
+    StartTotpSetup,
+    VerifyTotp,
+    Refresh,
+    ListDevices,
+    UpdateDevice,
+    ForgetDevice,
+    Logout,
 }
 
 impl Operation {
@@ -65,6 +98,18 @@ impl Operation {
             Operation::SendEmailVerificationCode => "sendEmailVerificationCode",
             Operation::VerifyEmail => "verifyEmail",
             Operation::GetCurrentUser => "getCurrentUser",
+            Operation::AnswerMfa => "answerMfa",
+            Operation::StartMfaSetup => "startMfaSetup",
+            Operation::FinishMfaSetup => "finishMfaSetup",
+            Operation::GetMfa => "getMfa",
+            Operation::UpdateMfa => "updateMfa",
+            Operation::StartTotpSetup => "startTotpSetup",
+            Operation::VerifyTotp => "verifyTotp",
+            Operation::Refresh => "refresh",
+            Operation::ListDevices => "listDevices",
+            Operation::UpdateDevice => "updateDevice",
+            Operation::ForgetDevice => "forgetDevice",
+            Operation::Logout => "logout",
         }
     }
 }
@@ -108,6 +153,58 @@ pub const ROUTES: &[Route] = &[
         operation: Operation::GetCurrentUser,
         function: Function::CurrentUser,
     },
+    Route { method: Method::POST, path: "/auth/mfa", operation: Operation::AnswerMfa, function: Function::Mfa },
+    Route {
+        method: Method::POST,
+        path: "/auth/mfa/setup",
+        operation: Operation::StartMfaSetup,
+        function: Function::Mfa,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/mfa/setup/verify",
+        operation: Operation::FinishMfaSetup,
+        function: Function::Mfa,
+    },
+    Route { method: Method::GET, path: "/auth/me/mfa", operation: Operation::GetMfa, function: Function::AccountMfa },
+    Route {
+        method: Method::PUT,
+        path: "/auth/me/mfa",
+        operation: Operation::UpdateMfa,
+        function: Function::AccountMfa,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/mfa/totp",
+        operation: Operation::StartTotpSetup,
+        function: Function::AccountMfa,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/mfa/totp/verify",
+        operation: Operation::VerifyTotp,
+        function: Function::AccountMfa,
+    },
+    Route { method: Method::POST, path: "/auth/refresh", operation: Operation::Refresh, function: Function::Refresh },
+    Route {
+        method: Method::GET,
+        path: "/auth/me/devices",
+        operation: Operation::ListDevices,
+        function: Function::Devices,
+    },
+    Route {
+        method: Method::PUT,
+        path: "/auth/me/devices/{deviceKey}",
+        operation: Operation::UpdateDevice,
+        function: Function::Devices,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/me/devices/{deviceKey}",
+        operation: Operation::ForgetDevice,
+        function: Function::Devices,
+    },
+    Route { method: Method::POST, path: "/auth/logout", operation: Operation::Logout, function: Function::Logout },
 ];
 
 /// The routes one function serves.

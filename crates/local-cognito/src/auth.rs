@@ -73,12 +73,9 @@ pub fn advance(ctx: &mut Ctx, progress: Progress) -> Result<Value> {
         .as_ref()
         .map(|key| user.devices.get(key).ok_or_else(|| error::resource_not_found("Device does not exist.")));
     let device = device.transpose()?.filter(|device| device.verifier.is_some()).cloned();
-    if let Some(device) = &device {
-        if !progress.device_passed {
-            let parameters = Map::from_iter([("USERNAME".to_owned(), json!(user.username))]);
-            let _ = device;
-            return challenge(ctx, progress, Challenge::DeviceSrpAuth, parameters);
-        }
+    if device.is_some() && !progress.device_passed {
+        let parameters = Map::from_iter([("USERNAME".to_owned(), json!(user.username))]);
+        return challenge(ctx, progress, Challenge::DeviceSrpAuth, parameters);
     }
     let remembered = device.as_ref().is_some_and(|device| device.remembered);
     if !progress.mfa_passed && !remembered {

@@ -207,10 +207,7 @@ impl Ctx<'_> {
     /// Keeps a message Cognito would have sent, and prints it when asked to.
     pub fn send(&mut self, message: model::Message) {
         if self.print_outbox {
-            println!(
-                "[outbox] {} for {} by {} to {}: {}",
-                message.kind, message.username, message.delivery_medium, message.destination, message.code
-            );
+            println!("[outbox] {} for {} to {}: {}", message.kind, message.username, message.destination, message.code);
         }
         self.state.outbox.push(message);
     }

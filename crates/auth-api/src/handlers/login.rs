@@ -1,4 +1,5 @@
-//! POST /auth/login: username and password in, tokens or a challenge out.
+//! POST /auth/login: username and password (and a remembered device) in,
+//! tokens or a challenge out.
 
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use axum::extract::State;
@@ -8,22 +9,31 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, JsonBody, Validate};
-use crate::cognito_auth_output;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::device_srp::DeviceId;
 use crate::error::ApiError;
+use crate::sign_in::{complete, Attempt};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
     pub password: Secret,
+    /// The `device.deviceKey` an earlier sign-in answered.
+    #[serde(default)]
+    pub device_key: Option<String>,
+    /// A name for the device, should this sign-in remember it.
+    #[serde(default)]
+    pub device_name: Option<String>,
 }
 
 impl Validate for LoginRequest {
     fn validate(&self) -> Result<(), ApiError> {
         check::username("username", &self.username)?;
-        check::password("password", self.password.expose())
+        check::password("password", self.password.expose())?;
+        check::device_key("deviceKey", self.device_key.as_deref())?;
+        check::optional_length("deviceName", self.device_name.as_deref(), 1, 1024)
     }
 }
 
@@ -32,6 +42,7 @@ pub async fn handle(
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     let config = state.config();
+    let device = request.device_key.as_deref().and_then(DeviceId::from_handle);
     let mut call = state
         .cognito()
         .admin_initiate_auth()
@@ -40,9 +51,13 @@ pub async fn handle(
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
         .auth_parameters("USERNAME", &request.username)
         .auth_parameters("PASSWORD", request.password.expose());
+    if let Some(device) = &device {
+        call = call.auth_parameters("DEVICE_KEY", &device.key);
+    }
     if let Some(hash) = state.secret_hash(&request.username).await? {
         call = call.auth_parameters("SECRET_HASH", hash);
     }
     let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
-    AuthResponse::from_cognito(cognito_auth_output!(output), &request.username).map(Json)
+    let attempt = Attempt { username: &request.username, device, device_name: request.device_name.as_deref() };
+    complete(&state, output.into(), &attempt).await.map(Json)
 }

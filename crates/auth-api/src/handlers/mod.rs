@@ -1,7 +1,12 @@
-//! One module per endpoint: request type, its checks, the Cognito call, the answer.
+//! One module per Lambda function: request types, their checks, the Cognito calls, the answers.
 
+pub mod account_mfa;
 pub mod create_user;
 pub mod current_user;
+pub mod devices;
 pub mod email_verification;
 pub mod login;
+pub mod logout;
+pub mod mfa;
 pub mod new_password;
+pub mod refresh;

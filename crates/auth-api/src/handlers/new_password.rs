@@ -11,10 +11,9 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, JsonBody, Validate};
-use crate::cognito_auth_output;
-use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
+use crate::sign_in::{complete, respond, Attempt};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -25,19 +24,21 @@ pub struct NewPasswordRequest {
     /// Attributes the challenge listed as required, without the `userAttributes.` prefix.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// A name for the device, should this sign-in remember it.
+    #[serde(default)]
+    pub device_name: Option<String>,
 }
 
 impl Validate for NewPasswordRequest {
     fn validate(&self) -> Result<(), ApiError> {
         check::username("username", &self.username)?;
-        // Cognito's session strings are 20 to 2048 characters.
-        check::length("session", self.session.expose(), 20, 2048)?;
+        check::session("session", self.session.expose())?;
         check::password("newPassword", self.new_password.expose())?;
         for (name, value) in &self.attributes {
             check::length(&format!("attributes.{name}"), name, 1, 32)?;
             check::length(&format!("attributes.{name}"), value, 0, 2048)?;
         }
-        Ok(())
+        check::optional_length("deviceName", self.device_name.as_deref(), 1, 1024)
     }
 }
 
@@ -45,22 +46,18 @@ pub async fn handle(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<NewPasswordRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_respond_to_auth_challenge()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .challenge_name(ChallengeNameType::NewPasswordRequired)
-        .session(request.session.expose())
-        .challenge_responses("USERNAME", &request.username)
-        .challenge_responses("NEW_PASSWORD", request.new_password.expose());
-    if let Some(hash) = state.secret_hash(&request.username).await? {
-        call = call.challenge_responses("SECRET_HASH", hash);
-    }
-    for (name, value) in &request.attributes {
-        call = call.challenge_responses(format!("userAttributes.{name}"), value);
-    }
-    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
-    AuthResponse::from_cognito(cognito_auth_output!(output), &request.username).map(Json)
+    let mut responses = vec![("NEW_PASSWORD", request.new_password.expose().to_owned())];
+    let attributes: Vec<(String, String)> =
+        request.attributes.iter().map(|(name, value)| (format!("userAttributes.{name}"), value.clone())).collect();
+    responses.extend(attributes.iter().map(|(name, value)| (name.as_str(), value.clone())));
+    let step = respond(
+        &state,
+        ChallengeNameType::NewPasswordRequired,
+        Some(request.session.expose()),
+        &request.username,
+        &responses,
+    )
+    .await?;
+    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    complete(&state, step, &attempt).await.map(Json)
 }

@@ -171,8 +171,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     password::check_format("password", password)?;
     password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, password)?;
     attributes::check(pool, &request.user_attributes, Write::Create)?;
-    if let Some(denied) = request.user_attributes.iter().find(|a| !client.can_write(&a.name)) {
-        let _ = denied;
+    if request.user_attributes.iter().any(|a| !client.can_write(&a.name)) {
         return Err(error::not_authorized("A client attempted to write unauthorized attribute"));
     }
     let mut values = BTreeMap::new();

@@ -1,0 +1,196 @@
+//! The signed-in user's MFA (their own access token): GET and PUT
+//! /auth/me/mfa (factors and preference), POST /auth/me/mfa/totp (start TOTP
+//! set-up) and POST /auth/me/mfa/totp/verify (verify it and prefer it).
+
+use aws_sdk_cognitoidentityprovider::types::{EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType};
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth_result::incomplete;
+use crate::bearer::BearerToken;
+use crate::body::{check, JsonBody, Validate};
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::config::Secret;
+use crate::error::ApiError;
+use crate::mfa::{totp_uri, Factor, TotpSetup};
+
+#[derive(Debug, Default, Serialize)]
+pub struct Factors {
+    pub totp: bool,
+    pub sms: bool,
+    pub email: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MfaSettings {
+    pub factors: Factors,
+    pub preferred: Option<Factor>,
+}
+
+/// The user's factors and preference, as Cognito holds them (GetUser).
+async fn settings(state: &AppState, token: &Secret) -> Result<MfaSettings, ApiError> {
+    let user = state
+        .cognito()
+        .get_user()
+        .access_token(token.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let enabled = |factor: Factor| user.user_mfa_setting_list().iter().any(|name| name == factor.cognito_name());
+    Ok(MfaSettings {
+        factors: Factors { totp: enabled(Factor::Totp), sms: enabled(Factor::Sms), email: enabled(Factor::Email) },
+        preferred: Factor::ALL.into_iter().find(|f| user.preferred_mfa_setting() == Some(f.cognito_name())),
+    })
+}
+
+/// GET /auth/me/mfa
+pub async fn get(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<Json<MfaSettings>, ApiError> {
+    settings(&state, &token).await.map(Json)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    #[serde(default)]
+    pub totp: Option<bool>,
+    #[serde(default)]
+    pub sms: Option<bool>,
+    #[serde(default)]
+    pub email: Option<bool>,
+    /// Makes this factor the preferred one (and turns it on).
+    #[serde(default)]
+    pub preferred: Option<Factor>,
+}
+
+impl Validate for UpdateRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        if let Some(preferred) = self.preferred {
+            if self.switch(preferred) == Some(false) {
+                return Err(ApiError::validation("preferred", "a factor turned off cannot be the preferred one"));
+            }
+        }
+        if self.totp.is_none() && self.sms.is_none() && self.email.is_none() && self.preferred.is_none() {
+            return Err(ApiError::validation("totp", "name at least one of `totp`, `sms`, `email`, `preferred`"));
+        }
+        Ok(())
+    }
+}
+
+impl UpdateRequest {
+    fn switch(&self, factor: Factor) -> Option<bool> {
+        match factor {
+            Factor::Totp => self.totp,
+            Factor::Sms => self.sms,
+            Factor::Email => self.email,
+        }
+    }
+
+    /// (enabled, preferred) for SetUserMFAPreference, or None to leave the factor alone.
+    fn setting(&self, factor: Factor) -> Option<(bool, bool)> {
+        let preferred = self.preferred == Some(factor);
+        match (self.switch(factor), preferred) {
+            (None, false) => None,
+            (enabled, _) => Some((enabled.unwrap_or(true), preferred)),
+        }
+    }
+}
+
+/// PUT /auth/me/mfa
+pub async fn update(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+    JsonBody(request): JsonBody<UpdateRequest>,
+) -> Result<Json<MfaSettings>, ApiError> {
+    set_preference(&state, &token, &request).await?;
+    settings(&state, &token).await.map(Json)
+}
+
+async fn set_preference(state: &AppState, token: &Secret, request: &UpdateRequest) -> Result<(), ApiError> {
+    let mut call = state.cognito().set_user_mfa_preference().access_token(token.expose());
+    if let Some((enabled, preferred)) = request.setting(Factor::Totp) {
+        call = call.software_token_mfa_settings(
+            SoftwareTokenMfaSettingsType::builder().enabled(enabled).preferred_mfa(preferred).build(),
+        );
+    }
+    if let Some((enabled, preferred)) = request.setting(Factor::Sms) {
+        call = call.sms_mfa_settings(SmsMfaSettingsType::builder().enabled(enabled).preferred_mfa(preferred).build());
+    }
+    if let Some((enabled, preferred)) = request.setting(Factor::Email) {
+        call =
+            call.email_mfa_settings(EmailMfaSettingsType::builder().enabled(enabled).preferred_mfa(preferred).build());
+    }
+    call.send().await.map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    Ok(())
+}
+
+/// POST /auth/me/mfa/totp
+pub async fn start_totp(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<Json<TotpSetup>, ApiError> {
+    let associated = state
+        .cognito()
+        .associate_software_token()
+        .access_token(token.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let secret = associated.secret_code().ok_or_else(|| incomplete("SecretCode"))?.to_owned();
+    let user = state
+        .cognito()
+        .get_user()
+        .access_token(token.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    // The account an authenticator app shows: the email when there is one.
+    let account = user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "email")
+        .and_then(|a| a.value())
+        .unwrap_or(user.username())
+        .to_owned();
+    Ok(Json(TotpSetup { otpauth_uri: totp_uri(&state.config().mfa_issuer, &account, &secret), secret, session: None }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifyTotpRequest {
+    pub code: Secret,
+    /// The authenticator's name, for the user's own reference.
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+impl Validate for VerifyTotpRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::code("code", self.code.expose())?;
+        check::optional_length("deviceName", self.device_name.as_deref(), 1, 131)
+    }
+}
+
+/// POST /auth/me/mfa/totp/verify: the first code proves the set-up; TOTP becomes preferred.
+pub async fn verify_totp(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+    JsonBody(request): JsonBody<VerifyTotpRequest>,
+) -> Result<Json<MfaSettings>, ApiError> {
+    state
+        .cognito()
+        .verify_software_token()
+        .access_token(token.expose())
+        .user_code(request.code.expose())
+        .set_friendly_device_name(request.device_name.clone())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let prefer_totp = UpdateRequest { totp: Some(true), sms: None, email: None, preferred: Some(Factor::Totp) };
+    set_preference(&state, &token, &prefer_totp).await?;
+    settings(&state, &token).await.map(Json)
+}

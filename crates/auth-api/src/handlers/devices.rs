@@ -1,0 +1,128 @@
+//! The signed-in user's devices (their own access token): GET
+//! /auth/me/devices lists them; PUT /auth/me/devices/{deviceKey}
+//! `{"remembered": bool}` remembers one or stops remembering it; DELETE
+//! forgets it, and ends the refresh tokens bound to it.
+
+use aws_sdk_cognitoidentityprovider::types::{DeviceRememberedStatusType, DeviceType};
+use aws_smithy_types::date_time::Format;
+use axum::extract::{Path, State};
+use axum::Json;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::bearer::BearerToken;
+use crate::body::{check, JsonBody, Validate};
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    /// Cognito's device key: the part before `:` of the `deviceKey` a sign-in answered.
+    pub device_key: String,
+    pub name: Option<String>,
+    pub remembered: bool,
+    pub created_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Devices {
+    pub devices: Vec<Device>,
+}
+
+fn attribute<'a>(device: &'a DeviceType, name: &str) -> Option<&'a str> {
+    device.device_attributes().iter().find(|a| a.name() == name).and_then(|a| a.value())
+}
+
+fn timestamp(value: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    value.and_then(|t| t.fmt(Format::DateTime).ok())
+}
+
+/// GET /auth/me/devices
+pub async fn list(State(state): State<AppState>, BearerToken(token): BearerToken) -> Result<Json<Devices>, ApiError> {
+    let output = state
+        .cognito()
+        .list_devices()
+        .access_token(token.expose())
+        .limit(60)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let devices = output
+        .devices()
+        .iter()
+        .map(|device| Device {
+            device_key: device.device_key().unwrap_or_default().to_owned(),
+            name: attribute(device, "device_name").map(str::to_owned),
+            remembered: attribute(device, "device_status") == Some("valid"),
+            created_at: timestamp(device.device_create_date()),
+            last_used_at: timestamp(device.device_last_authenticated_date()),
+        })
+        .collect();
+    Ok(Json(Devices { devices }))
+}
+
+/// Cognito's device key from the path: a bare key, or the `deviceKey` a sign-in answered.
+fn device_key(path: &str) -> Result<String, ApiError> {
+    let key = path.split_once(':').map_or(path, |(key, _)| key);
+    check::length("deviceKey", key, 1, 55)?;
+    if !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(ApiError::validation("deviceKey", "`deviceKey` is not a device key"));
+    }
+    Ok(key.to_owned())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    pub remembered: bool,
+}
+
+impl Validate for UpdateRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+/// PUT /auth/me/devices/{deviceKey}
+pub async fn update(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    BearerToken(token): BearerToken,
+    JsonBody(request): JsonBody<UpdateRequest>,
+) -> Result<StatusCode, ApiError> {
+    let status = if request.remembered {
+        DeviceRememberedStatusType::Remembered
+    } else {
+        DeviceRememberedStatusType::NotRemembered
+    };
+    state
+        .cognito()
+        .update_device_status()
+        .access_token(token.expose())
+        .device_key(device_key(&key)?)
+        .device_remembered_status(status)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// DELETE /auth/me/devices/{deviceKey}
+pub async fn forget(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    BearerToken(token): BearerToken,
+) -> Result<StatusCode, ApiError> {
+    state
+        .cognito()
+        .forget_device()
+        .access_token(token.expose())
+        .device_key(device_key(&key)?)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    Ok(StatusCode::NO_CONTENT)
+}

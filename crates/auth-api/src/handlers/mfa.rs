@@ -1,0 +1,157 @@
+//! MFA during sign-in: POST /auth/mfa answers an MFA challenge (a code, or
+//! the factor chosen); POST /auth/mfa/setup and /auth/mfa/setup/verify set up
+//! TOTP when the pool requires MFA and the user has no factor (MFA_SETUP).
+
+use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth_result::{incomplete, AuthResponse};
+use crate::body::{check, JsonBody, Validate};
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::config::Secret;
+use crate::error::ApiError;
+use crate::mfa::{totp_uri, Factor, TotpSetup};
+use crate::sign_in::{complete, respond, Attempt};
+
+/// The MFA challenges a client answers here, as login names them.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MfaChallenge {
+    SmsMfa,
+    EmailOtp,
+    SoftwareTokenMfa,
+    SelectMfaType,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnswerRequest {
+    pub username: String,
+    pub session: Secret,
+    pub challenge: MfaChallenge,
+    /// The code, for SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA.
+    #[serde(default)]
+    pub code: Option<Secret>,
+    /// The factor chosen, for SELECT_MFA_TYPE.
+    #[serde(default)]
+    pub factor: Option<Factor>,
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+impl Validate for AnswerRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::username("username", &self.username)?;
+        check::session("session", self.session.expose())?;
+        check::optional_length("deviceName", self.device_name.as_deref(), 1, 1024)?;
+        match (self.challenge, &self.code, self.factor) {
+            (MfaChallenge::SelectMfaType, None, Some(_)) => Ok(()),
+            (MfaChallenge::SelectMfaType, _, _) => Err(ApiError::validation(
+                "factor",
+                "SELECT_MFA_TYPE is answered with `factor` (sms, email or totp), and no `code`",
+            )),
+            (_, Some(code), None) => check::code("code", code.expose()),
+            _ => Err(ApiError::validation("code", "this challenge is answered with `code`, and no `factor`")),
+        }
+    }
+}
+
+/// POST /auth/mfa
+pub async fn answer(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<AnswerRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
+    let (challenge, response) = match (request.challenge, &request.code, request.factor) {
+        (MfaChallenge::SmsMfa, Some(code), _) => (ChallengeNameType::SmsMfa, ("SMS_MFA_CODE", code.expose())),
+        (MfaChallenge::EmailOtp, Some(code), _) => (ChallengeNameType::EmailOtp, ("EMAIL_OTP_CODE", code.expose())),
+        (MfaChallenge::SoftwareTokenMfa, Some(code), _) => {
+            (ChallengeNameType::SoftwareTokenMfa, ("SOFTWARE_TOKEN_MFA_CODE", code.expose()))
+        }
+        (_, _, Some(factor)) => (ChallengeNameType::SelectMfaType, ("ANSWER", factor.cognito_name())),
+        _ => unreachable!("validated"),
+    };
+    let step = respond(
+        &state,
+        challenge,
+        Some(request.session.expose()),
+        &request.username,
+        &[(response.0, response.1.to_owned())],
+    )
+    .await?;
+    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    complete(&state, step, &attempt).await.map(Json)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StartSetupRequest {
+    pub username: String,
+    pub session: Secret,
+}
+
+impl Validate for StartSetupRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::username("username", &self.username)?;
+        check::session("session", self.session.expose())
+    }
+}
+
+/// POST /auth/mfa/setup
+pub async fn start_setup(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<StartSetupRequest>,
+) -> Result<Json<TotpSetup>, ApiError> {
+    let output = state
+        .cognito()
+        .associate_software_token()
+        .session(request.session.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    let secret = output.secret_code().ok_or_else(|| incomplete("SecretCode"))?.to_owned();
+    Ok(Json(TotpSetup {
+        otpauth_uri: totp_uri(&state.config().mfa_issuer, &request.username, &secret),
+        secret,
+        session: Some(output.session().ok_or_else(|| incomplete("Session"))?.to_owned()),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FinishSetupRequest {
+    pub username: String,
+    pub session: Secret,
+    pub code: Secret,
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+impl Validate for FinishSetupRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::username("username", &self.username)?;
+        check::session("session", self.session.expose())?;
+        check::code("code", self.code.expose())?;
+        check::optional_length("deviceName", self.device_name.as_deref(), 1, 1024)
+    }
+}
+
+/// POST /auth/mfa/setup/verify: verifies the first code, then finishes MFA_SETUP.
+pub async fn finish_setup(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<FinishSetupRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
+    let verified = state
+        .cognito()
+        .verify_software_token()
+        .session(request.session.expose())
+        .user_code(request.code.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    let step = respond(&state, ChallengeNameType::MfaSetup, verified.session(), &request.username, &[]).await?;
+    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    complete(&state, step, &attempt).await.map(Json)
+}

@@ -1,0 +1,155 @@
+//! The end of every sign-in step, whichever endpoint took it: the server
+//! answers the device challenges itself (DEVICE_SRP_AUTH and
+//! DEVICE_PASSWORD_VERIFIER), confirms a new device when Cognito issues one,
+//! and answers tokens or the next challenge the client must meet.
+
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthenticationResultType, ChallengeNameType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
+};
+
+use crate::app::AppState;
+use crate::auth_result::{incomplete, AuthResponse, RememberedDevice, SignInStep};
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::device_srp::{new_salt, DeviceId};
+use crate::error::{ApiError, ErrorCode};
+
+/// Who is signing in, as the request said it.
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    /// The device the client named (`deviceKey`), if any.
+    pub device: Option<DeviceId>,
+    /// A name for a device confirmed in this sign-in.
+    pub device_name: Option<&'a str>,
+}
+
+/// Turns a sign-in step into the API's answer.
+pub async fn complete(state: &AppState, mut step: SignInStep, attempt: &Attempt<'_>) -> Result<AuthResponse, ApiError> {
+    let mut device_proved = None;
+    if step.challenge_name == Some(ChallengeNameType::DeviceSrpAuth) {
+        let device = attempt.device.clone().ok_or_else(|| incomplete("the device of a DEVICE_SRP_AUTH"))?;
+        step = prove_device(state, step, attempt, &device).await?;
+        device_proved = Some(device);
+    }
+    let mut response = AuthResponse::from_step(&step, attempt.username)?;
+    if let Some(result) = &step.result {
+        response.device = match (result.new_device_metadata(), device_proved) {
+            (Some(metadata), _) => remember(state, result, metadata, attempt.device_name).await?,
+            (None, Some(device)) => Some(RememberedDevice { device_key: device.handle(), remembered: true }),
+            (None, None) => None,
+        };
+    } else if let Some(device) = device_proved {
+        // A device that is tracked but not remembered still passes MFA next.
+        response.device = Some(RememberedDevice { device_key: device.handle(), remembered: false });
+    }
+    Ok(response)
+}
+
+/// The device's password (derived from the server's device secret), or a
+/// configuration error when devices are tracked but no secret is set.
+async fn device_password(state: &AppState, device: &DeviceId) -> Result<crate::config::Secret, ApiError> {
+    let secret = state.device_secret().await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::Misconfigured, "the user pool tracks devices: set DEVICE_SECRET or DEVICE_SECRET_ARN")
+    })?;
+    Ok(device.password(secret))
+}
+
+/// DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER, with the device's SRP proof.
+async fn prove_device(
+    state: &AppState,
+    step: SignInStep,
+    attempt: &Attempt<'_>,
+    device: &DeviceId,
+) -> Result<SignInStep, ApiError> {
+    let config = state.config();
+    let password = device_password(state, device).await?;
+    let srp = device.srp_client(&config.user_pool_id, &config.client_id, &password);
+    let username = step.parameters.get("USERNAME").map_or(attempt.username, String::as_str).to_owned();
+    let start = srp.get_auth_parameters();
+    let verifier = respond(
+        state,
+        ChallengeNameType::DeviceSrpAuth,
+        step.session.as_deref(),
+        &username,
+        &[("DEVICE_KEY", device.key.clone()), ("SRP_A", start.a)],
+    )
+    .await?;
+    let parameter = |name: &str| {
+        verifier.parameters.get(name).cloned().ok_or_else(|| incomplete("a DEVICE_PASSWORD_VERIFIER parameter"))
+    };
+    let proof = srp
+        .verify(&parameter("SECRET_BLOCK")?, &parameter("SALT")?, &parameter("SRP_B")?)
+        .map_err(|_| incomplete("a usable DEVICE_PASSWORD_VERIFIER challenge"))?;
+    respond(
+        state,
+        ChallengeNameType::DevicePasswordVerifier,
+        verifier.session.as_deref(),
+        &username,
+        &[
+            ("DEVICE_KEY", device.key.clone()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", proof.password_claim_secret_block),
+            ("PASSWORD_CLAIM_SIGNATURE", proof.password_claim_signature),
+            ("TIMESTAMP", proof.timestamp),
+        ],
+    )
+    .await
+}
+
+/// AdminRespondToAuthChallenge with USERNAME, SECRET_HASH when needed, and `responses`.
+pub async fn respond(
+    state: &AppState,
+    challenge: ChallengeNameType,
+    session: Option<&str>,
+    username: &str,
+    responses: &[(&str, String)],
+) -> Result<SignInStep, ApiError> {
+    let config = state.config();
+    let mut call = state
+        .cognito()
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&config.user_pool_id)
+        .client_id(&config.client_id)
+        .challenge_name(challenge)
+        .set_session(session.map(str::to_owned))
+        .challenge_responses("USERNAME", username);
+    for (name, value) in responses {
+        call = call.challenge_responses(*name, value);
+    }
+    if let Some(hash) = state.secret_hash(username).await? {
+        call = call.challenge_responses("SECRET_HASH", hash);
+    }
+    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    Ok(output.into())
+}
+
+/// Confirms a device Cognito has just issued, with a verifier made from its
+/// derived password. Without a device secret the device is left unconfirmed.
+async fn remember(
+    state: &AppState,
+    result: &AuthenticationResultType,
+    metadata: &NewDeviceMetadataType,
+    device_name: Option<&str>,
+) -> Result<Option<RememberedDevice>, ApiError> {
+    let (Some(key), Some(group_key)) = (metadata.device_key(), metadata.device_group_key()) else {
+        return Ok(None);
+    };
+    if state.device_secret().await?.is_none() {
+        tracing::warn!("Cognito issued a device but DEVICE_SECRET is not set: the device is not remembered");
+        return Ok(None);
+    }
+    let device = DeviceId { key: key.to_owned(), group_key: group_key.to_owned() };
+    let (verifier, salt) = device.verifier(&device_password(state, &device).await?, &new_salt());
+    let access_token = result.access_token().ok_or_else(|| incomplete("AccessToken"))?;
+    let confirmed = state
+        .cognito()
+        .confirm_device()
+        .access_token(access_token)
+        .device_key(&device.key)
+        .set_device_name(device_name.map(str::to_owned))
+        .device_secret_verifier_config(
+            DeviceSecretVerifierConfigType::builder().password_verifier(verifier).salt(salt).build(),
+        )
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    Ok(Some(RememberedDevice { device_key: device.handle(), remembered: !confirmed.user_confirmation_necessary }))
+}
