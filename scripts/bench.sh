@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv-deploy/bin:$PATH"
 profile="${PROFILE:-release}"
-functions=(create-user login new-password email-verification current-user)
+functions=($(ls functions))
 
 if [ "${BENCH_ONLY:-}" = local-cognito ]; then
   cargo build --profile "$profile" -p local-cognito -p integration-tests --bin local-cognito --bin bench

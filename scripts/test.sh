@@ -20,7 +20,7 @@ python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" 
   || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
 
 echo "== every function's binary"
-cargo build --bins -p create-user -p login -p new-password -p email-verification -p current-user -p local-cognito
+cargo build --workspace --bins
 
 echo "== unit, local Cognito and end-to-end tests"
 if cargo nextest --version >/dev/null 2>&1; then

@@ -58,6 +58,37 @@ pub struct PoolOptions {
     pub client_secret: bool,
     pub auth_flows: Option<Vec<&'static str>>,
     pub allow_sign_up: bool,
+    /// CreateUserPool settings over pool.json's (MFA, devices, ...).
+    pub pool: Option<Value>,
+    /// CreateUserPoolClient settings over pool.json's.
+    pub client: Option<Value>,
+    /// SetUserPoolMfaConfig's input.
+    pub mfa: Option<Value>,
+}
+
+impl PoolOptions {
+    /// MFA required, by SMS (users with a phone number) or TOTP.
+    pub fn mfa_required() -> Self {
+        Self::mfa("ON")
+    }
+
+    pub fn mfa(configuration: &str) -> Self {
+        Self {
+            mfa: Some(json!({
+                "MfaConfiguration": configuration,
+                "SoftwareTokenMfaConfiguration": {"Enabled": true},
+                "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::000000000000:role/sms"}},
+            })),
+            ..Default::default()
+        }
+    }
+
+    /// Devices tracked; remembered always, or only when the user says so.
+    pub fn with_devices(mut self, only_on_prompt: bool) -> Self {
+        self.pool = Some(json!({"DeviceConfiguration": {
+            "ChallengeRequiredOnNewDevice": true, "DeviceOnlyRememberedOnUserPrompt": only_on_prompt}}));
+        self
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +107,9 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         "clientSecret": options.client_secret,
         "explicitAuthFlows": options.auth_flows,
         "allowSignUp": options.allow_sign_up,
+        "pool": options.pool,
+        "client": options.client,
+        "mfa": options.mfa,
         "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
     });
     let ids: HashMap<String, String> = reqwest::Client::new()
@@ -117,6 +151,7 @@ pub fn config_for(pool: &Pool) -> HashMap<&'static str, String> {
         ("COGNITO_CLIENT_ID", pool.client_id.clone()),
         ("COGNITO_ENDPOINT_URL", local_cognito_url()),
         ("AWS_REGION", pool.region.clone()),
+        ("DEVICE_SECRET", "test-device-secret".to_owned()),
     ]);
     if let Some(secret) = &pool.client_secret {
         env.insert("COGNITO_CLIENT_SECRET", secret.clone());
@@ -286,6 +321,27 @@ pub async fn outbox_code(username: &str, kind: &str) -> String {
         .and_then(|m| m["code"].as_str())
         .unwrap_or_else(|| panic!("no {kind} message for {username}"))
         .to_owned()
+}
+
+/// Gives a user a phone number, for SMS MFA.
+pub async fn with_phone_number(pool: &Pool, username: &str) {
+    sdk()
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.user_pool_id)
+        .username(username)
+        .user_attributes(attribute("phone_number", "+15555550123"))
+        .user_attributes(attribute("phone_number_verified", "true"))
+        .send()
+        .await
+        .expect("phone number set");
+}
+
+/// The TOTP code an authenticator app shows now for `secret`.
+pub fn totp_now(secret: &str) -> String {
+    local_cognito::totp_code(
+        secret,
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+    )
 }
 
 /// Every user in the pool with their status, to prove a request changed nothing.

@@ -161,3 +161,50 @@ async fn a_function_without_its_settings_stops_at_start_naming_the_setting() {
     assert!(printed.contains("COGNITO_USER_POOL_ID is required but not set"), "{printed}");
     assert!(runtime.first_poll().is_none(), "it never polled for events");
 }
+
+#[tokio::test]
+async fn the_device_flow_works_across_the_session_functions() {
+    // GIVEN a pool with SMS MFA and remembered devices, a user with a phone number, and five functions
+    let pool = create_pool(PoolOptions::mfa_required().with_devices(false)).await;
+    let [login, mfa, refresh, devices, logout] =
+        ["login", "mfa", "refresh", "devices", "logout"].map(|name| DeployedFunction::start(name, &pool));
+    let (login, mfa, refresh, devices, logout) = (login.await, mfa.await, refresh.await, devices.await, logout.await);
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+
+    // WHEN the user logs in (REST v1) and answers SMS_MFA (HTTP API v2, base64) THEN tokens and a remembered device
+    let credentials = json!({"username": username, "password": PASSWORD});
+    let (_, _, body) = login.call(&json_request("POST", "/auth/login", &credentials, false, None), false).await;
+    let session = body["challenge"]["session"].as_str().expect("an MFA challenge").to_owned();
+    let code = outbox_code(&username, "mfa").await;
+    let answer = json!({"username": username, "session": session, "challenge": "SMS_MFA", "code": code});
+    let (status, _, body) = mfa.call(&json_request("POST", "/auth/mfa", &answer, true, None), true).await;
+    assert_eq!(status, 200, "{body}");
+    let (access, refresh_token) =
+        (body["tokens"]["accessToken"].as_str().unwrap(), body["tokens"]["refreshToken"].as_str().unwrap());
+    let device_key = body["device"]["deviceKey"].as_str().expect("a device").to_owned();
+
+    // WHEN the client refreshes with the device (REST v1) THEN new tokens
+    let refresh_body = json!({"refreshToken": refresh_token, "deviceKey": device_key});
+    let (status, _, body) =
+        refresh.call(&json_request("POST", "/auth/refresh", &refresh_body, false, None), false).await;
+    assert_eq!(status, 200, "{body}");
+
+    // WHEN the user forgets the device by its path (both formats) THEN 204, and the list is empty
+    let path = format!("/auth/me/devices/{device_key}");
+    let forget = GatewayRequest {
+        method: "DELETE",
+        path: &path,
+        headers: vec![("Authorization", format!("Bearer {access}"))],
+        body: None,
+        base64: false,
+    };
+    assert_eq!(devices.call(&forget, true).await.0, 204);
+    let list = GatewayRequest { method: "GET", path: "/auth/me/devices", ..forget };
+    let (status, _, body) = devices.call(&list, false).await;
+    assert_eq!((status, body), (200, json!({"devices": []})));
+
+    // WHEN the user logs out (REST v1) THEN 204
+    let bye = json!({"refreshToken": refresh_token});
+    assert_eq!(logout.call(&json_request("POST", "/auth/logout", &bye, false, Some(access)), false).await.0, 204);
+}

@@ -135,6 +135,33 @@ const CASES: &[Case] = &[
     ),
     case("/auth/me", "UserNotFoundException", "User does not exist.", 401, "UNAUTHENTICATED"),
     case("/auth/me", "NotAuthorizedException", "Invalid Access Token", 401, "UNAUTHENTICATED"),
+    case("/auth/login", "ResourceNotFoundException", "Device does not exist.", 400, "UNKNOWN_DEVICE"),
+    case("/auth/mfa", "CodeMismatchException", "Invalid code received for user", 400, "CODE_MISMATCH"),
+    case("/auth/mfa", "ExpiredCodeException", "Invalid code or auth state for the user.", 400, "CODE_EXPIRED"),
+    case("/auth/mfa", "NotAuthorizedException", "Invalid session for the user.", 401, "INVALID_SESSION"),
+    case("/auth/mfa/setup/verify", "EnableSoftwareTokenMFAException", "Code mismatch", 400, "CODE_MISMATCH"),
+    case("/auth/mfa/setup/verify", "NotAuthorizedException", "Invalid session for the user.", 401, "INVALID_SESSION"),
+    case("/auth/me/mfa/totp/verify", "EnableSoftwareTokenMFAException", "Code mismatch", 400, "CODE_MISMATCH"),
+    case("/auth/me/mfa/totp/verify", "SoftwareTokenMFANotFoundException", "not associated", 400, "VALIDATION_FAILED"),
+    case(
+        "/auth/me/mfa",
+        "InvalidParameterException",
+        "User does not have delivery config set to turn on SMS_MFA",
+        400,
+        "VALIDATION_FAILED",
+    ),
+    case("/auth/refresh", "NotAuthorizedException", "Invalid Refresh Token", 401, "INVALID_REFRESH_TOKEN"),
+    case("/auth/refresh", "NotAuthorizedException", "Refresh Token has expired", 401, "INVALID_REFRESH_TOKEN"),
+    case(
+        "/auth/logout",
+        "UnsupportedTokenTypeException",
+        "Only refresh tokens can be revoked.",
+        400,
+        "VALIDATION_FAILED",
+    ),
+    case("/auth/logout", "UnauthorizedException", "Unable to verify secret", 500, "MISCONFIGURED"),
+    case("/auth/logout", "UnsupportedOperationException", "Token revocation isn't enabled", 500, "MISCONFIGURED"),
+    case("/auth/me/devices", "NotAuthorizedException", "Access Token has been revoked", 401, "UNAUTHENTICATED"),
 ];
 
 /// A client whose every call of the route's operation answers with `case`'s error.
@@ -148,6 +175,14 @@ fn failing_client(case: &Case) -> Client {
             mock!(Client::get_user_attribute_verification_code).then_http_response(answer())
         }
         "/auth/me" => mock!(Client::get_user).then_http_response(answer()),
+        "/auth/mfa" => mock!(Client::admin_respond_to_auth_challenge).then_http_response(answer()),
+        "/auth/mfa/setup/verify" | "/auth/me/mfa/totp/verify" => {
+            mock!(Client::verify_software_token).then_http_response(answer())
+        }
+        "/auth/me/mfa" => mock!(Client::set_user_mfa_preference).then_http_response(answer()),
+        "/auth/refresh" => mock!(Client::get_tokens_from_refresh_token).then_http_response(answer()),
+        "/auth/logout" => mock!(Client::revoke_token).then_http_response(answer()),
+        "/auth/me/devices" => mock!(Client::list_devices).then_http_response(answer()),
         other => panic!("no mock for {other}"),
     };
     mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &[&rule])
@@ -161,6 +196,15 @@ fn request_for(route: &str) -> Request<Body> {
         }
         "/auth/email/verify" => ("POST", json!({"code": "123456"})),
         "/auth/email/verification-code" => ("POST", json!({})),
+        "/auth/mfa" => (
+            "POST",
+            json!({"username": "jane", "session": "s".repeat(30), "challenge": "SOFTWARE_TOKEN_MFA", "code": "123456"}),
+        ),
+        "/auth/mfa/setup/verify" => ("POST", json!({"username": "jane", "session": "s".repeat(30), "code": "123456"})),
+        "/auth/me/mfa/totp/verify" => ("POST", json!({"code": "123456"})),
+        "/auth/me/mfa" => ("PUT", json!({"sms": true})),
+        "/auth/refresh" => ("POST", json!({"refreshToken": "r".repeat(40)})),
+        "/auth/logout" => ("POST", json!({"refreshToken": "r".repeat(40)})),
         _ => ("GET", Value::Null),
     };
     let builder = Request::builder().method(method).uri(route).header("authorization", "Bearer a.b.c");

@@ -213,6 +213,13 @@ impl Ctx<'_> {
     }
 }
 
+/// The RFC 6238 code for a base32 secret at a time, as an authenticator app
+/// computes it: for tests of clients that set up TOTP against the emulator.
+pub fn totp_code(secret_base32: &str, unix_seconds: u64) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().expect("a base32 secret");
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).generate(unix_seconds)
+}
+
 /// Every Cognito operation the emulator answers.
 pub fn operation_names() -> Vec<&'static str> {
     ops::names().collect()

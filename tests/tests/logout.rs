@@ -1,0 +1,51 @@
+//! Logout: one sign-in (RevokeToken) or every one (GlobalSignOut); a second
+//! logout is harmless.
+
+use integration_tests::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn logout_revokes_the_refresh_token_and_its_access_tokens() {
+    for client_secret in [false, true] {
+        // GIVEN a signed-in user
+        let pool = create_pool(PoolOptions { client_secret, ..Default::default() }).await;
+        let api = TestApi::start(&pool).await;
+        let username = confirmed_user(&pool, &[]).await;
+        let tokens = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await.body
+            ["tokens"]
+            .clone();
+        let (access, refresh) = (tokens["accessToken"].as_str().unwrap(), tokens["refreshToken"].as_str().unwrap());
+        // WHEN they log out THEN 204, and neither token works any more
+        let logout = || api.post("/auth/logout", json!({"refreshToken": refresh}), Some(access));
+        assert_eq!(logout().await.status, 204);
+        api.get("/auth/me", Some(access)).await.assert_problem(401, "UNAUTHENTICATED");
+        api.post("/auth/refresh", json!({"refreshToken": refresh}), None)
+            .await
+            .assert_problem(401, "INVALID_REFRESH_TOKEN");
+        // AND a second logout is harmless
+        let again = logout().await;
+        assert_eq!((again.status, &again.body), (204, &json!("")), "{again:?}");
+    }
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_sign_in() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let (phone, laptop) = (api.access_token(&username, PASSWORD).await, api.access_token(&username, PASSWORD).await);
+    assert_eq!(api.post("/auth/logout", json!({"everywhere": true}), Some(&phone)).await.status, 204);
+    api.get("/auth/me", Some(&laptop)).await.assert_problem(401, "UNAUTHENTICATED");
+    assert_eq!(api.post("/auth/logout", json!({"everywhere": true}), Some(&phone)).await.status, 204);
+}
+
+#[tokio::test]
+async fn logout_says_what_to_send() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let answer = api.post("/auth/logout", json!({}), Some(&token)).await;
+    answer.assert_problem(400, "VALIDATION_FAILED");
+    assert_eq!(answer.body["field"], "refreshToken");
+    api.post("/auth/logout", json!({"everywhere": true}), None).await.assert_problem(401, "UNAUTHENTICATED");
+}

@@ -1,0 +1,200 @@
+//! MFA through the API against the local Cognito: SMS, TOTP set-up during
+//! sign-in and for a signed-in user, choosing a factor, and the failures.
+
+use integration_tests::*;
+use serde_json::{json, Value};
+
+async fn login(api: &TestApi, username: &str) -> Answer {
+    api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await
+}
+
+fn challenge(answer: &Answer, name: &str) -> (String, Value) {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body["challenge"]["name"], name, "{answer:?}");
+    (answer.body["challenge"]["session"].as_str().unwrap().to_owned(), answer.body["challenge"]["parameters"].clone())
+}
+
+async fn answer_code(api: &TestApi, username: &str, session: &str, name: &str, code: &str) -> Answer {
+    api.post("/auth/mfa", json!({"username": username, "session": session, "challenge": name, "code": code}), None)
+        .await
+}
+
+fn wrong(code: &str) -> &'static str {
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
+#[tokio::test]
+async fn sms_mfa_sign_in() {
+    // GIVEN a pool that requires MFA and a user with a phone number
+    let pool = create_pool(PoolOptions::mfa_required()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    // WHEN the user logs in THEN SMS_MFA, with the delivery described
+    let (session, parameters) = challenge(&login(&api, &username).await, "SMS_MFA");
+    assert_eq!(parameters["CODE_DELIVERY_DELIVERY_MEDIUM"], "SMS");
+    assert_eq!(parameters["CODE_DELIVERY_DESTINATION"], "+*******0123");
+    // AND a wrong code is 400 CODE_MISMATCH, and the session survives it
+    let code = outbox_code(&username, "mfa").await;
+    answer_code(&api, &username, &session, "SMS_MFA", wrong(&code)).await.assert_problem(400, "CODE_MISMATCH");
+    // AND the right code gives tokens
+    let done = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert!(done.body["tokens"]["accessToken"].is_string());
+}
+
+#[tokio::test]
+async fn an_expired_mfa_session_means_logging_in_again() {
+    let pool = create_pool(PoolOptions::mfa_required()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    let (session, _) = challenge(&login(&api, &username).await, "SMS_MFA");
+    let code = outbox_code(&username, "mfa").await;
+    // WHEN the client's session validity (3 minutes) passes
+    advance_clock(180).await;
+    answer_code(&api, &username, &session, "SMS_MFA", &code).await.assert_problem(401, "INVALID_SESSION");
+}
+
+#[tokio::test]
+async fn totp_is_set_up_during_sign_in_when_mfa_is_required() {
+    // GIVEN a pool that requires MFA and a user without a factor or phone number
+    let pool = create_pool(PoolOptions::mfa_required()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let (session, parameters) = challenge(&login(&api, &username).await, "MFA_SETUP");
+    assert!(parameters["MFAS_CAN_SETUP"].as_array().unwrap().contains(&json!("SOFTWARE_TOKEN_MFA")));
+    // WHEN the client starts the set-up THEN a secret, its otpauth URI and a new session come back
+    let setup = api.post("/auth/mfa/setup", json!({"username": username, "session": session}), None).await;
+    assert_eq!(setup.status, 200, "{setup:?}");
+    let secret = setup.body["secret"].as_str().unwrap().to_owned();
+    let uri = setup.body["otpauthUri"].as_str().unwrap();
+    assert!(uri.starts_with("otpauth://totp/Auth%20API:") && uri.contains(&format!("secret={secret}")), "{uri}");
+    let session = setup.body["session"].as_str().unwrap().to_owned();
+    // AND a wrong code is refused, the right one finishes the sign-in
+    let verify = |code: String| {
+        api.post("/auth/mfa/setup/verify", json!({"username": username, "session": session, "code": code}), None)
+    };
+    verify(wrong(&totp_now(&secret)).to_owned()).await.assert_problem(400, "CODE_MISMATCH");
+    let done = verify(totp_now(&secret)).await;
+    assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
+    // AND the next sign-in asks for the TOTP code
+    let (session, _) = challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
+    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_now(&secret)).await;
+    assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
+}
+
+#[tokio::test]
+async fn a_signed_in_user_turns_totp_on_and_off() {
+    // GIVEN a pool where MFA is optional, and a signed-in user without a factor
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let token = api.access_token(&username, PASSWORD).await;
+    let mfa = api.get("/auth/me/mfa", Some(&token)).await;
+    assert_eq!(mfa.body, json!({"factors": {"totp": false, "sms": false, "email": false}, "preferred": null}));
+    // WHEN they set up TOTP and verify it THEN it is on and preferred
+    let setup = api.post("/auth/me/mfa/totp", json!({}), Some(&token)).await;
+    assert_eq!(setup.status, 200, "{setup:?}");
+    assert!(setup.body.get("session").is_none());
+    let secret = setup.body["secret"].as_str().unwrap().to_owned();
+    let verified = api.post("/auth/me/mfa/totp/verify", json!({"code": totp_now(&secret)}), Some(&token)).await;
+    assert_eq!(verified.body, json!({"factors": {"totp": true, "sms": false, "email": false}, "preferred": "totp"}));
+    // AND sign-in now asks for the code
+    challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
+    // WHEN they turn it off THEN sign-in gives tokens again
+    let off =
+        api.send("PUT", "/auth/me/mfa", Some(("application/json", br#"{"totp": false}"#.to_vec())), Some(&token)).await;
+    assert_eq!(
+        off.body,
+        json!({"factors": {"totp": false, "sms": false, "email": false}, "preferred": null}),
+        "{off:?}"
+    );
+    assert!(login(&api, &username).await.body["tokens"].is_object());
+}
+
+#[tokio::test]
+async fn a_factor_that_cannot_be_on_is_a_clear_400() {
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let token = api.access_token(&confirmed_user(&pool, &[]).await, PASSWORD).await;
+    // No verified TOTP, no phone number.
+    for body in [r#"{"totp": true}"#, r#"{"sms": true}"#] {
+        let answer =
+            api.send("PUT", "/auth/me/mfa", Some(("application/json", body.as_bytes().to_vec())), Some(&token)).await;
+        answer.assert_problem(400, "VALIDATION_FAILED");
+    }
+    let wrong_code = api.post("/auth/me/mfa/totp/verify", json!({"code": "123456"}), Some(&token)).await;
+    wrong_code.assert_problem(400, "VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn with_several_factors_the_user_chooses() {
+    // GIVEN a user with SMS and TOTP on, and no preference
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    let token = api.access_token(&username, PASSWORD).await;
+    let secret =
+        api.post("/auth/me/mfa/totp", json!({}), Some(&token)).await.body["secret"].as_str().unwrap().to_owned();
+    api.post("/auth/me/mfa/totp/verify", json!({"code": totp_now(&secret)}), Some(&token)).await;
+    sdk()
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .sms_mfa_settings(
+            aws_sdk_cognitoidentityprovider::types::SmsMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(false)
+                .build(),
+        )
+        .software_token_mfa_settings(
+            aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(false)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // WHEN they log in THEN SELECT_MFA_TYPE lists both
+    let (session, parameters) = challenge(&login(&api, &username).await, "SELECT_MFA_TYPE");
+    assert_eq!(parameters["MFAS_CAN_CHOOSE"], json!(["SMS_MFA", "SOFTWARE_TOKEN_MFA"]));
+    // AND choosing SMS leads to SMS_MFA
+    let chosen = api
+        .post(
+            "/auth/mfa",
+            json!({"username": username, "session": session, "challenge": "SELECT_MFA_TYPE", "factor": "sms"}),
+            None,
+        )
+        .await;
+    let (session, _) = challenge(&chosen, "SMS_MFA");
+    let done = answer_code(&api, &username, &session, "SMS_MFA", &outbox_code(&username, "mfa").await).await;
+    assert!(done.body["tokens"].is_object(), "{done:?}");
+}
+
+#[tokio::test]
+async fn mfa_answers_are_checked_before_cognito_is_called() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let session = "s".repeat(40);
+    for (body, field) in [
+        (json!({"username": "jane", "session": session, "challenge": "SMS_MFA"}), "code"),
+        (json!({"username": "jane", "session": session, "challenge": "SMS_MFA", "code": "12a456"}), "code"),
+        (json!({"username": "jane", "session": session, "challenge": "SELECT_MFA_TYPE", "code": "123456"}), "factor"),
+        (json!({"username": "jane", "session": session, "challenge": "SELECT_MFA_TYPE", "factor": "pigeon"}), "factor"),
+        (
+            json!({"username": "jane", "session": session, "challenge": "NEW_PASSWORD_REQUIRED", "code": "1"}),
+            "challenge",
+        ),
+    ] {
+        let answer = api.post("/auth/mfa", body, None).await;
+        answer.assert_problem(400, "VALIDATION_FAILED");
+        assert_eq!(answer.body["field"], field, "{answer:?}");
+    }
+}
