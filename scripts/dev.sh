@@ -3,6 +3,10 @@
 # seeded like the deployed pool. Accounts survive restarts (LOCAL_COGNITO_STATE).
 # Ctrl-C stops everything it started.
 #   CLIENT_SECRET=1        use an app client with a secret
+#   MFA=off|optional|on    the pool's MFA (default off); TOTP and SMS are offered,
+#                          and email when EMAIL_MFA=1; codes go to the outbox
+#   DEVICES=off|always|opt-in
+#                          remember devices (default off): always, or when the user asks
 #   COGNITO_PORT           the local Cognito's port (default 9229)
 #   LOCAL_COGNITO_STATE    where its state is kept (default .local/cognito-state.json;
 #                          empty: nothing is kept); delete the file for a fresh pool
@@ -16,6 +20,10 @@ ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
 STATE_FILE="${LOCAL_COGNITO_STATE-.local/cognito-state.json}"
 secret=false
 case "${CLIENT_SECRET:-0}" in 1|true|yes) secret=true ;; esac
+mfa="${MFA:-off}"
+devices="${DEVICES:-off}"
+case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2; exit 2 ;; esac
+case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
 
 server_pid=""
 cleanup() {
@@ -26,14 +34,30 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p .local
-env_file=".local/pool-$secret.env"
+# One pool per combination of settings, each kept in the state.
+env_file=".local/pool-secret-$secret-mfa-$mfa-devices-$devices${EMAIL_MFA:+-email}.env"
 state_args=()
 if [ -n "$STATE_FILE" ]; then
   state_args=(--state "$STATE_FILE")
 else
   rm -f "$env_file"
 fi
-seed="{\"clientSecret\": $secret, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
+mfa_seed=null
+if [ "$mfa" != off ]; then
+  email_mfa=""
+  [ -n "${EMAIL_MFA:-}" ] && email_mfa=', "EmailMfaConfiguration": {}'
+  mfa_seed="{\"MfaConfiguration\": \"$(echo "$mfa" | tr a-z A-Z)\", \"SoftwareTokenMfaConfiguration\": {\"Enabled\": true}, \"SmsMfaConfiguration\": {\"SmsConfiguration\": {\"SnsCallerArn\": \"arn:aws:iam::000000000000:role/local-sms\"}}$email_mfa}"
+fi
+pool_seed=null
+if [ "$devices" != off ]; then
+  on_prompt=false
+  [ "$devices" = opt-in ] && on_prompt=true
+  pool_seed="{\"DeviceConfiguration\": {\"ChallengeRequiredOnNewDevice\": true, \"DeviceOnlyRememberedOnUserPrompt\": $on_prompt}}"
+fi
+seed="{\"clientSecret\": $secret, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
+# The key remembered devices' passwords derive from, kept with the state.
+[ -s .local/device-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/device-secret
+export DEVICE_SECRET="$(cat .local/device-secret)"
 # The local Cognito prints every message Cognito would send (codes, invitations).
 start_local_cognito "${COGNITO_PORT:-9229}" /dev/stdout "${state_args[@]}" --seed "$seed" --seed-env "$env_file"
 for _ in $(seq 1 50); do [ -s "$env_file" ] && break; sleep 0.05; done
@@ -49,6 +73,7 @@ export PORT="${PORT:-3000}"
 cat <<INFO
 user pool    $COGNITO_USER_POOL_ID
 app client   $COGNITO_CLIENT_ID (secret: $secret)
+MFA          $mfa, devices: $devices
 admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
 outbox       http://127.0.0.1:$PORT/_local/outbox
 state        ${STATE_FILE:-(not kept)}
