@@ -201,7 +201,11 @@ fn the_local_pool_matches_the_templates_pool() {
     let template_pool = &template["Resources"]["UserPool"]["Properties"];
     assert_eq!(as_json(&template_pool["Schema"]), pool["pool"]["Schema"]);
     assert_eq!(as_json(&template_pool["Policies"]), pool["pool"]["Policies"]);
-    assert_eq!(as_json(&template_pool["AdminCreateUserConfig"]), pool["pool"]["AdminCreateUserConfig"]);
+    for setting in
+        ["AdminCreateUserConfig", "AutoVerifiedAttributes", "UsernameConfiguration", "UserAttributeUpdateSettings"]
+    {
+        assert_eq!(as_json(&template_pool[setting]), pool["pool"][setting], "{setting}");
+    }
     let template_client = &template["Resources"]["UserPoolClient"]["Properties"];
     for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
         assert_eq!(as_json(&template_client[setting]), pool["client"][setting], "{setting}");
@@ -210,6 +214,25 @@ fn the_local_pool_matches_the_templates_pool() {
         template["Parameters"]["AdminGroupName"]["Default"].as_str().unwrap(),
         pool["groups"][0]["GroupName"].as_str().unwrap()
     );
+}
+
+#[test]
+fn the_api_has_one_stage_and_functions_outlast_their_bounded_calls() {
+    let template = yaml("template.yaml");
+    // SAM's extra "Stage" stage appears unless OpenApiVersion is set.
+    assert!(template["Globals"]["Api"]["OpenApiVersion"].as_str().is_some(), "one stage only");
+    let stages = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::Serverless::Api" || r["Type"] == "AWS::ApiGateway::Stage")
+        .count();
+    assert_eq!(stages, 1);
+    // A Secrets Manager read and a Cognito call, each bounded, fit in the timeout, under API Gateway's 29 s.
+    let globals = &template["Globals"]["Function"];
+    let bound_ms: u64 = globals["Environment"]["Variables"]["COGNITO_TIMEOUT_MS"].as_str().unwrap().parse().unwrap();
+    let timeout_s = globals["Timeout"].as_u64().unwrap();
+    assert!(timeout_s * 1000 > 2 * bound_ms && timeout_s < 29, "Timeout {timeout_s} s for two {bound_ms} ms calls");
 }
 
 #[test]

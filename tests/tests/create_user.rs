@@ -4,7 +4,7 @@ use integration_tests::*;
 use serde_json::{json, Value};
 
 fn jane() -> Value {
-    json!({"email": "jane@example.com", "username": format!("jane-{}", uuid::Uuid::new_v4()), "sendInvitation": false})
+    json!({"email": "jane@example.com", "username": format!("jane-{}", uuid::Uuid::new_v4()), "sendInvitation": false, "temporaryPassword": "Temp-Passw0rd-1"})
 }
 
 #[tokio::test]
@@ -92,9 +92,28 @@ async fn a_duplicate_username_is_a_conflict() {
 }
 
 #[tokio::test]
-async fn attributes_the_pool_lacks_are_named() {
+async fn only_the_attributes_the_deployment_allows_may_be_set() {
+    // GIVEN the default allow-list, which lacks custom:shoe_size and phone_number_verified
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
+    let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    for name in ["custom:shoe_size", "phone_number_verified", "dev:custom:universal_id"] {
+        let mut user = jane();
+        user["attributes"] = json!({name: "x", "birthdate": "1990-01-31"});
+        let answer = api.post("/auth/users", user, Some(&token)).await;
+        answer.assert_problem(400, "VALIDATION_FAILED");
+        assert_eq!(answer.body["field"], format!("attributes.{name}"), "{answer:?}");
+    }
+    assert!(pool_snapshot(&pool).await.iter().all(|(name, _)| name == ADMIN_USERNAME), "nobody was created");
+}
+
+#[tokio::test]
+async fn attributes_allowed_but_not_in_the_pool_are_named() {
+    // GIVEN an allow-list naming an attribute the pool lacks
+    let pool = create_pool(PoolOptions::default()).await;
+    let mut env = config_for(&pool);
+    env.insert("CREATE_USER_ATTRIBUTES", "birthdate,custom:shoe_size".into());
+    let api = TestApi::start_with(env).await;
     let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let mut user = jane();
     user["attributes"] = json!({"custom:shoe_size": "9", "birthdate": "1990-01-31"});
@@ -102,6 +121,26 @@ async fn attributes_the_pool_lacks_are_named() {
     answer.assert_problem(400, "VALIDATION_FAILED");
     assert_eq!(answer.body["field"], "attributes");
     assert!(answer.body["detail"].as_str().unwrap().contains("custom:shoe_size"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn an_account_nobody_can_enter_is_refused() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    // No invitation and no temporary password: nobody would learn the password.
+    let mut user = jane();
+    user["sendInvitation"] = json!(false);
+    user.as_object_mut().unwrap().remove("temporaryPassword");
+    let answer = api.post("/auth/users", user, Some(&token)).await;
+    answer.assert_problem(400, "VALIDATION_FAILED");
+    assert_eq!(answer.body["field"], "temporaryPassword");
+    // Optional fields are strings or left out, never null.
+    let mut user = jane();
+    user["username"] = json!(null);
+    let answer = api.post("/auth/users", user, Some(&token)).await;
+    answer.assert_problem(400, "VALIDATION_FAILED");
+    assert_eq!(answer.body["field"], "username");
 }
 
 #[tokio::test]

@@ -198,3 +198,19 @@ async fn mfa_answers_are_checked_before_cognito_is_called() {
         assert_eq!(answer.body["field"], field, "{answer:?}");
     }
 }
+
+#[tokio::test]
+async fn too_many_wrong_codes_end_the_session() {
+    // GIVEN an SMS_MFA challenge
+    let pool = create_pool(PoolOptions::mfa_required()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    let (session, _) = challenge(&login(&api, &username).await, "SMS_MFA");
+    let code = outbox_code(&username, "mfa").await;
+    // WHEN five wrong codes are sent THEN each is a mismatch, and then even the right code needs a new login
+    for _ in 0..5 {
+        answer_code(&api, &username, &session, "SMS_MFA", wrong(&code)).await.assert_problem(400, "CODE_MISMATCH");
+    }
+    answer_code(&api, &username, &session, "SMS_MFA", &code).await.assert_problem(401, "INVALID_SESSION");
+}

@@ -8,11 +8,12 @@ use aws_sdk_cognitoidentityprovider::Client;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use http::{HeaderName, Method};
+use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
+use http::{HeaderName, HeaderValue, Method};
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::body::MAX_BODY_BYTES;
 use crate::config::{Config, Secret};
@@ -119,7 +120,11 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
         })
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(middleware::drop_inbound_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), RequestIds))
+                // Answers carry tokens, sessions and personal data: no cache may keep them.
+                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
                 .option_layer(cors)
                 .layer(axum::middleware::from_fn(middleware::finish_response))
@@ -133,7 +138,8 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
-    let origins = origins.iter().filter_map(|origin| origin.parse().ok()).collect::<Vec<_>>();
+    // Config checked every origin at start.
+    let origins = origins.iter().map(|origin| origin.parse().expect("a checked origin")).collect::<Vec<_>>();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))

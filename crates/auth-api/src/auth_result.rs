@@ -23,7 +23,7 @@ pub struct AuthResponse {
     pub device: Option<RememberedDevice>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tokens {
     pub access_token: String,
@@ -34,7 +34,7 @@ pub struct Tokens {
     pub token_type: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Challenge {
     pub name: String,
@@ -42,6 +42,22 @@ pub struct Challenge {
     /// The username to answer with (Cognito's USER_ID_FOR_SRP when it differs).
     pub username: String,
     pub parameters: Map<String, Value>,
+}
+
+// Tokens and sessions are credentials: Debug shows that they are there, never what they are.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| ".."))
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Challenge").field("name", &self.name).field("username", &self.username).finish_non_exhaustive()
+    }
 }
 
 /// A device the server confirmed: the client keeps `deviceKey` and sends it
@@ -53,8 +69,8 @@ pub struct RememberedDevice {
     pub remembered: bool,
 }
 
-/// One step of a sign-in, whichever Cognito call produced it.
-#[derive(Debug, Default)]
+/// One step of a sign-in, whichever Cognito call produced it. No Debug: it holds a session.
+#[derive(Default)]
 pub struct SignInStep {
     pub result: Option<AuthenticationResultType>,
     pub challenge_name: Option<ChallengeNameType>,

@@ -18,7 +18,7 @@ const MAX_ATTEMPTS: u32 = 2;
 /// Every call is bounded by `config.cognito_timeout`, retries included, so a
 /// Cognito outage becomes a prompt 503 rather than an API Gateway timeout.
 pub async fn client(config: &Config) -> Client {
-    let mut loader = sdk_loader(config);
+    let mut loader = sdk_loader(config, &config.region);
     if let Some(endpoint) = &config.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
@@ -26,14 +26,14 @@ pub async fn client(config: &Config) -> Client {
 }
 
 /// Region, timeouts and retries shared by every AWS client of a function.
-pub fn sdk_loader(config: &Config) -> aws_config::ConfigLoader {
+pub fn sdk_loader(config: &Config, region: &str) -> aws_config::ConfigLoader {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT.min(config.cognito_timeout))
         .operation_attempt_timeout(config.cognito_timeout / MAX_ATTEMPTS)
         .operation_timeout(config.cognito_timeout)
         .build();
     aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(config.region.clone()))
+        .region(Region::new(region.to_owned()))
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .http_client(http_client())

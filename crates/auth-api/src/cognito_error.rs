@@ -100,6 +100,10 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "PasswordResetRequiredException" => ApiError::new(C::PasswordResetRequired, "the user must reset the password"),
         "UsernameExistsException" => ApiError::new(C::UsernameExists, "a user with this username already exists"),
         "AliasExistsException" => ApiError::new(C::AliasExists, "another user already has this email"),
+        "PasswordHistoryPolicyViolationException" => ApiError {
+            field: Some(password_field(call).into()),
+            ..ApiError::new(C::InvalidPassword, "the password was used recently: choose another")
+        },
         // Cognito's message names the broken policy rule and nothing else.
         "InvalidPasswordException" => ApiError { field: Some(password_field(call).into()), ..ApiError::new(C::InvalidPassword, message) },
         "CodeMismatchException" | "EnableSoftwareTokenMFAException" => ApiError::validation("code", "the code is wrong").with_code(C::CodeMismatch),
@@ -160,21 +164,29 @@ fn schema_violations(message: &str) -> Vec<&str> {
         .collect()
 }
 
-/// AWS validation messages quote the offending value ("Value 'x' at 'password'"): drop it.
+/// AWS validation messages quote the offending value ("Value 'x' at 'password'
+/// failed to satisfy constraint"), and the value may itself contain quotes: such
+/// messages are replaced by the names of the fields at fault, nothing of the value.
 fn without_echoed_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(start) = rest.find("Value '") {
-        out.push_str(&rest[..start]);
-        out.push_str("Value");
-        rest = &rest[start + "Value '".len()..];
-        rest = rest.find("' at").map_or("", |end| &rest[end + 1..]);
+    if !message.contains("Value '") {
+        return if message.trim().is_empty() { "Cognito rejected a parameter".into() } else { message.to_owned() };
     }
-    out.push_str(rest);
-    if out.trim().is_empty() {
+    const BEFORE: &str = "' at '";
+    const AFTER: &str = "' failed to satisfy constraint";
+    let mut fields: Vec<&str> = message
+        .match_indices(AFTER)
+        .filter_map(|(end, _)| {
+            let start = message[..end].rfind(BEFORE)? + BEFORE.len();
+            let field = &message[start..end];
+            (!field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+                .then_some(field)
+        })
+        .collect();
+    fields.dedup();
+    if fields.is_empty() {
         "Cognito rejected a parameter".into()
     } else {
-        out
+        format!("Cognito rejected the value of: {}", fields.join(", "))
     }
 }
 
@@ -192,10 +204,12 @@ mod tests {
     #[test]
     fn echoed_values_are_dropped_from_validation_messages() {
         let message = "1 validation error detected: Value 'hunter2' at 'password' failed to satisfy constraint";
-        assert_eq!(
-            without_echoed_values(message),
-            "1 validation error detected: Value at 'password' failed to satisfy constraint"
-        );
+        assert_eq!(without_echoed_values(message), "Cognito rejected the value of: password");
+        // A value that contains the separator itself leaks nothing either.
+        let tricky = "1 validation error detected: Value 'pa' at 'ss' at 'word' failed to satisfy constraint: x";
+        let cleaned = without_echoed_values(tricky);
+        assert!(!cleaned.contains("pa") && !cleaned.contains("ss' at"), "{cleaned}");
+        assert_eq!(without_echoed_values("no value here"), "no value here");
     }
 
     #[test]

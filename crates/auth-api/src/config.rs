@@ -45,7 +45,10 @@ pub struct Config {
     pub client_id: String,
     /// Only for an app client with a secret: where the secret comes from.
     pub client_secret: Option<SecretSource>,
+    /// The pool's region, where Cognito is called (the pool id says it).
     pub region: String,
+    /// The function's own region (AWS_REGION), where its secrets live.
+    pub secrets_region: String,
     /// Set only for an emulator; unset means the real Cognito of `region`.
     pub endpoint_url: Option<String>,
     pub admin_group: String,
@@ -57,6 +60,31 @@ pub struct Config {
     pub device_secret: Option<SecretSource>,
     /// The issuer name authenticator apps show for TOTP.
     pub mfa_issuer: String,
+    /// The attributes an administrator may set when creating a user.
+    pub create_user_attributes: Vec<String>,
+}
+
+/// Browser origins, each `scheme://host[:port]`. `*` is refused: with tokens
+/// in the answers, any site could read them.
+fn cors_origins(list: Option<String>) -> Result<Vec<String>, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid { name: "CORS_ALLOWED_ORIGINS", reason };
+    let origins: Vec<String> =
+        list.unwrap_or_default().split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+    for origin in &origins {
+        if origin == "*" {
+            return Err(invalid("`*` would let any site read the API's answers: list the origins".into()));
+        }
+        let well_formed = origin.split_once("://").is_some_and(|(scheme, rest)| {
+            matches!(scheme, "http" | "https")
+                && !rest.is_empty()
+                && !rest.contains(['/', '?', '#', '*', ' '])
+                && http::HeaderValue::from_str(origin).is_ok()
+        });
+        if !well_formed {
+            return Err(invalid(format!("`{origin}` is not an origin (scheme://host[:port], no path)")));
+        }
+    }
+    Ok(origins)
 }
 
 /// A secret given as `value_name` (its value) or `arn_name` (a Secrets Manager secret), not both.
@@ -93,6 +121,8 @@ impl fmt::Debug for ConfigError {
 
 pub const DEFAULT_ADMIN_GROUP: &str = "admin";
 pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
+/// What the deployed pool declares, and a phone number for SMS MFA.
+pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -107,10 +137,17 @@ impl Config {
         let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
 
         let user_pool_id = required("COGNITO_USER_POOL_ID")?;
-        // A pool id starts with its region ("eu-west-1_AbC123"), so AWS_REGION is optional.
-        let region = get("AWS_REGION")
-            .or_else(|| user_pool_id.split_once('_').map(|(region, _)| region.to_owned()))
+        // A pool id starts with its region ("eu-west-1_AbC123"): Cognito is called there,
+        // even from a function in another region; AWS_REGION is the function's own.
+        let pool_region = user_pool_id
+            .split_once('_')
+            .map(|(region, _)| region.to_owned())
+            .filter(|region| region.contains('-') && region.chars().any(|c| c.is_ascii_digit()));
+        let region = pool_region
+            .or_else(|| get("AWS_REGION"))
+            .or_else(|| user_pool_id.split_once('_').map(|(prefix, _)| prefix.to_owned()))
             .ok_or(ConfigError::Missing("AWS_REGION"))?;
+        let secrets_region = get("AWS_REGION").unwrap_or_else(|| region.clone());
         let cognito_timeout = match get("COGNITO_TIMEOUT_MS") {
             None => DEFAULT_COGNITO_TIMEOUT,
             Some(ms) => {
@@ -128,12 +165,17 @@ impl Config {
             client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
             device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
             mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
+            create_user_attributes: get("CREATE_USER_ATTRIBUTES")
+                .unwrap_or_else(|| DEFAULT_CREATE_USER_ATTRIBUTES.to_owned())
+                .split(',')
+                .map(|name| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .collect(),
             region,
+            secrets_region,
             endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),
             admin_group: get("ADMIN_GROUP").unwrap_or_else(|| DEFAULT_ADMIN_GROUP.to_owned()),
-            cors_allowed_origins: get("CORS_ALLOWED_ORIGINS")
-                .map(|list| list.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
-                .unwrap_or_default(),
+            cors_allowed_origins: cors_origins(get("CORS_ALLOWED_ORIGINS"))?,
             log_level: get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
             cognito_timeout,
         })
@@ -185,6 +227,36 @@ mod tests {
             config.jwks_url(),
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
         );
+    }
+
+    #[test]
+    fn cognito_is_called_in_the_pools_region_and_secrets_read_in_the_functions() {
+        let config = config_from(&[
+            ("COGNITO_USER_POOL_ID", "eu-west-1_abc"),
+            ("COGNITO_CLIENT_ID", "client"),
+            ("AWS_REGION", "us-east-1"),
+        ])
+        .unwrap();
+        assert_eq!((config.region.as_str(), config.secrets_region.as_str()), ("eu-west-1", "us-east-1"));
+        assert_eq!(config.issuer(), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc");
+    }
+
+    #[test]
+    fn bad_cors_origins_stop_the_start_and_are_named() {
+        for (origins, named) in [
+            ("*", "`*`"),
+            ("https://a.example, example.com", "`example.com`"),
+            ("https://a.example/app", "`https://a.example/app`"),
+        ] {
+            let error = config_from(&[
+                ("COGNITO_USER_POOL_ID", "eu-west-1_abc"),
+                ("COGNITO_CLIENT_ID", "client"),
+                ("CORS_ALLOWED_ORIGINS", origins),
+            ])
+            .unwrap_err()
+            .to_string();
+            assert!(error.starts_with("CORS_ALLOWED_ORIGINS is invalid") && error.contains(named), "{error}");
+        }
     }
 
     #[test]

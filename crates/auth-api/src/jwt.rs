@@ -13,8 +13,12 @@ use crate::bearer::unauthenticated;
 use crate::cognito_error::upstream_unavailable;
 use crate::error::ApiError;
 
-/// An unknown key id triggers a refetch (Cognito rotated keys), but not more often than this.
+/// An unknown key id triggers a refetch (Cognito rotated keys), but not more
+/// often than this, whether the last fetch worked or failed: an outage must
+/// not turn every request into a fetch.
 const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+/// Clock skew allowed on `exp` (and `nbf`), in seconds.
+const CLOCK_LEEWAY_SECONDS: u64 = 30;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +65,7 @@ impl AccessTokenVerifier {
         let kid = header.kid.ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))?;
         let key = self.key(&kid).await?;
         let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = CLOCK_LEEWAY_SECONDS;
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         // Access tokens carry client_id, not aud; it is checked below.
@@ -94,8 +99,9 @@ impl AccessTokenVerifier {
         let mut cache = self.keys.write().await;
         // Another request may have fetched while this one waited for the lock.
         if !cache.keys.contains_key(kid) && !cache.fetched_recently() {
-            cache.keys = self.fetch_keys().await?;
             cache.fetched_at = Some(Instant::now());
+            // Keys already known stay: tokens signed before a rotation still verify.
+            cache.keys.extend(self.fetch_keys().await?);
         }
         cache.keys.get(kid).cloned().ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))
     }

@@ -31,6 +31,13 @@ impl MakeRequestId for RequestIds {
     }
 }
 
+/// A caller's own `x-request-id` is never trusted: it is dropped before the
+/// API's id is set (tower-http keeps an id already present).
+pub async fn drop_inbound_request_id(mut request: Request, next: Next) -> Response {
+    request.headers_mut().remove(&REQUEST_ID);
+    next.run(request).await
+}
+
 /// Writes the problem body of an [`ApiError`] (the one place that knows the
 /// request id) and logs one line per request: id, route, status, latency.
 /// Bodies are never logged.

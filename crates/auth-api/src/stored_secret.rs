@@ -40,7 +40,7 @@ impl StoredSecret {
 
     async fn fetch(&self, config: &Config, secret_id: &str) -> Result<Secret, ApiError> {
         // Endpoint overrides come from the SDK's own AWS_ENDPOINT_URL_SECRETS_MANAGER.
-        let client = aws_sdk_secretsmanager::Client::new(&sdk_loader(config).load().await);
+        let client = aws_sdk_secretsmanager::Client::new(&sdk_loader(config, &config.secrets_region).load().await);
         let output = client.get_secret_value().secret_id(secret_id).send().await.map_err(|error| {
             tracing::warn!(
                 secrets_manager_error = error.code().unwrap_or("none"),

@@ -21,11 +21,80 @@ impl LogFormat {
     }
 }
 
-/// The filter: the API at `level`, dependencies quieter, since the SDK's debug
-/// output would include request bodies.
+/// Dependencies whose debug and trace output can hold raw events, headers or
+/// bodies (the Lambda runtime logs whole events, the SDK whole requests):
+/// clamped to warn whatever LOG_LEVEL says.
+const CLAMPED: &[&str] = &[
+    "lambda_runtime",
+    "lambda_runtime_api_client",
+    "lambda_http",
+    "aws_lambda_events",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http_client",
+    "aws_sdk_cognitoidentityprovider",
+    "aws_sdk_secretsmanager",
+    "aws_sigv4",
+    "aws_config",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rustls",
+    "reqwest",
+    "tower",
+    "tower_http",
+];
+
+/// The filter: the API at `level`, the clamped dependencies at warn.
 pub fn filter(level: &str) -> EnvFilter {
-    EnvFilter::try_new(format!("{level},aws_smithy_runtime=warn,aws_smithy_runtime_api=warn,aws_config=warn,hyper=warn,hyper_util=warn,rustls=warn,reqwest=warn"))
-        .unwrap_or_else(|_| EnvFilter::new("info"))
+    let clamped: String = CLAMPED.iter().map(|target| format!(",{target}=warn")).collect();
+    EnvFilter::try_new(format!("{level}{clamped}")).unwrap_or_else(|_| EnvFilter::new(format!("info{clamped}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Captured {
+        type Writer = Captured;
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn no_level_lets_the_runtime_or_the_sdk_log_an_event() {
+        // GIVEN the most verbose level
+        let captured = Captured::default();
+        let subscriber =
+            tracing_subscriber::fmt().with_env_filter(super::filter("trace")).with_writer(captured.clone()).finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // WHEN the runtime and the SDK log what they log at debug and trace
+            tracing::trace!(target: "lambda_runtime", "event: Authorization: Bearer secret-token");
+            tracing::debug!(target: "aws_smithy_runtime::client", "body: {{\"PASSWORD\": \"hunter2\"}}");
+            tracing::trace!(target: "auth_api::handlers", "the API's own trace");
+        });
+        // THEN only the API's own line is written
+        let written = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(!written.contains("secret-token") && !written.contains("hunter2"), "{written}");
+        assert!(written.contains("the API's own trace"), "{written}");
+    }
 }
 
 pub fn init(level: &str, format: LogFormat) {

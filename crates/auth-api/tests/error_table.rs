@@ -97,6 +97,13 @@ const CASES: &[Case] = &[
     ),
     case(
         "/auth/new-password",
+        "PasswordHistoryPolicyViolationException",
+        "Password has previously been used",
+        400,
+        "INVALID_PASSWORD",
+    ),
+    case(
+        "/auth/new-password",
         "AliasExistsException",
         "An account with the email already exists.",
         409,

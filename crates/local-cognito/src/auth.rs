@@ -138,18 +138,7 @@ pub fn challenge(
     challenge: Challenge,
     parameters: Map<String, Value>,
 ) -> Result<Value> {
-    let session = Session {
-        progress,
-        challenge,
-        expires: 0,
-        failed_attempts: 0,
-        code: None,
-        choices: Vec::new(),
-        srp: None,
-        software_token_verified: false,
-        software_token_secret: None,
-    };
-    issue_session(ctx, session, parameters)
+    issue_session(ctx, Session::new(progress, challenge), parameters)
 }
 
 pub fn issue_session(ctx: &mut Ctx, mut session: Session, parameters: Map<String, Value>) -> Result<Value> {
@@ -243,17 +232,7 @@ pub fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
 pub fn mfa_challenge(ctx: &mut Ctx, progress: Progress, step: MfaStep) -> Result<Value> {
     let user = pool(ctx.state, &progress.pool_id)?.users.get(&progress.username).ok_or_else(invalid_session)?.clone();
     let mut parameters = Map::from_iter([("USER_ID_FOR_SRP".to_owned(), json!(user.username))]);
-    let mut session = Session {
-        progress,
-        challenge: Challenge::SoftwareTokenMfa,
-        expires: 0,
-        failed_attempts: 0,
-        code: None,
-        choices: Vec::new(),
-        srp: None,
-        software_token_verified: false,
-        software_token_secret: None,
-    };
+    let mut session = Session::new(progress, Challenge::SoftwareTokenMfa);
     match step {
         MfaStep::Factor(factor @ (Challenge::SmsMfa | Challenge::EmailOtp)) => {
             let (attribute, medium) =

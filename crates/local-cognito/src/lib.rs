@@ -47,6 +47,8 @@ pub struct Options {
     pub state_file: Option<PathBuf>,
     /// Print every outbox message on standard output.
     pub print_outbox: bool,
+    /// Hold the clock still but for `POST /_local/clock` moves (tests of expiry).
+    pub frozen_clock: bool,
 }
 
 /// The emulator: its state, behind one lock, and what every operation reads.
@@ -84,7 +86,7 @@ type Unsigned = (String, keys::KeyUse, serde_json::Value);
 
 impl Emulator {
     pub fn new(base_url: String, options: &Options) -> std::io::Result<Self> {
-        let clock = Clock::default();
+        let clock = if options.frozen_clock { Clock::frozen() } else { Clock::default() };
         let (state, keys) = match &options.state_file {
             Some(path) if path.exists() => store::load(path, &clock)?,
             _ => (model::State::default(), keys::Keys::new()),

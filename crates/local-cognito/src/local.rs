@@ -42,7 +42,8 @@ struct Advance {
 }
 
 async fn clock(State(emulator): State<Emulator>) -> Response {
-    Json(json!({"now": emulator.clock().now(), "offsetSeconds": emulator.clock().offset()})).into_response()
+    let clock = emulator.clock();
+    Json(json!({"now": clock.now(), "offsetSeconds": clock.offset(), "frozen": clock.is_frozen()})).into_response()
 }
 
 /// POST /_local/clock {"seconds": N}: every expiry follows the moved clock.

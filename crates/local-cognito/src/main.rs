@@ -50,6 +50,7 @@ async fn main() -> Result<(), String> {
         address: Some(SocketAddr::new(args.host, args.port)),
         state_file: args.state_file,
         print_outbox: true,
+        frozen_clock: false,
     };
     let running = local_cognito::start(options).await.map_err(|e| format!("cannot start: {e}"))?;
     println!("local Cognito listening on {}", running.url);

@@ -405,6 +405,53 @@ pub struct Session {
     pub software_token_secret: Option<String>,
 }
 
+impl Session {
+    /// A session for `challenge`; `expires` is set when it is issued.
+    pub fn new(progress: Progress, challenge: Challenge) -> Self {
+        Self {
+            progress,
+            challenge,
+            expires: 0,
+            failed_attempts: 0,
+            code: None,
+            choices: Vec::new(),
+            srp: None,
+            software_token_verified: false,
+            software_token_secret: None,
+        }
+    }
+}
+
+impl User {
+    /// A new user with a password (hashed here) and nothing else yet.
+    pub fn new(
+        username: String,
+        sub: String,
+        attributes: BTreeMap<String, String>,
+        status: UserStatus,
+        password: PasswordHash,
+        now: i64,
+    ) -> Self {
+        Self {
+            username,
+            sub,
+            attributes,
+            status,
+            enabled: true,
+            password: Some(password),
+            temporary_password_expires: None,
+            created: now,
+            modified: now,
+            groups: BTreeSet::new(),
+            mfa: UserMfa::default(),
+            lockout: Lockout::default(),
+            codes: BTreeMap::new(),
+            devices: BTreeMap::new(),
+            pending_attributes: BTreeMap::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SrpState {
     pub b: String,

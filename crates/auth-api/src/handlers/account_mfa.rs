@@ -14,6 +14,7 @@ use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
+use crate::handlers::current_user::get_user;
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 
 #[derive(Debug, Default, Serialize)]
@@ -31,13 +32,7 @@ pub struct MfaSettings {
 
 /// The user's factors and preference, as Cognito holds them (GetUser).
 async fn settings(state: &AppState, token: &Secret) -> Result<MfaSettings, ApiError> {
-    let user = state
-        .cognito()
-        .get_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let user = get_user(state, token).await?;
     let enabled = |factor: Factor| user.user_mfa_setting_list().iter().any(|name| name == factor.cognito_name());
     Ok(MfaSettings {
         factors: Factors { totp: enabled(Factor::Totp), sms: enabled(Factor::Sms), email: enabled(Factor::Email) },
@@ -141,13 +136,7 @@ pub async fn start_totp(
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
     let secret = associated.secret_code().ok_or_else(|| incomplete("SecretCode"))?.to_owned();
-    let user = state
-        .cognito()
-        .get_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let user = get_user(&state, &token).await?;
     // The account an authenticator app shows: the email when there is one.
     let account = user
         .user_attributes()

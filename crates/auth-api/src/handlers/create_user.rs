@@ -22,21 +22,30 @@ const RESERVED_ATTRIBUTES: &[(&str, &str)] = &[
     ("sub", "Cognito assigns it"),
 ];
 
+/// Optional fields may be left out, but not sent as `null`: the schema says what they are.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub email: String,
     /// A UUID is generated when absent.
+    #[serde(default, deserialize_with = "present")]
     pub username: Option<String>,
     /// Cognito generates one when absent.
+    #[serde(default, deserialize_with = "present")]
     pub temporary_password: Option<Secret>,
-    /// Further attributes the pool declares, e.g. birthdate, preferred_username, custom:universal_id.
+    /// Further attributes, among those the deployment allows (CREATE_USER_ATTRIBUTES).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// Whether Cognito emails the temporary password. Default true.
+    #[serde(default, deserialize_with = "present")]
     pub send_invitation: Option<bool>,
     /// Default false: the user proves the address with /auth/email/verify.
+    #[serde(default, deserialize_with = "present")]
     pub email_verified: Option<bool>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 impl Validate for CreateUserRequest {
@@ -56,6 +65,12 @@ impl Validate for CreateUserRequest {
             check::length(&field, name, 1, 32 + "custom:".len())?;
             check::length(&field, value, 0, 2048)?;
         }
+        if self.send_invitation == Some(false) && self.temporary_password.is_none() {
+            return Err(ApiError::validation(
+                "temporaryPassword",
+                "without an invitation nobody learns the generated password: send `temporaryPassword`, or leave `sendInvitation` on",
+            ));
+        }
         Ok(())
     }
 }
@@ -74,6 +89,13 @@ pub async fn handle(
     admin: AdminCaller,
     JsonBody(request): JsonBody<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
+    let allowed = &state.config().create_user_attributes;
+    if let Some(name) = request.attributes.keys().find(|name| !allowed.contains(name)) {
+        return Err(ApiError::validation(
+            &format!("attributes.{name}"),
+            format!("`{name}` may not be set here; allowed: {}", allowed.join(", ")),
+        ));
+    }
     let username = request.username.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let email_verified = if request.email_verified.unwrap_or(false) { "true" } else { "false" };
     let attributes = [("email", request.email.as_str()), ("email_verified", email_verified)]

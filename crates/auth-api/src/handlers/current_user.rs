@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -9,6 +10,7 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::config::Secret;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize)]
@@ -17,17 +19,22 @@ pub struct CurrentUser {
     pub attributes: BTreeMap<String, String>,
 }
 
-pub async fn handle(
-    State(state): State<AppState>,
-    BearerToken(token): BearerToken,
-) -> Result<Json<CurrentUser>, ApiError> {
-    let output = state
+/// GetUser with the user's own access token.
+pub async fn get_user(state: &AppState, token: &Secret) -> Result<GetUserOutput, ApiError> {
+    state
         .cognito()
         .get_user()
         .access_token(token.expose())
         .send()
         .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))
+}
+
+pub async fn handle(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+) -> Result<Json<CurrentUser>, ApiError> {
+    let output = get_user(&state, &token).await?;
     Ok(Json(CurrentUser {
         username: output.username().to_owned(),
         attributes: output

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::{pool, pool_mut, pool_of_client, users};
 use crate::attributes::{self, AttributeInput, Write};
 use crate::error::{self, Result};
-use crate::model::{AppClient, IssuedCode, Lockout, Message, Pool, User, UserMfa, UserStatus};
+use crate::model::{AppClient, IssuedCode, Lockout, Message, Pool, User, UserStatus};
 use crate::wire::input;
 use crate::{password, random, Ctx};
 
@@ -200,23 +200,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     }
     let pool_id = pool.id.clone();
     let key = pool.canonical(&username);
-    let user = User {
-        username,
-        sub: sub.clone(),
-        attributes: values,
-        status: UserStatus::Unconfirmed,
-        enabled: true,
-        password: Some(password::hash(password)),
-        temporary_password_expires: None,
-        created: ctx.now,
-        modified: ctx.now,
-        groups: Default::default(),
-        mfa: UserMfa::default(),
-        lockout: Lockout::default(),
-        codes: BTreeMap::new(),
-        devices: BTreeMap::new(),
-        pending_attributes: BTreeMap::new(),
-    };
+    let user = User::new(username, sub.clone(), values, UserStatus::Unconfirmed, password::hash(password), ctx.now);
     pool_mut(ctx.state, &pool_id)?.users.insert(key.clone(), user.clone());
     let mut output = json!({"UserConfirmed": false, "UserSub": sub});
     if let Some(delivery) = send_code(ctx, &pool_id, &key, &user, CodePurpose::SignUp)? {

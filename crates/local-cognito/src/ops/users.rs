@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{pool, pool_mut, user_not_found};
 use crate::attributes::{self, AttributeInput, Write};
 use crate::error::{self, Result};
-use crate::model::{Lockout, Message, Pool, User, UserMfa, UserStatus};
+use crate::model::{Lockout, Message, Pool, User, UserStatus};
 use crate::wire::input;
 use crate::{password, tokens, Ctx};
 
@@ -119,23 +119,15 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     }
     claim_aliases(pool, &mut values, None, request.force_alias_creation)?;
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
-    let user = User {
-        username: username.clone(),
+    let mut user = User::new(
+        username.clone(),
         sub,
-        attributes: values,
-        status: UserStatus::ForceChangePassword,
-        enabled: true,
-        password: Some(password::hash(&temporary_password)),
-        temporary_password_expires: Some(now + validity),
-        created: now,
-        modified: now,
-        groups: Default::default(),
-        mfa: UserMfa::default(),
-        lockout: Lockout::default(),
-        codes: BTreeMap::new(),
-        devices: BTreeMap::new(),
-        pending_attributes: BTreeMap::new(),
-    };
+        values,
+        UserStatus::ForceChangePassword,
+        password::hash(&temporary_password),
+        now,
+    );
+    user.temporary_password_expires = Some(now + validity);
     pool.users.insert(pool.canonical(&username), user.clone());
     let pool_id = pool.id.clone();
     if request.message_action.is_none() {

@@ -30,15 +30,7 @@ fn tracking(on_prompt: bool) -> serde_json::Value {
 /// A user with a phone number (SMS MFA) and no device yet.
 async fn user(target: &Target) -> String {
     let username = target.confirmed_user().await;
-    target
-        .sdk
-        .admin_update_user_attributes()
-        .user_pool_id(&target.pool_id)
-        .username(&username)
-        .user_attributes(attribute("phone_number", "+15555550123"))
-        .send()
-        .await
-        .unwrap();
+    target.with_phone(&username).await;
     username
 }
 

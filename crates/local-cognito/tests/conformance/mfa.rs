@@ -80,19 +80,6 @@ async fn respond(
         .await
 }
 
-async fn with_phone(target: &Target, username: &str) {
-    target
-        .sdk
-        .admin_update_user_attributes()
-        .user_pool_id(&target.pool_id)
-        .username(username)
-        .user_attributes(attribute("phone_number", "+15555550123"))
-        .user_attributes(attribute("phone_number_verified", "true"))
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn required_mfa_without_a_factor_sets_up_totp_during_sign_in() {
     // GIVEN a pool that requires MFA and offers TOTP, and a user without a factor
@@ -149,7 +136,7 @@ async fn sms_mfa_sends_a_code_to_the_masked_phone_number() {
         return;
     };
     let username = target.confirmed_user().await;
-    with_phone(&target, &username).await;
+    target.with_phone(&username).await;
     // WHEN the user signs in THEN SMS_MFA, with the delivery described
     let answer = target.sign_in(&username, PASSWORD).await.unwrap();
     assert_eq!(answer.challenge_name, Some(ChallengeNameType::SmsMfa));
@@ -170,7 +157,7 @@ async fn sms_mfa_sends_a_code_to_the_masked_phone_number() {
 async fn an_mfa_code_lives_three_minutes() {
     let Some(target) = Target::custom(mfa_pool("ON", true, false), "the clock").await else { return };
     let username = target.confirmed_user().await;
-    with_phone(&target, &username).await;
+    target.with_phone(&username).await;
     let session = target.sign_in(&username, PASSWORD).await.unwrap().session.unwrap();
     let code = target.outbox_code(&username, "mfa").await;
     target.advance_clock(180).await;
@@ -236,7 +223,7 @@ async fn optional_mfa_follows_the_users_own_settings() {
 async fn several_factors_without_a_preference_let_the_user_choose() {
     let Some(target) = Target::custom(mfa_pool("OPTIONAL", true, false), "a pool with MFA").await else { return };
     let username = target.confirmed_user().await;
-    with_phone(&target, &username).await;
+    target.with_phone(&username).await;
     let access = target.tokens(&username).await.access_token.unwrap();
     let secret = target.sdk.associate_software_token().access_token(&access).send().await.unwrap().secret_code.unwrap();
     target.sdk.verify_software_token().access_token(&access).user_code(totp(&secret, now())).send().await.unwrap();

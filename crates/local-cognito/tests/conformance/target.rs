@@ -56,14 +56,16 @@ impl Target {
     }
 
     /// A pool with settings of its own (POST /_local/pools options), in an
-    /// emulator of its own so that moving its clock touches no other test:
-    /// the emulator only.
+    /// emulator of its own whose clock stands still but for the test's moves
+    /// (so moving it touches no other test, and no wall-clock tick changes an
+    /// assertion): the emulator only.
     pub async fn custom(seed: Value, needs: &str) -> Option<Self> {
         if real_pool().is_some() {
             eprintln!("SKIP against a real pool: this test needs {needs}");
             return None;
         }
-        let url = local_cognito::spawn_on_own_thread(local_cognito::Options::default()).expect("an emulator starts");
+        let options = local_cognito::Options { frozen_clock: true, ..Default::default() };
+        let url = local_cognito::spawn_on_own_thread(options).expect("an emulator starts");
         Some(Self::seeded_at(url, seed).await)
     }
 
@@ -191,6 +193,24 @@ impl Target {
         }
         request.send().await.expect("user created");
         username
+    }
+
+    /// Sets attributes as an administrator (AdminUpdateUserAttributes).
+    pub async fn set_attributes(&self, username: &str, attributes: &[(&str, &str)]) {
+        let list = attributes.iter().map(|(name, value)| attribute(name, value)).collect();
+        self.sdk
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .set_user_attributes(Some(list))
+            .send()
+            .await
+            .expect("attributes set");
+    }
+
+    /// A phone number, verified, for SMS MFA.
+    pub async fn with_phone(&self, username: &str) {
+        self.set_attributes(username, &[("phone_number", "+15555550123"), ("phone_number_verified", "true")]).await;
     }
 
     /// The newest code of `kind` sent to `username` (the emulator's outbox).

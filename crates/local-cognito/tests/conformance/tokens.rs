@@ -100,15 +100,7 @@ async fn the_id_token_holds_only_what_the_client_may_read() {
     let seed = json!({"client": {"ReadAttributes": ["email", "email_verified"]}});
     let Some(target) = Target::custom(seed, "an app client of its own").await else { return };
     let username = target.confirmed_user().await;
-    target
-        .sdk
-        .admin_update_user_attributes()
-        .user_pool_id(&target.pool_id)
-        .username(&username)
-        .user_attributes(attribute("birthdate", "1990-01-31"))
-        .send()
-        .await
-        .unwrap();
+    target.set_attributes(&username, &[("birthdate", "1990-01-31")]).await;
     // WHEN the user signs in THEN the ID token has the email and not the birthdate
     let id = claims(target.tokens(&username).await.id_token.as_deref().unwrap());
     assert!(id.get("email").is_some());

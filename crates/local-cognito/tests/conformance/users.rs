@@ -225,15 +225,7 @@ async fn a_changed_email_waits_for_its_code_when_the_pool_requires_it() {
 async fn a_changed_email_is_no_longer_verified() {
     let target = Target::standard().await;
     let username = target.confirmed_user().await;
-    target
-        .sdk
-        .admin_update_user_attributes()
-        .user_pool_id(&target.pool_id)
-        .username(&username)
-        .user_attributes(attribute("email", &format!("changed-{username}@example.com")))
-        .send()
-        .await
-        .unwrap();
+    target.set_attributes(&username, &[("email", &format!("changed-{username}@example.com"))]).await;
     assert_eq!(attributes(&target, &username).await["email_verified"], "false");
 }
 
