@@ -51,6 +51,22 @@ pub fn filter(level: &str) -> EnvFilter {
     EnvFilter::try_new(format!("{level}{clamped}")).unwrap_or_else(|_| EnvFilter::new(format!("info{clamped}")))
 }
 
+pub fn init(level: &str, format: LogFormat) {
+    init_with_writer(level, format, std::io::stdout)
+}
+
+pub fn init_with_writer<W>(level: &str, format: LogFormat, writer: W)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt().with_env_filter(filter(level)).with_writer(writer).with_target(false);
+    // A second init (tests, local server restarts in-process) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -95,20 +111,4 @@ mod tests {
         assert!(!written.contains("secret-token") && !written.contains("hunter2"), "{written}");
         assert!(written.contains("the API's own trace"), "{written}");
     }
-}
-
-pub fn init(level: &str, format: LogFormat) {
-    init_with_writer(level, format, std::io::stdout)
-}
-
-pub fn init_with_writer<W>(level: &str, format: LogFormat, writer: W)
-where
-    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-{
-    let builder = tracing_subscriber::fmt().with_env_filter(filter(level)).with_writer(writer).with_target(false);
-    // A second init (tests, local server restarts in-process) keeps the first subscriber.
-    let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
-        LogFormat::Text => builder.with_ansi(false).try_init(),
-    };
 }

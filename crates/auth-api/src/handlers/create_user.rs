@@ -92,7 +92,7 @@ pub async fn handle(
     let allowed = &state.config().create_user_attributes;
     if let Some(name) = request.attributes.keys().find(|name| !allowed.contains(name)) {
         return Err(ApiError::validation(
-            &format!("attributes.{name}"),
+            format!("attributes.{name}"),
             format!("`{name}` may not be set here; allowed: {}", allowed.join(", ")),
         ));
     }
