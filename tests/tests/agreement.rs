@@ -214,6 +214,15 @@ fn the_local_pool_matches_the_templates_pool() {
         template["Parameters"]["AdminGroupName"]["Default"].as_str().unwrap(),
         pool["groups"][0]["GroupName"].as_str().unwrap()
     );
+    // /auth/new-password accepts exactly the attributes the schema requires.
+    let required: Vec<String> = pool["pool"]["Schema"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["Required"] == true)
+        .map(|a| a["Name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(required.join(","), auth_api::config::DEFAULT_REQUIRED_ATTRIBUTES);
 }
 
 #[test]

@@ -172,3 +172,37 @@ async fn email_and_email_verified_have_their_own_fields() {
     let created = api.post("/auth/users", user, Some(&token)).await;
     assert_eq!(created.body["attributes"]["email_verified"], "true", "{created:?}");
 }
+
+/// The admin's token still verifies locally after each of these; Cognito says otherwise.
+#[tokio::test]
+async fn stale_admin_rights_are_refused() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let create = |token: String| {
+        let api = &api;
+        async move { api.post("/auth/users", jane(), Some(&token)).await }
+    };
+    // GIVEN an admin who signed out everywhere
+    let admin = confirmed_user(&pool, &["admin"]).await;
+    let token = api.access_token(&admin, PASSWORD).await;
+    sdk().admin_user_global_sign_out().user_pool_id(&pool.user_pool_id).username(&admin).send().await.unwrap();
+    create(token).await.assert_problem(401, "UNAUTHENTICATED");
+    // GIVEN an admin who was disabled
+    let admin = confirmed_user(&pool, &["admin"]).await;
+    let token = api.access_token(&admin, PASSWORD).await;
+    sdk().admin_disable_user().user_pool_id(&pool.user_pool_id).username(&admin).send().await.unwrap();
+    create(token).await.assert_problem(401, "UNAUTHENTICATED");
+    // GIVEN an admin removed from the group
+    let admin = confirmed_user(&pool, &["admin"]).await;
+    let token = api.access_token(&admin, PASSWORD).await;
+    sdk()
+        .admin_remove_user_from_group()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&admin)
+        .group_name("admin")
+        .send()
+        .await
+        .unwrap();
+    create(token).await.assert_problem(403, "FORBIDDEN");
+    assert!(pool_snapshot(&pool).await.iter().all(|(name, _)| !name.starts_with("jane-")), "nobody was created");
+}

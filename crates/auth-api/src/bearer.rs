@@ -1,10 +1,9 @@
-//! `Authorization: Bearer <access token>`, and the admin check built on it.
+//! `Authorization: Bearer <access token>`.
 
 use axum::extract::FromRequestParts;
 use http::header::AUTHORIZATION;
 use http::request::Parts;
 
-use crate::app::AppState;
 use crate::config::Secret;
 use crate::error::{ApiError, ErrorCode};
 
@@ -35,25 +34,6 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
             return Err(unauthenticated("the Authorization header must be: Bearer <access token>"));
         }
         Ok(BearerToken(Secret::new(token)))
-    }
-}
-
-/// A caller whose access token this function verified itself and who is in
-/// the configured admin group.
-pub struct AdminCaller {
-    pub username: String,
-}
-
-impl FromRequestParts<AppState> for AdminCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
-        let claims = state.access_tokens().verify(token.expose()).await?;
-        if !claims.groups.iter().any(|group| *group == state.config().admin_group) {
-            return Err(ApiError::new(ErrorCode::Forbidden, "only members of the admin group may do this"));
-        }
-        Ok(AdminCaller { username: claims.username.unwrap_or(claims.sub) })
     }
 }
 

@@ -68,8 +68,13 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if message.contains("secret hash") || message.contains("configured for secret") => {
             ApiError::new(C::Misconfigured, "COGNITO_CLIENT_SECRET does not match the app client's secret")
         }
+        // Only a real account can be locked out, or meet a pre-authentication trigger: at
+        // login both answer as a wrong password does, or they would tell who exists.
+        "NotAuthorizedException" | "UserLambdaValidationException" if call == Login => {
+            ApiError::new(C::InvalidCredentials, "the username or password is wrong")
+        }
         "NotAuthorizedException" if message.contains("Password attempts exceeded") => {
-            ApiError::new(C::TooManyRequests, "too many failed sign-in attempts; try again later").retry_after(60)
+            ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60)
         }
         "NotAuthorizedException" | "UserNotFoundException" => match call {
             Login => ApiError::new(C::InvalidCredentials, "the username or password is wrong"),
@@ -120,9 +125,9 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             "attributes",
             format!("the user pool does not declare these attributes: {}", schema_violations(message).join(", ")),
         ),
-        "InvalidParameterException" | "UserLambdaValidationException" => {
-            ApiError::new(C::ValidationFailed, without_echoed_values(message))
-        }
+        "InvalidParameterException" => ApiError::new(C::ValidationFailed, parameter_problem(message)),
+        // The trigger's author chose its message for the client; Cognito's prefix goes.
+        "UserLambdaValidationException" => ApiError::new(C::ValidationFailed, trigger_message(message)),
         "TooManyRequestsException" => ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1),
         "LimitExceededException" => ApiError::new(C::TooManyRequests, "a Cognito limit was reached; try again later").retry_after(30),
         "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),
@@ -164,12 +169,39 @@ fn schema_violations(message: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Cognito's InvalidParameter messages that are safe and useful to show; any
+/// other says only that a parameter was refused (it may name internals).
+const SAFE_PARAMETER_MESSAGES: &[&str] = &[
+    "Invalid email address format.",
+    "Invalid phone number format.",
+    "User is already confirmed.",
+    "Cannot reset password for the user as there is no registered/verified email or phone_number",
+];
+
+fn parameter_problem(message: &str) -> String {
+    if let Some(safe) = SAFE_PARAMETER_MESSAGES.iter().find(|safe| message.contains(**safe)) {
+        return safe.trim_end_matches('.').to_owned();
+    }
+    if message.starts_with("Invalid attributes given,") && !message.contains('\'') {
+        return message.to_owned();
+    }
+    without_echoed_values(message)
+}
+
+/// "PreSignUp failed with error Sign-up is by invitation only." -> the trigger's own sentence.
+fn trigger_message(message: &str) -> String {
+    match message.split_once(" failed with error ") {
+        Some((_, own)) if !own.trim().is_empty() => own.trim().chars().take(500).collect(),
+        _ => "the request was refused by the user pool's rules".to_owned(),
+    }
+}
+
 /// AWS validation messages quote the offending value ("Value 'x' at 'password'
 /// failed to satisfy constraint"), and the value may itself contain quotes: such
 /// messages are replaced by the names of the fields at fault, nothing of the value.
 fn without_echoed_values(message: &str) -> String {
     if !message.contains("Value '") {
-        return if message.trim().is_empty() { "Cognito rejected a parameter".into() } else { message.to_owned() };
+        return "Cognito rejected a parameter".into();
     }
     const BEFORE: &str = "' at '";
     const AFTER: &str = "' failed to satisfy constraint";
@@ -209,7 +241,33 @@ mod tests {
         let tricky = "1 validation error detected: Value 'pa' at 'ss' at 'word' failed to satisfy constraint: x";
         let cleaned = without_echoed_values(tricky);
         assert!(!cleaned.contains("pa") && !cleaned.contains("ss' at"), "{cleaned}");
-        assert_eq!(without_echoed_values("no value here"), "no value here");
+        assert_eq!(without_echoed_values("Username should be an email."), "Cognito rejected a parameter");
+    }
+
+    #[test]
+    fn only_safe_parameter_messages_and_the_triggers_own_words_reach_clients() {
+        assert_eq!(parameter_problem("Invalid phone number format."), "Invalid phone number format");
+        assert_eq!(
+            parameter_problem("Internal detail: pool us-east-1_X lambda arn:..."),
+            "Cognito rejected a parameter"
+        );
+        assert_eq!(trigger_message("PreSignUp failed with error Invitation required."), "Invitation required.");
+        assert_eq!(trigger_message("arn:aws:lambda:... timed out"), "the request was refused by the user pool's rules");
+    }
+
+    #[test]
+    fn a_lockout_or_a_trigger_at_login_looks_like_a_wrong_password() {
+        let wrong = from_service_error(
+            Some("NotAuthorizedException"),
+            Some("Incorrect username or password."),
+            CognitoCall::Login,
+        );
+        for (code, message) in [
+            ("NotAuthorizedException", "Password attempts exceeded"),
+            ("UserLambdaValidationException", "PreAuthentication failed with error Blocked."),
+        ] {
+            assert_eq!(from_service_error(Some(code), Some(message), CognitoCall::Login), wrong, "{code}");
+        }
     }
 
     #[test]

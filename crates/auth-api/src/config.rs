@@ -62,6 +62,13 @@ pub struct Config {
     pub mfa_issuer: String,
     /// The attributes an administrator may set when creating a user.
     pub create_user_attributes: Vec<String>,
+    /// The pool's required attributes: all that /auth/new-password accepts.
+    pub required_attributes: Vec<String>,
+}
+
+/// A comma-separated list of attribute names.
+fn names(list: Option<String>, default: &str) -> Vec<String> {
+    list.as_deref().unwrap_or(default).split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect()
 }
 
 /// Browser origins, each `scheme://host[:port]`. `*` is refused: with tokens
@@ -122,6 +129,8 @@ impl fmt::Debug for ConfigError {
 pub const DEFAULT_ADMIN_GROUP: &str = "admin";
 pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
 /// What the deployed pool declares, and a phone number for SMS MFA.
+/// What the deployed pool's schema requires (an agreement test keeps them alike).
+pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "email";
 pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -165,12 +174,8 @@ impl Config {
             client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
             device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
             mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
-            create_user_attributes: get("CREATE_USER_ATTRIBUTES")
-                .unwrap_or_else(|| DEFAULT_CREATE_USER_ATTRIBUTES.to_owned())
-                .split(',')
-                .map(|name| name.trim().to_owned())
-                .filter(|name| !name.is_empty())
-                .collect(),
+            create_user_attributes: names(get("CREATE_USER_ATTRIBUTES"), DEFAULT_CREATE_USER_ATTRIBUTES),
+            required_attributes: names(get("REQUIRED_ATTRIBUTES"), DEFAULT_REQUIRED_ATTRIBUTES),
             region,
             secrets_region,
             endpoint_url: get("COGNITO_ENDPOINT_URL").map(|url| url.trim_end_matches('/').to_owned()),

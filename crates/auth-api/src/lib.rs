@@ -4,6 +4,7 @@
 //! and the local server only wire [`config::Config`], the Cognito client, logging
 //! and the router from [`app`].
 
+pub mod admin;
 pub mod app;
 pub mod auth_result;
 pub mod bearer;

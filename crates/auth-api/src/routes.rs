@@ -52,7 +52,7 @@ impl Function {
     /// Calls authorized by the user's access token need none.
     pub fn iam_actions(self) -> &'static [&'static str] {
         match self {
-            Function::CreateUser => &["cognito-idp:AdminCreateUser"],
+            Function::CreateUser => &["cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"],
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
             Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],

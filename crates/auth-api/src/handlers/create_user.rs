@@ -8,8 +8,8 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::admin::AdminCaller;
 use crate::app::AppState;
-use crate::bearer::AdminCaller;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;

@@ -46,6 +46,14 @@ pub async fn handle(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<NewPasswordRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
+    // The challenge asks only for the pool's required attributes: nothing else is set here.
+    let required = &state.config().required_attributes;
+    if let Some(name) = request.attributes.keys().find(|name| !required.contains(name)) {
+        return Err(ApiError::validation(
+            format!("attributes.{name}"),
+            format!("only the challenge's required attributes may be sent ({})", required.join(", ")),
+        ));
+    }
     let mut responses = vec![("NEW_PASSWORD", request.new_password.expose().to_owned())];
     let attributes: Vec<(String, String)> =
         request.attributes.iter().map(|(name, value)| (format!("userAttributes.{name}"), value.clone())).collect();

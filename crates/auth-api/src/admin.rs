@@ -1,0 +1,54 @@
+//! The admin check: a caller whose access token this function verified
+//! itself (signature, issuer, expiry; the fast first gate), then confirmed
+//! with Cognito as still live (not revoked, the user neither disabled nor
+//! deleted: GetUser) and still in the admin group (AdminListGroupsForUser).
+//! The token's own `cognito:groups` could be a day old.
+
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+
+use crate::app::AppState;
+use crate::bearer::BearerToken;
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::error::{ApiError, ErrorCode};
+
+pub struct AdminCaller {
+    pub username: String,
+}
+
+fn forbidden() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, "only members of the admin group may do this")
+}
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        let claims = state.access_tokens().verify(token.expose()).await?;
+        let admin_group = &state.config().admin_group;
+        if !claims.groups.iter().any(|group| group == admin_group) {
+            return Err(forbidden());
+        }
+        let user = state
+            .cognito()
+            .get_user()
+            .access_token(token.expose())
+            .send()
+            .await
+            .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+        let groups = state
+            .cognito()
+            .admin_list_groups_for_user()
+            .user_pool_id(&state.config().user_pool_id)
+            .username(user.username())
+            .limit(60)
+            .send()
+            .await
+            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+        if !groups.groups().iter().any(|group| group.group_name() == Some(admin_group.as_str())) {
+            return Err(forbidden());
+        }
+        Ok(AdminCaller { username: user.username().to_owned() })
+    }
+}
