@@ -38,6 +38,7 @@ pub struct AccessTokenVerifier {
     // Built on first use: most functions never verify a token themselves.
     http: OnceCell<reqwest::Client>,
     keys: RwLock<KeyCache>,
+    refetch_interval: Duration,
 }
 
 #[derive(Default)]
@@ -47,14 +48,27 @@ struct KeyCache {
 }
 
 impl KeyCache {
-    fn fetched_recently(&self) -> bool {
-        self.fetched_at.is_some_and(|at| at.elapsed() < MIN_REFETCH_INTERVAL)
+    fn fetched_recently(&self, interval: Duration) -> bool {
+        self.fetched_at.is_some_and(|at| at.elapsed() < interval)
     }
 }
 
 impl AccessTokenVerifier {
     pub fn new(jwks_url: String, issuer: String, client_id: String) -> Self {
-        Self { jwks_url, issuer, client_id, http: OnceCell::new(), keys: RwLock::default() }
+        Self {
+            jwks_url,
+            issuer,
+            client_id,
+            http: OnceCell::new(),
+            keys: RwLock::default(),
+            refetch_interval: MIN_REFETCH_INTERVAL,
+        }
+    }
+
+    /// Another pace for refetching on an unknown key id (the tests' is short).
+    pub fn with_refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch_interval = interval;
+        self
     }
 
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
@@ -92,13 +106,13 @@ impl AccessTokenVerifier {
             if let Some(key) = cache.keys.get(kid) {
                 return Ok(key.clone());
             }
-            if cache.fetched_recently() {
+            if cache.fetched_recently(self.refetch_interval) {
                 return Err(unauthenticated("the access token is not signed by Cognito"));
             }
         }
         let mut cache = self.keys.write().await;
         // Another request may have fetched while this one waited for the lock.
-        if !cache.keys.contains_key(kid) && !cache.fetched_recently() {
+        if !cache.keys.contains_key(kid) && !cache.fetched_recently(self.refetch_interval) {
             cache.fetched_at = Some(Instant::now());
             // Keys already known stay: tokens signed before a rotation still verify.
             cache.keys.extend(self.fetch_keys().await?);
