@@ -245,6 +245,26 @@ fn the_api_has_one_stage_and_functions_outlast_their_bounded_calls() {
 }
 
 #[test]
+fn api_gateways_own_answers_carry_cors_and_cache_headers() {
+    let template = yaml("template.yaml");
+    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
+    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
+        let headers = &responses[kind]["ResponseParameters"]["Headers"];
+        assert_eq!(headers["Access-Control-Allow-Origin"], "method.request.header.origin", "{kind}");
+        assert_eq!(headers["Cache-Control"], "'no-store'", "{kind}");
+        assert_eq!(headers["X-Content-Type-Options"], "'nosniff'", "{kind}");
+    }
+    // The per-IP sign-in limit guards the sign-in routes of the one stage.
+    let rule = &template["Resources"]["SignInRateLimit"]["Properties"]["Rules"][0]["Statement"]["RateBasedStatement"];
+    assert_eq!(rule["AggregateKeyType"], "IP");
+    let routes = rule["ScopeDownStatement"]["RegexMatchStatement"]["RegexString"].as_str().unwrap();
+    for path in ["/auth/login", "/auth/mfa", "/auth/new-password", "/auth/refresh"] {
+        assert!(ROUTES.iter().any(|r| r.path == path), "{path} is a route");
+        assert!(routes.contains(&path["/auth/".len()..]), "{path} is limited");
+    }
+}
+
+#[test]
 fn deployed_functions_get_the_settings_the_conformance_tests_run_them_with() {
     // lambda_http prefixes the stage to REST paths unless told not to; the routes have no stage.
     let template = yaml("template.yaml");

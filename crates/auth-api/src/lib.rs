@@ -12,6 +12,7 @@ pub mod body;
 pub mod cognito;
 pub mod cognito_error;
 pub mod config;
+pub mod context_data;
 pub mod device_srp;
 pub mod error;
 pub mod handlers;

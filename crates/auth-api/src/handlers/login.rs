@@ -11,6 +11,7 @@ use crate::auth_result::AuthResponse;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::device_srp::DeviceId;
 use crate::error::ApiError;
 use crate::sign_in::{complete, Attempt};
@@ -39,6 +40,7 @@ impl Validate for LoginRequest {
 
 pub async fn handle(
     State(state): State<AppState>,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     let config = state.config();
@@ -49,6 +51,7 @@ pub async fn handle(
         .user_pool_id(&config.user_pool_id)
         .client_id(&config.client_id)
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .context_data(client)
         .auth_parameters("USERNAME", &request.username)
         .auth_parameters("PASSWORD", request.password.expose());
     if let Some(device) = &device {
