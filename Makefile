@@ -4,13 +4,16 @@
 # make bench    cold start, memory, size and latency (not part of make test);
 #               PROFILE=<cargo profile> measures a candidate profile (default: release);
 #               BENCH_ONLY=local-cognito measures only the local Cognito
-# Each installs what it needs: the SAM tools in .venv-deploy; make bench also
+# Each installs what it needs: the SAM tools in .venv-deploy, schemathesis in
+# .venv-fuzz (make test); make bench also
 # .venv (boto3 and moto, measured beside the Rust local Cognito).
 
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 DEPLOY_VENV := .venv-deploy
 DEPLOY_STAMP := $(DEPLOY_VENV)/.installed
+FUZZ_VENV := .venv-fuzz
+FUZZ_STAMP := $(FUZZ_VENV)/.installed
 PYTHON ?= python3
 export SAM_CLI_TELEMETRY := 0
 
@@ -20,7 +23,7 @@ dev:
 	cargo build -p local-server -p local-cognito
 	./scripts/dev.sh
 
-test: $(DEPLOY_STAMP) arm64-target
+test: $(DEPLOY_STAMP) $(FUZZ_STAMP) arm64-target
 	./scripts/test.sh
 
 package: $(DEPLOY_STAMP) arm64-target
@@ -34,6 +37,11 @@ venv: $(VENV_STAMP) $(DEPLOY_STAMP)
 $(VENV_STAMP): bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+$(FUZZ_STAMP): fuzz/requirements.txt
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check -r fuzz/requirements.txt
 	touch $@
 
 $(DEPLOY_STAMP): deploy/requirements.txt
@@ -50,7 +58,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 clean:
-	rm -rf $(VENV) $(DEPLOY_VENV) target .aws-sam .local
+	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) target .aws-sam .local
 
 # The local Cognito's conformance suite against a real user pool (docs/local-cognito.md):
 # CONFORMANCE_USER_POOL_ID, CONFORMANCE_CLIENT_ID, [CONFORMANCE_CLIENT_SECRET], AWS credentials and AWS_REGION.

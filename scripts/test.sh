@@ -4,7 +4,8 @@
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links);
 #   3. every function's binary (the runtime conformance tests run them);
-#   4. the unit, emulator and end-to-end tests. Each test process starts its
+#   4. fuzzing of every route from openapi.yaml against the local stack;
+#   5. the unit, emulator and end-to-end tests. Each test process starts its
 #      own local Cognito in memory, so nothing is started here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" 
 
 echo "== every function's binary"
 cargo build --workspace --bins
+
+echo "== fuzzing every route from openapi.yaml (schemathesis)"
+./scripts/fuzz.sh
 
 echo "== unit, local Cognito and end-to-end tests"
 if cargo nextest --version >/dev/null 2>&1; then

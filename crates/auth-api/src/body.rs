@@ -116,6 +116,14 @@ fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
     message.strip_prefix(prefix)?.split('`').next()
 }
 
+/// For `#[serde(default, deserialize_with = "present")]` on an optional field:
+/// it may be left out, but not sent as `null` (the schema says what it is).
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
 /// Shared field checks, each naming the field.
 pub mod check {
     use crate::error::ApiError;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::auth_result::incomplete;
 use crate::bearer::BearerToken;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
@@ -51,14 +51,14 @@ pub async fn get(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub totp: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub sms: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub email: Option<bool>,
     /// Makes this factor the preferred one (and turns it on).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub preferred: Option<Factor>,
 }
 
@@ -153,7 +153,7 @@ pub async fn start_totp(
 pub struct VerifyTotpRequest {
     pub code: Secret,
     /// The authenticator's name, for the user's own reference.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admin::AdminCaller;
 use crate::app::AppState;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::{ApiError, ErrorCode};
@@ -42,10 +42,6 @@ pub struct CreateUserRequest {
     /// Default false: the user proves the address with /auth/email/verify.
     #[serde(default, deserialize_with = "present")]
     pub email_verified: Option<bool>,
-}
-
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
 }
 
 impl Validate for CreateUserRequest {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth_result::AuthResponse;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
@@ -22,10 +22,10 @@ pub struct LoginRequest {
     pub username: String,
     pub password: Secret,
     /// The `device.deviceKey` an earlier sign-in answered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_key: Option<String>,
     /// A name for the device, should this sign-in remember it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
 }
 

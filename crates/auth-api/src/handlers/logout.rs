@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::bearer::BearerToken;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
@@ -17,7 +17,7 @@ use crate::error::ApiError;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub refresh_token: Option<Secret>,
     #[serde(default)]
     pub everywhere: bool,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse};
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
@@ -33,12 +33,12 @@ pub struct AnswerRequest {
     pub session: Secret,
     pub challenge: MfaChallenge,
     /// The code, for SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub code: Option<Secret>,
     /// The factor chosen, for SELECT_MFA_TYPE.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub factor: Option<Factor>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
 }
 
@@ -125,7 +125,7 @@ pub struct FinishSetupRequest {
     pub username: String,
     pub session: Secret,
     pub code: Secret,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
 }
 

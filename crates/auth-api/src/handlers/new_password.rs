@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth_result::AuthResponse;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::config::Secret;
 use crate::error::ApiError;
 use crate::sign_in::{complete, respond, Attempt};
@@ -25,7 +25,7 @@ pub struct NewPasswordRequest {
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// A name for the device, should this sign-in remember it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
 }
 

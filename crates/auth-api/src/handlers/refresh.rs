@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse, Tokens};
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_srp::DeviceId;
@@ -20,7 +20,7 @@ use crate::error::ApiError;
 pub struct RefreshRequest {
     pub refresh_token: Secret,
     /// The `device.deviceKey` of the sign-in, when the pool tracks devices.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     pub device_key: Option<String>,
 }
 
