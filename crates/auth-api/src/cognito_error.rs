@@ -128,6 +128,12 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "InvalidParameterException" => ApiError::new(C::ValidationFailed, parameter_problem(message)),
         // The trigger's author chose its message for the client; Cognito's prefix goes.
         "UserLambdaValidationException" => ApiError::new(C::ValidationFailed, trigger_message(message)),
+        // Documented by AdminCreateUser (RESEND) and ConfirmDevice: the client's state, not ours.
+        "UnsupportedUserStateException" => ApiError::new(C::ValidationFailed, "the user is not in a state that allows this"),
+        "DeviceKeyExistsException" => {
+            ApiError::validation("deviceKey", "the device is already confirmed").with_code(C::UnknownDevice)
+        }
+        "ConcurrentModificationException" => upstream_unavailable("the user pool is being changed; try again"),
         "TooManyRequestsException" => ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1),
         "LimitExceededException" => ApiError::new(C::TooManyRequests, "a Cognito limit was reached; try again later").retry_after(30),
         "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),

@@ -176,6 +176,7 @@ const CASES: &[Case] = &[
     case("/auth/logout", "UnauthorizedException", "Unable to verify secret", 500, "MISCONFIGURED"),
     case("/auth/logout", "UnsupportedOperationException", "Token revocation isn't enabled", 500, "MISCONFIGURED"),
     case("/auth/me/devices", "NotAuthorizedException", "Access Token has been revoked", 401, "UNAUTHENTICATED"),
+    case("/auth/me", "ConcurrentModificationException", "being modified", 503, "UPSTREAM_UNAVAILABLE"),
 ];
 
 /// A client whose every call of the route's operation answers with `case`'s error.
@@ -263,6 +264,7 @@ fn admin_only_errors_map_too() {
         ("AliasExistsException", ErrorCode::AliasExists),
         ("InvalidParameterException", ErrorCode::ValidationFailed),
         ("NotAuthorizedException", ErrorCode::Misconfigured),
+        ("UnsupportedUserStateException", ErrorCode::ValidationFailed),
     ];
     for (cognito_code, code) in rows {
         assert_eq!(from_service_error(Some(cognito_code), Some("m"), CognitoCall::Admin).code, code, "{cognito_code}");
