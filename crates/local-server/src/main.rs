@@ -1,7 +1,7 @@
 //! The whole /auth API on one port, for local work: the same router the Lambda
 //! functions serve, plus `GET /_local/outbox`, which exists only here.
 //!
-//! Configured like a function (see the README), plus PORT (default 3000).
+//! Configured like a function (docs/api.md), plus PORT (default 3000).
 
 use auth_api::{app, cognito, config::Config, telemetry};
 use axum::routing::get;
