@@ -98,3 +98,41 @@ async fn a_locked_out_user_cannot_be_told_from_a_stranger() {
     assert_eq!((locked.status, locked.problem_code()), (unknown.status, unknown.problem_code()));
     assert_eq!(locked.body["detail"], unknown.body["detail"]);
 }
+
+/// With their access token a user can call Cognito's public UpdateUserAttributes
+/// directly: the pool must stop them where the API would.
+#[tokio::test]
+async fn users_cannot_rewrite_their_identity_attributes() {
+    // GIVEN a signed-in user of the deployed-like pool, with a verified email
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    sdk()
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .user_attributes(attribute("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    let token = api.access_token(&username, PASSWORD).await;
+    // WHEN they set an administrator's attribute THEN Cognito refuses it
+    let forged = sdk()
+        .update_user_attributes()
+        .access_token(&token)
+        .user_attributes(attribute("custom:universal_id", "someone-else"))
+        .send()
+        .await;
+    assert!(forged.is_err(), "{forged:?}");
+    // WHEN they change their email THEN the old, verified one stays until the new one is verified
+    sdk()
+        .update_user_attributes()
+        .access_token(&token)
+        .user_attributes(attribute("email", "attacker@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let me = api.get("/auth/me", Some(&token)).await;
+    assert_eq!(me.body["attributes"]["email"], format!("{username}@example.com"));
+    assert_eq!(me.body["attributes"]["email_verified"], "true");
+}
