@@ -5,6 +5,7 @@
 #   CLIENT_SECRET=1        use an app client with a secret
 #   MFA=off|optional|on    the pool's MFA (default off); TOTP and SMS are offered,
 #                          and email when EMAIL_MFA=1; codes go to the outbox
+#   SELF_SIGNUP=0          only administrators create users, as in the deployed default
 #   DEVICES=off|always|opt-in
 #                          remember devices (default off): always, or when the user asks
 #   COGNITO_PORT           the local Cognito's port (default 9229)
@@ -21,6 +22,8 @@ STATE_FILE="${LOCAL_COGNITO_STATE-.local/cognito-state.json}"
 secret=false
 case "${CLIENT_SECRET:-0}" in 1|true|yes) secret=true ;; esac
 mfa="${MFA:-off}"
+signup=true
+case "${SELF_SIGNUP:-1}" in 0|false|no) signup=false ;; esac
 devices="${DEVICES:-off}"
 case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2; exit 2 ;; esac
 case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
@@ -35,7 +38,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p .local
 # One pool per combination of settings, each kept in the state.
-env_file=".local/pool-secret-$secret-mfa-$mfa-devices-$devices${EMAIL_MFA:+-email}.env"
+env_file=".local/pool-secret-$secret-signup-$signup-mfa-$mfa-devices-$devices${EMAIL_MFA:+-email}.env"
 state_args=()
 if [ -n "$STATE_FILE" ]; then
   state_args=(--state "$STATE_FILE")
@@ -54,7 +57,7 @@ if [ "$devices" != off ]; then
   [ "$devices" = opt-in ] && on_prompt=true
   pool_seed="{\"DeviceConfiguration\": {\"ChallengeRequiredOnNewDevice\": true, \"DeviceOnlyRememberedOnUserPrompt\": $on_prompt}}"
 fi
-seed="{\"clientSecret\": $secret, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
+seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The key remembered devices' passwords derive from, kept with the state.
 [ -s .local/device-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/device-secret
 export DEVICE_SECRET="$(cat .local/device-secret)"
@@ -73,7 +76,7 @@ export PORT="${PORT:-3000}"
 cat <<INFO
 user pool    $COGNITO_USER_POOL_ID
 app client   $COGNITO_CLIENT_ID (secret: $secret)
-MFA          $mfa, devices: $devices
+MFA          $mfa, devices: $devices, self sign-up: $signup
 admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
 outbox       http://127.0.0.1:$PORT/_local/outbox
 state        ${STATE_FILE:-(not kept)}

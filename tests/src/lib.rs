@@ -323,6 +323,18 @@ pub async fn outbox_code(username: &str, kind: &str) -> String {
         .to_owned()
 }
 
+/// Marks a user's email verified (password recovery needs it).
+pub async fn verify_email(pool: &Pool, username: &str) {
+    sdk()
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.user_pool_id)
+        .username(username)
+        .user_attributes(attribute("email_verified", "true"))
+        .send()
+        .await
+        .expect("email verified");
+}
+
 /// Gives a user a phone number, for SMS MFA.
 pub async fn with_phone_number(pool: &Pool, username: &str) {
     sdk()

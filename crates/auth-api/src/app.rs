@@ -108,6 +108,14 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::UpdateDevice => on(filter, handlers::devices::update),
         Operation::ForgetDevice => on(filter, handlers::devices::forget),
         Operation::Logout => on(filter, handlers::logout::handle),
+        Operation::SignUp => on(filter, handlers::signup::sign_up),
+        Operation::ConfirmSignUp => on(filter, handlers::signup::confirm),
+        Operation::ResendSignUpCode => on(filter, handlers::signup::resend),
+        Operation::ForgotPassword => on(filter, handlers::password::forgot),
+        Operation::ResetPassword => on(filter, handlers::password::reset),
+        Operation::ChangePassword => on(filter, handlers::password::change),
+        Operation::AdminConfirmUser => on(filter, handlers::manage_users::confirm),
+        Operation::ResendInvitation => on(filter, handlers::manage_users::resend_invitation),
     }
 }
 

@@ -22,6 +22,12 @@ pub enum CognitoCall {
     Refresh,
     /// RevokeToken.
     Revoke,
+    /// SignUp.
+    SignUp,
+    /// A public call authorized by what the user knows (a code, a username): ConfirmSignUp, ForgotPassword, ...
+    Public,
+    /// ChangePassword (the user's access token and current password).
+    ChangePassword,
 }
 
 /// Seconds a client should wait before trying again after Cognito trouble.
@@ -68,6 +74,20 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if message.contains("secret hash") || message.contains("configured for secret") => {
             ApiError::new(C::Misconfigured, "COGNITO_CLIENT_SECRET does not match the app client's secret")
         }
+        "NotAuthorizedException" if call == SignUp && message.contains("SignUp is not permitted") => {
+            ApiError::new(C::SignUpDisabled, "users cannot sign themselves up here; an administrator creates accounts")
+        }
+        "NotAuthorizedException" if call == ChangePassword && message.contains("Incorrect username or password") => {
+            ApiError { field: Some("currentPassword".into()), ..ApiError::new(C::InvalidCredentials, "the current password is wrong") }
+        }
+        // A confirmed user's "User cannot be confirmed" would tell that the account exists:
+        // it answers as the wrong code an unknown user gets.
+        "NotAuthorizedException" if call == Public && message.starts_with("User cannot be confirmed") => {
+            ApiError::validation("code", "the code is wrong").with_code(C::CodeMismatch)
+        }
+        "NotAuthorizedException" if call == Admin && message.starts_with("User cannot be confirmed") => {
+            ApiError::new(C::InvalidUserState, "only an unconfirmed user can be confirmed")
+        }
         // Only a real account can be locked out, or meet a pre-authentication trigger: at
         // login both answer as a wrong password does, or they would tell who exists.
         "NotAuthorizedException" | "UserLambdaValidationException" if call == Login => {
@@ -76,10 +96,15 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if message.contains("Password attempts exceeded") => {
             ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60)
         }
+        "UserNotFoundException" if call == Admin => ApiError::new(C::NotFound, "no user has this username"),
         "NotAuthorizedException" | "UserNotFoundException" => match call {
             Login => ApiError::new(C::InvalidCredentials, "the username or password is wrong"),
             AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),
             WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
+            ChangePassword => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
+            SignUp => ApiError::new(C::Misconfigured, "Cognito refused the sign-up: check the app client"),
+            // ConfirmSignUp for a confirmed user, ForgotPassword for a disabled one.
+            Public => ApiError::new(C::InvalidCredentials, "the request was refused for this user"),
             Refresh | Revoke => {
                 ApiError::new(C::InvalidRefreshToken, "the refresh token is invalid, expired or revoked; log in again")
             }
@@ -129,7 +154,7 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         // The trigger's author chose its message for the client; Cognito's prefix goes.
         "UserLambdaValidationException" => ApiError::new(C::ValidationFailed, trigger_message(message)),
         // Documented by AdminCreateUser (RESEND) and ConfirmDevice: the client's state, not ours.
-        "UnsupportedUserStateException" => ApiError::new(C::ValidationFailed, "the user is not in a state that allows this"),
+        "UnsupportedUserStateException" => ApiError::new(C::InvalidUserState, "the user is not in a state that allows this"),
         "DeviceKeyExistsException" => {
             ApiError::validation("deviceKey", "the device is already confirmed").with_code(C::UnknownDevice)
         }

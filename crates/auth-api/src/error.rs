@@ -44,7 +44,9 @@ error_codes! {
     PasswordResetRequired = "PASSWORD_RESET_REQUIRED" => StatusCode::FORBIDDEN, "The user must reset the password";
     NotFound = "NOT_FOUND" => StatusCode::NOT_FOUND, "No such route";
     MethodNotAllowed = "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED, "The route does not take this method";
+    SignUpDisabled = "SIGN_UP_DISABLED" => StatusCode::FORBIDDEN, "Users cannot sign themselves up";
     UsernameExists = "USERNAME_EXISTS" => StatusCode::CONFLICT, "The username is taken";
+    InvalidUserState = "INVALID_USER_STATE" => StatusCode::CONFLICT, "The user is not in a state that allows this";
     AliasExists = "ALIAS_EXISTS" => StatusCode::CONFLICT, "The email belongs to another user";
     PayloadTooLarge = "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large";
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json";

@@ -17,6 +17,9 @@ pub enum Function {
     Refresh,
     Devices,
     Logout,
+    SignUp,
+    Password,
+    ManageUsers,
 }
 
 impl Function {
@@ -31,6 +34,9 @@ impl Function {
         Function::Refresh,
         Function::Devices,
         Function::Logout,
+        Function::SignUp,
+        Function::Password,
+        Function::ManageUsers,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -45,6 +51,9 @@ impl Function {
             Function::Refresh => "refresh",
             Function::Devices => "devices",
             Function::Logout => "logout",
+            Function::SignUp => "signup",
+            Function::Password => "password",
+            Function::ManageUsers => "manage-users",
         }
     }
 
@@ -56,12 +65,17 @@ impl Function {
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
             Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            Function::ManageUsers => {
+                &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
+            }
             Function::EmailVerification
             | Function::CurrentUser
             | Function::AccountMfa
             | Function::Refresh
             | Function::Devices
-            | Function::Logout => &[],
+            | Function::Logout
+            | Function::SignUp
+            | Function::Password => &[],
         }
     }
 }
@@ -87,6 +101,14 @@ pub enum Operation {
     UpdateDevice,
     ForgetDevice,
     Logout,
+    SignUp,
+    ConfirmSignUp,
+    ResendSignUpCode,
+    ForgotPassword,
+    ResetPassword,
+    ChangePassword,
+    AdminConfirmUser,
+    ResendInvitation,
 }
 
 impl Operation {
@@ -110,6 +132,14 @@ impl Operation {
             Operation::UpdateDevice => "updateDevice",
             Operation::ForgetDevice => "forgetDevice",
             Operation::Logout => "logout",
+            Operation::SignUp => "signUp",
+            Operation::ConfirmSignUp => "confirmSignUp",
+            Operation::ResendSignUpCode => "resendSignUpCode",
+            Operation::ForgotPassword => "forgotPassword",
+            Operation::ResetPassword => "resetPassword",
+            Operation::ChangePassword => "changePassword",
+            Operation::AdminConfirmUser => "confirmUser",
+            Operation::ResendInvitation => "resendInvitation",
         }
     }
 }
@@ -205,6 +235,49 @@ pub const ROUTES: &[Route] = &[
         function: Function::Devices,
     },
     Route { method: Method::POST, path: "/auth/logout", operation: Operation::Logout, function: Function::Logout },
+    Route { method: Method::POST, path: "/auth/signup", operation: Operation::SignUp, function: Function::SignUp },
+    Route {
+        method: Method::POST,
+        path: "/auth/signup/confirm",
+        operation: Operation::ConfirmSignUp,
+        function: Function::SignUp,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/signup/resend",
+        operation: Operation::ResendSignUpCode,
+        function: Function::SignUp,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/password/forgot",
+        operation: Operation::ForgotPassword,
+        function: Function::Password,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/password/reset",
+        operation: Operation::ResetPassword,
+        function: Function::Password,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/password/change",
+        operation: Operation::ChangePassword,
+        function: Function::Password,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/confirm",
+        operation: Operation::AdminConfirmUser,
+        function: Function::ManageUsers,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/invitation",
+        operation: Operation::ResendInvitation,
+        function: Function::ManageUsers,
+    },
 ];
 
 /// The routes one function serves.

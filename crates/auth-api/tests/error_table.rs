@@ -264,7 +264,9 @@ fn admin_only_errors_map_too() {
         ("AliasExistsException", ErrorCode::AliasExists),
         ("InvalidParameterException", ErrorCode::ValidationFailed),
         ("NotAuthorizedException", ErrorCode::Misconfigured),
-        ("UnsupportedUserStateException", ErrorCode::ValidationFailed),
+        ("UnsupportedUserStateException", ErrorCode::InvalidUserState),
+        ("UserNotFoundException", ErrorCode::NotFound),
+        ("NotAuthorizedException", ErrorCode::Misconfigured),
     ];
     for (cognito_code, code) in rows {
         assert_eq!(from_service_error(Some(cognito_code), Some("m"), CognitoCall::Admin).code, code, "{cognito_code}");

@@ -1,0 +1,107 @@
+//! Passwords: POST /auth/password/forgot (always 202, the same body, whoever
+//! the username is), /auth/password/reset (the emailed code and a new
+//! password), /auth/password/change (the user's access token).
+
+use axum::extract::State;
+use axum::Json;
+use http::StatusCode;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::bearer::BearerToken;
+use crate::body::{check, JsonBody, Validate};
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::config::Secret;
+use crate::error::{ApiError, ErrorCode};
+use crate::handlers::signup::{UsernameRequest, EMAILED};
+
+/// POST /auth/password/forgot
+pub async fn forgot(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<UsernameRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let sent = state
+        .cognito()
+        .forgot_password()
+        .client_id(&state.config().client_id)
+        .username(&request.username)
+        .set_secret_hash(state.secret_hash(&request.username).await?)
+        .send()
+        .await;
+    if let Err(error) = sent {
+        let mapped = from_sdk(error, CognitoCall::Public);
+        // No verified email, a disabled user: answered as for anyone, or the answer would tell.
+        let about_the_user = matches!(mapped.code, ErrorCode::ValidationFailed | ErrorCode::InvalidCredentials);
+        if !about_the_user {
+            return Err(mapped);
+        }
+    }
+    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({"codeDelivery": EMAILED}))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResetRequest {
+    pub username: String,
+    pub code: Secret,
+    pub new_password: Secret,
+}
+
+impl Validate for ResetRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::username("username", &self.username)?;
+        check::code("code", self.code.expose())?;
+        check::password("newPassword", self.new_password.expose())
+    }
+}
+
+/// POST /auth/password/reset
+pub async fn reset(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .cognito()
+        .confirm_forgot_password()
+        .client_id(&state.config().client_id)
+        .username(&request.username)
+        .confirmation_code(request.code.expose())
+        .password(request.new_password.expose())
+        .set_secret_hash(state.secret_hash(&request.username).await?)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Public))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeRequest {
+    pub current_password: Secret,
+    pub new_password: Secret,
+}
+
+impl Validate for ChangeRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::password("currentPassword", self.current_password.expose())?;
+        check::password("newPassword", self.new_password.expose())
+    }
+}
+
+/// POST /auth/password/change
+pub async fn change(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+    JsonBody(request): JsonBody<ChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .cognito()
+        .change_password()
+        .access_token(token.expose())
+        .previous_password(request.current_password.expose())
+        .proposed_password(request.new_password.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::ChangePassword))?;
+    Ok(StatusCode::NO_CONTENT)
+}
