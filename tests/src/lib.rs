@@ -323,6 +323,15 @@ pub async fn outbox_code(username: &str, kind: &str) -> String {
         .to_owned()
 }
 
+/// A six-digit code that is not `code`.
+pub fn wrong_code(code: &str) -> &'static str {
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
 /// Marks a user's email verified (password recovery needs it).
 pub async fn verify_email(pool: &Pool, username: &str) {
     sdk()

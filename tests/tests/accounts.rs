@@ -24,14 +24,6 @@ async fn sign_up(api: &TestApi) -> String {
     username
 }
 
-fn wrong(code: &str) -> &'static str {
-    if code == "000000" {
-        "111111"
-    } else {
-        "000000"
-    }
-}
-
 #[tokio::test]
 async fn sign_up_confirm_and_log_in() {
     // GIVEN a pool that allows self sign-up, and a user who signed up
@@ -86,7 +78,7 @@ async fn confirmation_and_resends_answer_alike_for_unknown_users() {
         async move { api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await }
     };
     // A wrong code for a known user and any code for an unknown one: the same answer.
-    let (a, b) = (confirm(known.clone(), wrong(&code)).await, confirm("nobody-at-all".into(), "123456").await);
+    let (a, b) = (confirm(known.clone(), wrong_code(&code)).await, confirm("nobody-at-all".into(), "123456").await);
     a.assert_problem(400, "CODE_MISMATCH");
     b.assert_problem(400, "CODE_MISMATCH");
     assert_eq!(a.body["detail"], b.body["detail"]);
@@ -121,7 +113,7 @@ async fn a_forgotten_password_is_reset_with_the_emailed_code() {
             None,
         )
     };
-    reset(wrong(&code)).await.assert_problem(400, "CODE_MISMATCH");
+    reset(wrong_code(&code)).await.assert_problem(400, "CODE_MISMATCH");
     assert_eq!(reset(&code).await.status, 204);
     api.access_token(&username, "Reset-Passw0rd-1").await;
 }

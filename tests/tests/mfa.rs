@@ -19,14 +19,6 @@ async fn answer_code(api: &TestApi, username: &str, session: &str, name: &str, c
         .await
 }
 
-fn wrong(code: &str) -> &'static str {
-    if code == "000000" {
-        "111111"
-    } else {
-        "000000"
-    }
-}
-
 #[tokio::test]
 async fn sms_mfa_sign_in() {
     // GIVEN a pool that requires MFA and a user with a phone number
@@ -40,7 +32,7 @@ async fn sms_mfa_sign_in() {
     assert_eq!(parameters["CODE_DELIVERY_DESTINATION"], "+*******0123");
     // AND a wrong code is 400 CODE_MISMATCH, and the session survives it
     let code = outbox_code(&username, "mfa").await;
-    answer_code(&api, &username, &session, "SMS_MFA", wrong(&code)).await.assert_problem(400, "CODE_MISMATCH");
+    answer_code(&api, &username, &session, "SMS_MFA", wrong_code(&code)).await.assert_problem(400, "CODE_MISMATCH");
     // AND the right code gives tokens
     let done = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
     assert_eq!(done.status, 200, "{done:?}");
@@ -79,7 +71,7 @@ async fn totp_is_set_up_during_sign_in_when_mfa_is_required() {
     let verify = |code: String| {
         api.post("/auth/mfa/setup/verify", json!({"username": username, "session": session, "code": code}), None)
     };
-    verify(wrong(&totp_now(&secret)).to_owned()).await.assert_problem(400, "CODE_MISMATCH");
+    verify(wrong_code(&totp_now(&secret)).to_owned()).await.assert_problem(400, "CODE_MISMATCH");
     let done = verify(totp_now(&secret)).await;
     assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
     // AND the next sign-in asks for the TOTP code
@@ -210,7 +202,7 @@ async fn too_many_wrong_codes_end_the_session() {
     let code = outbox_code(&username, "mfa").await;
     // WHEN five wrong codes are sent THEN each is a mismatch, and then even the right code needs a new login
     for _ in 0..5 {
-        answer_code(&api, &username, &session, "SMS_MFA", wrong(&code)).await.assert_problem(400, "CODE_MISMATCH");
+        answer_code(&api, &username, &session, "SMS_MFA", wrong_code(&code)).await.assert_problem(400, "CODE_MISMATCH");
     }
     answer_code(&api, &username, &session, "SMS_MFA", &code).await.assert_problem(401, "INVALID_SESSION");
 }

@@ -13,7 +13,7 @@ use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers::signup::{UsernameRequest, EMAILED};
+use crate::handlers::signup::{sent_alike, UsernameRequest};
 
 /// POST /auth/password/forgot
 pub async fn forgot(
@@ -28,15 +28,8 @@ pub async fn forgot(
         .set_secret_hash(state.secret_hash(&request.username).await?)
         .send()
         .await;
-    if let Err(error) = sent {
-        let mapped = from_sdk(error, CognitoCall::Public);
-        // No verified email, a disabled user: answered as for anyone, or the answer would tell.
-        let about_the_user = matches!(mapped.code, ErrorCode::ValidationFailed | ErrorCode::InvalidCredentials);
-        if !about_the_user {
-            return Err(mapped);
-        }
-    }
-    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({"codeDelivery": EMAILED}))))
+    // No verified email, a disabled user: answered as for anyone, or the answer would tell.
+    sent_alike(sent, &[ErrorCode::ValidationFailed, ErrorCode::InvalidCredentials])
 }
 
 #[derive(Debug, Deserialize)]

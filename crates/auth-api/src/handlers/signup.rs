@@ -14,7 +14,9 @@ use crate::app::AppState;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 /// Where a code went, as far as it is safe to say: the masked destination
 /// would tell a real account from an unknown one, so it is left out.
@@ -150,10 +152,19 @@ pub async fn resend(
         .set_secret_hash(state.secret_hash(&request.username).await?)
         .send()
         .await;
+    // "User is already confirmed." would tell that the account exists.
+    sent_alike(sent, &[ErrorCode::ValidationFailed])
+}
+
+/// 202 with the same body whoever the username names: the errors listed,
+/// which would tell a real account from an unknown one, answer alike.
+pub fn sent_alike<T, E: ProvideErrorMetadata>(
+    sent: Result<T, SdkError<E, HttpResponse>>,
+    about_the_user: &[ErrorCode],
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     if let Err(error) = sent {
         let mapped = from_sdk(error, CognitoCall::Public);
-        // "User is already confirmed." would tell that the account exists.
-        if mapped.code != crate::error::ErrorCode::ValidationFailed {
+        if !about_the_user.contains(&mapped.code) {
             return Err(mapped);
         }
     }
