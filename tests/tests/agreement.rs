@@ -279,6 +279,29 @@ fn defaults(value: &Value) -> Value {
 }
 
 #[test]
+fn only_the_example_route_is_behind_the_cognito_authorizer() {
+    let template = yaml("template.yaml");
+    let authorizer = &template["Resources"]["AuthApi"]["Properties"]["Auth"]["Authorizers"]["CognitoAuthorizer"];
+    assert!(!authorizer["UserPoolArn"].is_null(), "the authorizer trusts the pool");
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap();
+        for (_, event) in resource["Properties"]["Events"].as_mapping().unwrap() {
+            let method = event["Properties"]["Method"].as_str().unwrap();
+            let expected = match (binary, method) {
+                ("example-claims", "GET") => Some("CognitoAuthorizer"),
+                // A browser's preflight carries no token.
+                ("example-claims", "OPTIONS") => Some("NONE"),
+                _ => None,
+            };
+            assert_eq!(event["Properties"]["Auth"]["Authorizer"].as_str(), expected, "{binary} {method}");
+        }
+    }
+}
+
+#[test]
 fn deployed_functions_get_the_settings_the_conformance_tests_run_them_with() {
     // lambda_http prefixes the stage to REST paths unless told not to; the routes have no stage.
     let template = yaml("template.yaml");

@@ -136,3 +136,20 @@ async fn users_cannot_rewrite_their_identity_attributes() {
     assert_eq!(me.body["attributes"]["email"], format!("{username}@example.com"));
     assert_eq!(me.body["attributes"]["email_verified"], "true");
 }
+
+/// The example route (and the `Verified` extractor behind it) takes ID tokens only.
+#[tokio::test]
+async fn the_example_route_answers_the_callers_claims_for_an_id_token() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let login = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
+    let (id, access) =
+        (login.body["tokens"]["idToken"].as_str().unwrap(), login.body["tokens"]["accessToken"].as_str().unwrap());
+    let claims = api.get("/auth/example/claims", Some(id)).await;
+    assert_eq!(claims.status, 200, "{claims:?}");
+    assert_eq!(claims.body["cognito:username"], ADMIN_USERNAME);
+    assert_eq!(claims.body["cognito:groups"], json!(["admin"]));
+    assert_eq!(claims.body["email"], "admin@example.com");
+    api.get("/auth/example/claims", Some(access)).await.assert_problem(401, "UNAUTHENTICATED");
+    api.get("/auth/example/claims", None).await.assert_problem(401, "UNAUTHENTICATED");
+}

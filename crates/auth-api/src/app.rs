@@ -31,14 +31,15 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     config: Config,
     cognito: Client,
-    access_tokens: AccessTokenVerifier,
+    access_tokens: Arc<AccessTokenVerifier>,
     client_secret: StoredSecret,
     device_secret: StoredSecret,
 }
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
-        let access_tokens = AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone());
+        let access_tokens =
+            Arc::new(AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone()));
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
         Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret }))
@@ -70,6 +71,13 @@ impl AppState {
     pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
         let secret = self.0.client_secret.get(self.config()).await?;
         Ok(secret.map(|secret| secret_hash(username, &self.config().client_id, secret)))
+    }
+}
+
+/// The token verifier, for [`crate::verified::Verified`].
+impl axum::extract::FromRef<AppState> for Arc<AccessTokenVerifier> {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.access_tokens.clone()
     }
 }
 
@@ -116,6 +124,7 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::ChangePassword => on(filter, handlers::password::change),
         Operation::AdminConfirmUser => on(filter, handlers::manage_users::confirm),
         Operation::ResendInvitation => on(filter, handlers::manage_users::resend_invitation),
+        Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
     }
 }
 

@@ -1,5 +1,7 @@
-//! Verifies Cognito access tokens locally: RS256 signature against the pool's
-//! JWKS (fetched on first use and cached), issuer, token_use, client id, expiry.
+//! Verifies Cognito tokens locally: RS256 signature against the pool's JWKS
+//! (fetched on first use and cached), issuer, token_use, client id (access
+//! tokens' `client_id`, ID tokens' `aud`), expiry. Public: backend teams use
+//! it, through [`crate::verified::Verified`], in their own services.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -21,7 +23,7 @@ const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 const CLOCK_LEEWAY_SECONDS: u64 = 30;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
 pub struct AccessClaims {
     pub sub: String,
     pub username: Option<String>,
@@ -29,6 +31,22 @@ pub struct AccessClaims {
     pub token_use: String,
     #[serde(rename = "cognito:groups", default)]
     pub groups: Vec<String>,
+}
+
+/// An ID token's claims: who the user is, their groups, and their attributes
+/// as the app client may read them (`email`, `email_verified`, `custom:...`).
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+pub struct IdClaims {
+    pub sub: String,
+    #[serde(rename = "cognito:username")]
+    pub username: String,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    pub token_use: String,
+    pub aud: String,
+    /// Every other claim: the attributes, `auth_time`, `exp`, ...
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 pub struct AccessTokenVerifier {
@@ -71,26 +89,9 @@ impl AccessTokenVerifier {
         self
     }
 
+    /// An access token's claims, once its signature, issuer, expiry, use and client hold.
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
-        let header = decode_header(token).map_err(|_| unauthenticated("the access token is malformed"))?;
-        if header.alg != Algorithm::RS256 {
-            return Err(unauthenticated("the access token is not signed by Cognito"));
-        }
-        let kid = header.kid.ok_or_else(|| unauthenticated("the access token is not signed by Cognito"))?;
-        let key = self.key(&kid).await?;
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.leeway = CLOCK_LEEWAY_SECONDS;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-        // Access tokens carry client_id, not aud; it is checked below.
-        validation.validate_aud = false;
-        let claims = decode::<AccessClaims>(token, &key, &validation)
-            .map_err(|error| match error.kind() {
-                ErrorKind::ExpiredSignature => unauthenticated("the access token has expired"),
-                ErrorKind::InvalidSignature => unauthenticated("the access token is not signed by Cognito"),
-                _ => unauthenticated("the access token is not valid for this API"),
-            })?
-            .claims;
+        let claims: AccessClaims = self.decode(token, "access token").await?;
         if claims.token_use != "access" {
             return Err(unauthenticated("send an access token, not an id token"));
         }
@@ -98,6 +99,39 @@ impl AccessTokenVerifier {
             return Err(unauthenticated("the access token was issued to another app client"));
         }
         Ok(claims)
+    }
+
+    /// An ID token's claims (the user's attributes and groups), once the same checks hold.
+    pub async fn verify_id(&self, token: &str) -> Result<IdClaims, ApiError> {
+        let claims: IdClaims = self.decode(token, "ID token").await?;
+        if claims.token_use != "id" {
+            return Err(unauthenticated("send an ID token, not an access token"));
+        }
+        if claims.aud != self.client_id {
+            return Err(unauthenticated("the ID token was issued to another app client"));
+        }
+        Ok(claims)
+    }
+
+    async fn decode<C: serde::de::DeserializeOwned>(&self, token: &str, what: &str) -> Result<C, ApiError> {
+        let header = decode_header(token).map_err(|_| unauthenticated(&format!("the {what} is malformed")))?;
+        let not_cognitos = || unauthenticated(&format!("the {what} is not signed by Cognito"));
+        if header.alg != Algorithm::RS256 {
+            return Err(not_cognitos());
+        }
+        let kid = header.kid.ok_or_else(not_cognitos)?;
+        let key = self.key(&kid).await?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = CLOCK_LEEWAY_SECONDS;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        // Access tokens carry client_id, not aud: each kind's client is checked by its caller.
+        validation.validate_aud = false;
+        decode::<C>(token, &key, &validation).map(|data| data.claims).map_err(|error| match error.kind() {
+            ErrorKind::ExpiredSignature => unauthenticated(&format!("the {what} has expired")),
+            ErrorKind::InvalidSignature => not_cognitos(),
+            _ => unauthenticated(&format!("the {what} is not valid for this API")),
+        })
     }
 
     async fn key(&self, kid: &str) -> Result<DecodingKey, ApiError> {

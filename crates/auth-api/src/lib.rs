@@ -25,3 +25,4 @@ pub mod secret_hash;
 pub mod sign_in;
 pub mod stored_secret;
 pub mod telemetry;
+pub mod verified;

@@ -20,6 +20,7 @@ pub enum Function {
     SignUp,
     Password,
     ManageUsers,
+    ExampleClaims,
 }
 
 impl Function {
@@ -37,6 +38,7 @@ impl Function {
         Function::SignUp,
         Function::Password,
         Function::ManageUsers,
+        Function::ExampleClaims,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Function {
             Function::SignUp => "signup",
             Function::Password => "password",
             Function::ManageUsers => "manage-users",
+            Function::ExampleClaims => "example-claims",
         }
     }
 
@@ -75,7 +78,8 @@ impl Function {
             | Function::Devices
             | Function::Logout
             | Function::SignUp
-            | Function::Password => &[],
+            | Function::Password
+            | Function::ExampleClaims => &[],
         }
     }
 }
@@ -109,6 +113,7 @@ pub enum Operation {
     ChangePassword,
     AdminConfirmUser,
     ResendInvitation,
+    GetExampleClaims,
 }
 
 impl Operation {
@@ -140,6 +145,7 @@ impl Operation {
             Operation::ChangePassword => "changePassword",
             Operation::AdminConfirmUser => "confirmUser",
             Operation::ResendInvitation => "resendInvitation",
+            Operation::GetExampleClaims => "getExampleClaims",
         }
     }
 }
@@ -277,6 +283,12 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/users/{username}/invitation",
         operation: Operation::ResendInvitation,
         function: Function::ManageUsers,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/example/claims",
+        operation: Operation::GetExampleClaims,
+        function: Function::ExampleClaims,
     },
 ];
 

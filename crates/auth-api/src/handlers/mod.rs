@@ -5,6 +5,7 @@ pub mod create_user;
 pub mod current_user;
 pub mod devices;
 pub mod email_verification;
+pub mod example_claims;
 pub mod login;
 pub mod logout;
 pub mod manage_users;

@@ -1,0 +1,62 @@
+//! Accepting this API's tokens in your own services: an axum extractor that
+//! yields verified claims (works unchanged inside lambda_http). Give your
+//! state an `Arc<AccessTokenVerifier>` through `FromRef`:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use auth_api::jwt::{AccessClaims, AccessTokenVerifier};
+//! use auth_api::verified::Verified;
+//! use axum::{routing::get, Router};
+//!
+//! async fn orders(Verified(caller): Verified<AccessClaims>) -> String {
+//!     format!("{} is in {:?}", caller.sub, caller.groups)
+//! }
+//!
+//! let pool = "eu-west-1_AbC123";
+//! let issuer = format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool}");
+//! let verifier = Arc::new(AccessTokenVerifier::new(
+//!     format!("{issuer}/.well-known/jwks.json"), issuer, "the-app-client-id".into()));
+//! let app: Router = Router::new().route("/orders", get(orders)).with_state(verifier);
+//! ```
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
+use http::request::Parts;
+
+use crate::bearer::BearerToken;
+use crate::error::ApiError;
+use crate::jwt::{AccessClaims, AccessTokenVerifier, IdClaims};
+
+/// The caller's verified claims: `Verified<AccessClaims>` for an access token,
+/// `Verified<IdClaims>` for an ID token, from `Authorization: Bearer`.
+/// Anything else answers 401 with a problem body.
+pub struct Verified<C>(pub C);
+
+impl<S> FromRequestParts<S> for Verified<AccessClaims>
+where
+    S: Send + Sync,
+    Arc<AccessTokenVerifier>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
+        verifier.verify(token.expose()).await.map(Verified)
+    }
+}
+
+impl<S> FromRequestParts<S> for Verified<IdClaims>
+where
+    S: Send + Sync,
+    Arc<AccessTokenVerifier>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
+        verifier.verify_id(token.expose()).await.map(Verified)
+    }
+}
