@@ -1,34 +1,51 @@
 #!/usr/bin/env bash
 # Every test:
-#   1. the SAM template: sam validate --lint and cfn-lint;
+#   1. the SAM template: sam validate --lint and cfn-lint (side by side);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links);
-#   3. every function's binary (the runtime conformance tests run them);
-#   4. fuzzing of every route from openapi.yaml against the local stack;
-#   5. the unit, emulator and end-to-end tests. Each test process starts its
-#      own local Cognito in memory, so nothing is started here.
+#   3. every binary (the runtime conformance tests run the functions);
+#   4. fuzzing of every route from openapi.yaml against the local stack, and
+#      5. the unit, local Cognito and end-to-end tests, side by side: the tests
+#      mostly wait on loopback, the fuzzer is one Python thread. Each test
+#      process starts its own local Cognito in memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv-deploy/bin:$PATH" SAM_CLI_TELEMETRY=0
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
 echo "== template.yaml: sam validate --lint, cfn-lint"
-sam validate --lint --template template.yaml
-cfn-lint template.yaml
+sam validate --lint --template template.yaml >"$work/sam.log" 2>&1 &
+sam_pid=$!
+cfn_status=0
+cfn-lint template.yaml || cfn_status=$?
+sam_status=0
+wait "$sam_pid" || sam_status=$?
+cat "$work/sam.log"
+[ "$sam_status" -eq 0 ] && [ "$cfn_status" -eq 0 ] || exit 1
 
 echo "== arm64 build of one function (cargo lambda, as sam build runs it)"
 cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
 python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
   || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
 
-echo "== every function's binary"
+echo "== every binary"
 cargo build --workspace --bins
 
-echo "== fuzzing every route from openapi.yaml (schemathesis)"
-./scripts/fuzz.sh
+echo "== fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
+./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
+fuzz_pid=$!
+tests_status=0
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
+else
+  cargo test --workspace --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
+fi
+fuzz_status=0
+wait "$fuzz_pid" || fuzz_status=$?
+cat "$work/fuzz.log"
+[ "$fuzz_status" -eq 0 ] || echo "== fuzzing FAILED (exit $fuzz_status)" >&2
 
 echo "== unit, local Cognito and end-to-end tests"
-if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast
-else
-  cargo test --workspace --no-fail-fast
-fi
+cat "$work/tests.log"
+[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ]

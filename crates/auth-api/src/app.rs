@@ -38,8 +38,10 @@ struct Inner {
 
 impl AppState {
     pub fn new(config: Config, cognito: Client) -> Self {
-        let access_tokens =
-            Arc::new(AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone()));
+        let access_tokens = Arc::new(
+            AccessTokenVerifier::new(config.jwks_url(), config.issuer(), config.client_id.clone())
+                .with_fetch_timeout(config.cognito_timeout),
+        );
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
         Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret }))

@@ -21,7 +21,8 @@ use crate::error::ApiError;
 const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 /// Clock skew allowed on `exp` (and `nbf`), in seconds.
 const CLOCK_LEEWAY_SECONDS: u64 = 30;
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a JWKS fetch may take, whatever the Cognito bound.
+const MAX_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 pub struct AccessClaims {
@@ -57,6 +58,7 @@ pub struct AccessTokenVerifier {
     http: OnceCell<reqwest::Client>,
     keys: RwLock<KeyCache>,
     refetch_interval: Duration,
+    fetch_timeout: Duration,
 }
 
 #[derive(Default)]
@@ -80,7 +82,14 @@ impl AccessTokenVerifier {
             http: OnceCell::new(),
             keys: RwLock::default(),
             refetch_interval: MIN_REFETCH_INTERVAL,
+            fetch_timeout: MAX_FETCH_TIMEOUT,
         }
+    }
+
+    /// The bound on one JWKS fetch: the function's bound on Cognito calls, at most 5 s.
+    pub fn with_fetch_timeout(mut self, timeout: Duration) -> Self {
+        self.fetch_timeout = timeout.min(MAX_FETCH_TIMEOUT);
+        self
     }
 
     /// Another pace for refetching on an unknown key id (the tests' is short).
@@ -157,7 +166,7 @@ impl AccessTokenVerifier {
     async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, ApiError> {
         let http = self
             .http
-            .get_or_try_init(|| async { reqwest::Client::builder().timeout(FETCH_TIMEOUT).build() })
+            .get_or_try_init(|| async { reqwest::Client::builder().timeout(self.fetch_timeout).build() })
             .await
             .map_err(|_| upstream_unavailable("the token signing keys could not be fetched"))?;
         let set: JwkSet = async { http.get(&self.jwks_url).send().await?.error_for_status()?.json().await }

@@ -200,7 +200,9 @@ fn failing_client(case: &Case) -> Client {
         "/auth/me/devices" => mock!(Client::list_devices).then_http_response(answer()),
         other => panic!("no mock for {other}"),
     };
-    mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &[&rule])
+    // No retries: the mapping is under test, not the SDK's back-off.
+    mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &[&rule], |conf| conf
+        .retry_config(aws_sdk_cognitoidentityprovider::config::retry::RetryConfig::disabled()))
 }
 
 fn request_for(route: &str) -> Request<Body> {
