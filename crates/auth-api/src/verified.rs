@@ -33,23 +33,30 @@ use crate::jwt::{AccessClaims, AccessTokenVerifier, IdClaims};
 /// Anything else answers 401 with a problem body.
 pub struct Verified<C>(pub C);
 
-impl<S> FromRequestParts<S> for Verified<AccessClaims>
-where
-    S: Send + Sync,
-    Arc<AccessTokenVerifier>: FromRef<S>,
-{
-    type Rejection = ApiError;
+/// Claims a [`Verified`] extractor can check: which token they come from.
+pub trait VerifiedClaims: Sized + Send {
+    fn verify(
+        verifier: &AccessTokenVerifier,
+        token: &str,
+    ) -> impl std::future::Future<Output = Result<Self, ApiError>> + Send;
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
-        let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
-        verifier.verify(token.expose()).await.map(Verified)
+impl VerifiedClaims for AccessClaims {
+    async fn verify(verifier: &AccessTokenVerifier, token: &str) -> Result<Self, ApiError> {
+        verifier.verify(token).await
     }
 }
 
-impl<S> FromRequestParts<S> for Verified<IdClaims>
+impl VerifiedClaims for IdClaims {
+    async fn verify(verifier: &AccessTokenVerifier, token: &str) -> Result<Self, ApiError> {
+        verifier.verify_id(token).await
+    }
+}
+
+impl<S, C> FromRequestParts<S> for Verified<C>
 where
     S: Send + Sync,
+    C: VerifiedClaims,
     Arc<AccessTokenVerifier>: FromRef<S>,
 {
     type Rejection = ApiError;
@@ -57,6 +64,6 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
         let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
-        verifier.verify_id(token.expose()).await.map(Verified)
+        C::verify(&verifier, token.expose()).await.map(Verified)
     }
 }
