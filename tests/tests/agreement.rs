@@ -60,7 +60,11 @@ fn every_function_has_a_crate_and_every_crate_a_function() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let declared: BTreeSet<String> = Function::ALL.iter().map(|f| f.crate_name().to_owned()).collect();
+    let declared: BTreeSet<String> = Function::ALL
+        .iter()
+        .map(|f| f.crate_name().to_owned())
+        .chain(triggers::FUNCTIONS.iter().map(|t| t.to_string()))
+        .collect();
     assert_eq!(on_disk, declared);
     for function in Function::ALL {
         let main =
@@ -309,4 +313,67 @@ fn deployed_functions_get_the_settings_the_conformance_tests_run_them_with() {
         template["Globals"]["Function"]["Environment"]["Variables"]["AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH"],
         "true"
     );
+}
+
+/// The resource whose build metadata names `binary`, with its logical id.
+fn resource_building<'t>(template: &'t Value, binary: &str) -> (&'t str, &'t Value) {
+    template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Metadata"]["BuildProperties"]["Binary"] == binary)
+        .map(|(id, r)| (id.as_str().unwrap(), r))
+        .unwrap_or_else(|| panic!("no resource builds {binary}"))
+}
+
+fn strings_in(value: &Value) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    collect_strings(value, &mut |s| {
+        found.insert(s.to_owned());
+    });
+    found
+}
+
+#[test]
+fn each_trigger_is_wired_to_the_created_pool_behind_its_parameter_with_only_its_iam() {
+    let template = yaml("template.yaml");
+    let resources = template["Resources"].as_mapping().unwrap();
+    let lambda_config = strings_in(&template["Resources"]["UserPool"]["Properties"]["LambdaConfig"]);
+    let events = std::fs::read_to_string(repo_file("crates/triggers/src/events.rs")).unwrap();
+    let called = admin_calls(&events);
+    assert_eq!(called, ["AdminAddUserToGroup".to_owned()].into(), "the triggers' admin calls, all post confirmation's");
+    for binary in triggers::FUNCTIONS {
+        let main = std::fs::read_to_string(repo_file(&format!("functions/{binary}/src/main.rs"))).unwrap();
+        assert!(main.contains(&format!("triggers::lambda::run_{}()", binary.replace('-', "_"))), "{binary}'s main");
+
+        let (id, function) = resource_building(&template, binary);
+        assert_eq!(function["Type"], "AWS::Lambda::Function", "{binary}: outside SAM's Globals, which name the pool");
+        let condition = function["Condition"].as_str().expect("a trigger is behind a condition");
+        assert!(lambda_config.contains(&format!("{id}.Arn")), "{binary} is in the pool's LambdaConfig");
+        assert!(lambda_config.contains(condition), "{binary}: LambdaConfig and function share {condition}");
+
+        let invoked_by_the_pool = resources.iter().any(|(_, r)| {
+            r["Type"] == "AWS::Lambda::Permission"
+                && r["Condition"] == condition
+                && r["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+                && strings_in(&r["Properties"]["FunctionName"]).contains(&format!("{id}.Arn"))
+                && strings_in(&r["Properties"]["SourceArn"]).contains("UserPool.Arn")
+        });
+        assert!(invoked_by_the_pool, "{binary}: only the pool may invoke it");
+
+        // Every cognito-idp action granted to the function's role, inline or beside it.
+        let role = strings_in(&function["Properties"]["Role"]).into_iter().next().unwrap().replace(".Arn", "");
+        let mut granted = strings_in(&template["Resources"][role.as_str()]["Properties"]["Policies"]);
+        for (_, r) in resources {
+            if r["Type"] == "AWS::IAM::Policy" && strings_in(&r["Properties"]["Roles"]).contains(&role) {
+                granted.extend(strings_in(&r["Properties"]["PolicyDocument"]));
+            }
+        }
+        let cognito: BTreeSet<String> = granted.into_iter().filter(|s| s.starts_with("cognito-idp:")).collect();
+        let needed: BTreeSet<String> = match binary {
+            "post-confirmation" => ["cognito-idp:AdminAddUserToGroup".to_owned()].into(),
+            _ => BTreeSet::new(),
+        };
+        assert_eq!(cognito, needed, "{binary}'s role");
+    }
 }

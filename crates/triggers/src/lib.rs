@@ -1,0 +1,10 @@
+//! The user pool's Lambda triggers. `rules` holds the example rules a backend
+//! team replaces (plain Rust, unit-tested); `events` fits them to Cognito's
+//! trigger events; `lambda` is what each function's `main` calls.
+
+pub mod events;
+pub mod lambda;
+pub mod rules;
+
+/// The trigger functions, by crate name under `functions/`.
+pub const FUNCTIONS: [&str; 3] = ["pre-sign-up", "post-confirmation", "pre-token-generation"];
