@@ -30,6 +30,7 @@ mod seed;
 pub mod srp;
 mod store;
 mod tokens;
+mod triggers;
 mod wire;
 
 pub use clock::Clock;
@@ -79,6 +80,8 @@ pub(crate) struct Ctx<'a> {
     /// Tokens to sign once the lock is released (RSA is the slow part of a sign-in):
     /// their placeholders stand in the output until then.
     unsigned: Option<Vec<Unsigned>>,
+    /// The pre sign-up trigger's response, for SignUp and AdminCreateUser.
+    pub pre_sign_up: Option<serde_json::Value>,
 }
 
 /// A token's placeholder, its key and its claims.
@@ -108,13 +111,24 @@ impl Emulator {
         self.locked(None, operation).0
     }
 
-    /// Runs a Cognito operation: tokens it issues are signed after the lock is released.
-    pub(crate) fn run(
+    /// Runs the Cognito operation `name`, with its triggers outside the lock:
+    /// pre sign-up first, then the operation, then pre token generation on each
+    /// ID token before tokens are signed, then post confirmation.
+    pub(crate) async fn run(
         &self,
-        operation: impl FnOnce(&mut Ctx) -> Result<serde_json::Value, CognitoError>,
+        name: &str,
+        input: serde_json::Value,
+        operation: impl FnOnce(&mut Ctx, serde_json::Value) -> Result<serde_json::Value, CognitoError>,
     ) -> Result<serde_json::Value, CognitoError> {
-        let (result, unsigned) = self.locked(Some(Vec::new()), operation);
+        let pre_sign_up = triggers::before(self, name, &input).await?;
+        let (result, mut unsigned) = self.locked(Some(Vec::new()), |ctx| {
+            ctx.pre_sign_up = pre_sign_up;
+            operation(ctx, input.clone())
+        });
         let mut output = result?;
+        for (_, _, claims) in unsigned.iter_mut().filter(|(_, _, claims)| claims["token_use"] == "id") {
+            triggers::pre_token_generation(self, name, claims).await?;
+        }
         if !unsigned.is_empty() {
             let signed: std::collections::HashMap<String, String> = unsigned
                 .into_iter()
@@ -122,6 +136,7 @@ impl Emulator {
                 .collect();
             fill_placeholders(&mut output, &signed);
         }
+        triggers::after(self, name, &input).await?;
         Ok(output)
     }
 
@@ -133,6 +148,7 @@ impl Emulator {
             now: self.clock().now(),
             print_outbox: self.0.print_outbox,
             unsigned,
+            pre_sign_up: None,
         };
         let result = operation(&mut ctx);
         let unsigned = ctx.unsigned.take().unwrap_or_default();

@@ -32,7 +32,7 @@ pub async fn dispatch(State(emulator): State<Emulator>, headers: HeaderMap, body
             Err(_) => return error::serialization("The request body is not valid JSON").into_response(),
         }
     };
-    match emulator.run(|ctx| operation(ctx, input)) {
+    match emulator.run(name, input, operation).await {
         Ok(output) => {
             let mut response = output.to_string().into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));

@@ -200,13 +200,29 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     }
     let pool_id = pool.id.clone();
     let key = pool.canonical(&username);
-    let user = User::new(username, sub.clone(), values, UserStatus::Unconfirmed, password::hash(password), ctx.now);
+    let answer = ctx.pre_sign_up.take().unwrap_or_default();
+    apply_auto_verify(&answer, &mut values);
+    // An auto-confirmed user gets no code (and, as in Cognito, no post confirmation).
+    let confirmed = answer["autoConfirmUser"] == true;
+    let status = if confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
+    let user = User::new(username, sub.clone(), values, status, password::hash(password), ctx.now);
     pool_mut(ctx.state, &pool_id)?.users.insert(key.clone(), user.clone());
-    let mut output = json!({"UserConfirmed": false, "UserSub": sub});
-    if let Some(delivery) = send_code(ctx, &pool_id, &key, &user, CodePurpose::SignUp)? {
-        output["CodeDeliveryDetails"] = delivery;
+    let mut output = json!({"UserConfirmed": confirmed, "UserSub": sub});
+    if !confirmed {
+        if let Some(delivery) = send_code(ctx, &pool_id, &key, &user, CodePurpose::SignUp)? {
+            output["CodeDeliveryDetails"] = delivery;
+        }
     }
     Ok(output)
+}
+
+/// The pre sign-up trigger's autoVerifyEmail and autoVerifyPhone, on attributes given.
+pub fn apply_auto_verify(answer: &Value, values: &mut BTreeMap<String, String>) {
+    for (flag, attribute) in [("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")] {
+        if answer[flag] == true && values.contains_key(attribute) {
+            values.insert(format!("{attribute}_verified"), "true".into());
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -118,6 +118,8 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         return Err(error::username_exists("User account already exists"));
     }
     claim_aliases(pool, &mut values, None, request.force_alias_creation)?;
+    // An invited user is never auto-confirmed (they set a password first); verification applies.
+    super::sign_up::apply_auto_verify(&ctx.pre_sign_up.take().unwrap_or_default(), &mut values);
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
     let mut user = User::new(
         username.clone(),

@@ -17,5 +17,6 @@ mod mfa;
 mod refresh;
 mod sessions;
 mod tokens;
+mod triggers;
 mod users;
 mod wire;
