@@ -8,6 +8,10 @@
 #   SELF_SIGNUP=0          only administrators create users, as in the deployed default
 #   DEVICES=off|always|opt-in
 #                          remember devices (default off): always, or when the user asks
+#   TRIGGERS=0             the pool runs no Lambda triggers; by default it runs the
+#                          project's (crates/triggers, served by local-server), with
+#                          ALLOWED_EMAIL_DOMAINS, INVITED_EMAIL_DOMAINS, DEFAULT_GROUP
+#                          (default members) as in docs/triggers.md
 #   COGNITO_PORT           the local Cognito's port (default 9229)
 #   LOCAL_COGNITO_STATE    where its state is kept (default .local/cognito-state.json;
 #                          empty: nothing is kept); delete the file for a fresh pool
@@ -25,6 +29,9 @@ mfa="${MFA:-off}"
 signup=true
 case "${SELF_SIGNUP:-1}" in 0|false|no) signup=false ;; esac
 devices="${DEVICES:-off}"
+triggers=true
+case "${TRIGGERS:-1}" in 0|false|no) triggers=false ;; esac
+export PORT="${PORT:-3000}" DEFAULT_GROUP="${DEFAULT_GROUP-members}"
 case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2; exit 2 ;; esac
 case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
 
@@ -38,7 +45,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p .local
 # One pool per combination of settings, each kept in the state.
-env_file=".local/pool-secret-$secret-signup-$signup-mfa-$mfa-devices-$devices${EMAIL_MFA:+-email}.env"
+env_file=".local/pool-secret-$secret-signup-$signup-mfa-$mfa-devices-$devices-triggers-$triggers-$PORT${EMAIL_MFA:+-email}.env"
 state_args=()
 if [ -n "$STATE_FILE" ]; then
   state_args=(--state "$STATE_FILE")
@@ -51,13 +58,21 @@ if [ "$mfa" != off ]; then
   [ -n "${EMAIL_MFA:-}" ] && email_mfa=', "EmailMfaConfiguration": {}'
   mfa_seed="{\"MfaConfiguration\": \"$(echo "$mfa" | tr a-z A-Z)\", \"SoftwareTokenMfaConfiguration\": {\"Enabled\": true}, \"SmsMfaConfiguration\": {\"SmsConfiguration\": {\"SnsCallerArn\": \"arn:aws:iam::000000000000:role/local-sms\"}}$email_mfa}"
 fi
-pool_seed=null
+pool_fields=()
 if [ "$devices" != off ]; then
   on_prompt=false
   [ "$devices" = opt-in ] && on_prompt=true
-  pool_seed="{\"DeviceConfiguration\": {\"ChallengeRequiredOnNewDevice\": true, \"DeviceOnlyRememberedOnUserPrompt\": $on_prompt}}"
+  pool_fields+=("\"DeviceConfiguration\": {\"ChallengeRequiredOnNewDevice\": true, \"DeviceOnlyRememberedOnUserPrompt\": $on_prompt}")
 fi
-seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
+groups="[]"
+if [ "$triggers" = true ]; then
+  # The local Cognito calls the triggers local-server serves, as Cognito calls Lambda.
+  at="http://127.0.0.1:$PORT/_local/triggers"
+  pool_fields+=("\"LambdaConfig\": {\"PreSignUp\": \"$at/pre-sign-up\", \"PostConfirmation\": \"$at/post-confirmation\", \"PreTokenGeneration\": \"$at/pre-token-generation\"}")
+  [ -n "$DEFAULT_GROUP" ] && groups="[\"$DEFAULT_GROUP\"]"
+fi
+pool_seed="{$(IFS=,; echo "${pool_fields[*]}")}"
+seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The key remembered devices' passwords derive from, kept with the state.
 [ -s .local/device-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/device-secret
 export DEVICE_SECRET="$(cat .local/device-secret)"
@@ -71,12 +86,11 @@ set +a
 export COGNITO_ENDPOINT_URL="$LOCAL_COGNITO_URL"
 # The local Cognito accepts any credentials; real ones are never needed here.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
-export PORT="${PORT:-3000}"
 
 cat <<INFO
 user pool    $COGNITO_USER_POOL_ID
 app client   $COGNITO_CLIENT_ID (secret: $secret)
-MFA          $mfa, devices: $devices, self sign-up: $signup
+MFA          $mfa, devices: $devices, self sign-up: $signup, triggers: $triggers
 admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
 outbox       http://127.0.0.1:$PORT/_local/outbox
 state        ${STATE_FILE:-(not kept)}

@@ -64,6 +64,8 @@ pub struct PoolOptions {
     pub client: Option<Value>,
     /// SetUserPoolMfaConfig's input.
     pub mfa: Option<Value>,
+    /// Groups besides the admin group.
+    pub groups: Vec<&'static str>,
 }
 
 impl PoolOptions {
@@ -110,6 +112,7 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         "pool": options.pool,
         "client": options.client,
         "mfa": options.mfa,
+        "groups": options.groups,
         "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
     });
     let ids: HashMap<String, String> = reqwest::Client::new()

@@ -220,9 +220,17 @@ fn parameter_problem(message: &str) -> String {
 }
 
 /// "PreSignUp failed with error Sign-up is by invitation only." -> the trigger's own sentence.
+/// Cognito ends the message with a period, doubling one the trigger wrote.
 fn trigger_message(message: &str) -> String {
     match message.split_once(" failed with error ") {
-        Some((_, own)) if !own.trim().is_empty() => own.trim().chars().take(500).collect(),
+        Some((_, own)) if !own.trim().is_empty() => {
+            let own = own.trim();
+            let own = match own.strip_suffix('.') {
+                Some(sentence) if sentence.ends_with(['.', '!', '?']) => sentence,
+                _ => own,
+            };
+            own.chars().take(500).collect()
+        }
         _ => "the request was refused by the user pool's rules".to_owned(),
     }
 }
@@ -283,6 +291,8 @@ mod tests {
             "Cognito rejected a parameter"
         );
         assert_eq!(trigger_message("PreSignUp failed with error Invitation required."), "Invitation required.");
+        assert_eq!(trigger_message("PreSignUp failed with error Invitation required.."), "Invitation required.");
+        assert_eq!(trigger_message("PreSignUp failed with error Not now!."), "Not now!");
         assert_eq!(trigger_message("arn:aws:lambda:... timed out"), "the request was refused by the user pool's rules");
     }
 

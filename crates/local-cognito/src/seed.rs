@@ -24,6 +24,8 @@ pub struct SeedOptions {
     pub client: Option<Value>,
     /// SetUserPoolMfaConfig's input, for pools with MFA.
     pub mfa: Option<Value>,
+    /// Groups besides `pool.json`'s (the post confirmation trigger's default group, say).
+    pub groups: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -69,7 +71,8 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     let client = ops::call(ctx, "CreateUserPoolClient", client)?;
     let client = &client["UserPoolClient"];
 
-    let groups = definition["groups"].as_array().cloned().unwrap_or_default();
+    let mut groups = definition["groups"].as_array().cloned().unwrap_or_default();
+    groups.extend(options.groups.iter().map(|name| json!({"GroupName": name})));
     for group in &groups {
         let mut group = group.clone();
         group["UserPoolId"] = json!(pool_id);

@@ -37,8 +37,16 @@ pub fn url(pool: &Pool, trigger: Trigger) -> Option<String> {
     (value.starts_with("http://") || value.starts_with("https://")).then(|| value.to_owned())
 }
 
-/// A trigger's event as Cognito sends it: the common header, then `request`.
+/// A trigger's event as Cognito sends it: the common header, `request`, and
+/// `response` with the trigger's defaults.
 pub fn event(pool_id: &str, client_id: Option<&str>, username: &str, source: &str, request: Value) -> Value {
+    let response = if source.starts_with("PreSignUp_") {
+        json!({"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false})
+    } else if source.starts_with("TokenGeneration_") {
+        json!({"claimsOverrideDetails": null})
+    } else {
+        json!({})
+    };
     json!({
         "version": "1",
         "region": REGION,
@@ -47,7 +55,7 @@ pub fn event(pool_id: &str, client_id: Option<&str>, username: &str, source: &st
         "triggerSource": source,
         "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": client_id.unwrap_or("CLIENT_ID_NOT_APPLICABLE")},
         "request": request,
-        "response": {},
+        "response": response,
     })
 }
 

@@ -1,7 +1,8 @@
 //! The whole /auth API on one port, for local work: the same router the Lambda
-//! functions serve, plus `GET /_local/outbox`, which exists only here.
+//! functions serve, plus `GET /_local/outbox` and the pool's triggers under
+//! `/_local/triggers/` (docs/triggers.md), which exist only here.
 //!
-//! Configured like a function (docs/api.md), plus PORT (default 3000).
+//! Configured like a function (docs/api.md) and the triggers, plus PORT (default 3000).
 
 use auth_api::{app, cognito, config::Config, telemetry};
 use axum::routing::get;
@@ -19,7 +20,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let outbox = outbox::Outbox::new(config.endpoint_url.clone());
     let client = cognito::client(&config).await;
-    let local_routes = Router::new().route("/_local/outbox", get(outbox::list)).with_state(outbox);
+    let triggers = triggers::local::router(triggers::settings::Settings::from_env(), client.clone());
+    let local_routes = Router::new().route("/_local/outbox", get(outbox::list)).with_state(outbox).merge(triggers);
     let app = local_routes.merge(app::full_router(app::AppState::new(config, client)));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

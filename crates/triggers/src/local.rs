@@ -1,0 +1,70 @@
+//! The triggers as HTTP routes, for the local Cognito, whose LambdaConfig then
+//! names `<base>/_local/triggers/<function>`. Each answers as Lambda does to
+//! Cognito: the event with its response, or `{"errorType","errorMessage"}`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+
+use crate::{events, settings::Settings};
+
+/// The path each trigger function is served on.
+pub fn path(function: &str) -> String {
+    format!("/_local/triggers/{function}")
+}
+
+struct Triggers {
+    settings: Settings,
+    cognito: aws_sdk_cognitoidentityprovider::Client,
+}
+
+/// `cognito` is the client post confirmation calls the pool back with.
+pub fn router(settings: Settings, cognito: aws_sdk_cognitoidentityprovider::Client) -> Router {
+    Router::new()
+        .route(&path("pre-sign-up"), post(pre_sign_up))
+        .route(&path("post-confirmation"), post(post_confirmation))
+        .route(&path("pre-token-generation"), post(pre_token_generation))
+        .with_state(Arc::new(Triggers { settings, cognito }))
+}
+
+fn failed(error_type: &str, message: String) -> Response {
+    let body = serde_json::json!({"errorType": error_type, "errorMessage": message});
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+async fn pre_sign_up(State(triggers): State<Arc<Triggers>>, Json(event): Json<serde_json::Value>) -> Response {
+    let Ok(event) = serde_json::from_value(event) else {
+        return failed("InvalidEvent", "not a pre sign-up event".into());
+    };
+    match events::pre_sign_up(event, &triggers.settings.sign_up) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(refused) => {
+            let diagnostic = crate::lambda::refusal(refused);
+            failed(&diagnostic.error_type, diagnostic.error_message)
+        }
+    }
+}
+
+async fn post_confirmation(State(triggers): State<Arc<Triggers>>, Json(event): Json<serde_json::Value>) -> Response {
+    let Ok(event) = serde_json::from_value(event) else {
+        return failed("InvalidEvent", "not a post confirmation event".into());
+    };
+    match events::post_confirmation(event, &triggers.cognito, triggers.settings.default_group.as_deref()).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "post confirmation failed");
+            failed("Error", error.to_string())
+        }
+    }
+}
+
+async fn pre_token_generation(State(triggers): State<Arc<Triggers>>, Json(event): Json<serde_json::Value>) -> Response {
+    let Ok(event) = serde_json::from_value(event) else {
+        return failed("InvalidEvent", "not a pre token generation event".into());
+    };
+    Json(events::pre_token_generation(event, &triggers.settings.admin_group)).into_response()
+}
