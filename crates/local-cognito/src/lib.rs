@@ -160,6 +160,11 @@ impl Emulator {
         (result, unsigned)
     }
 
+    /// Reads the state (nothing is saved).
+    pub(crate) fn read<T>(&self, look: impl FnOnce(&model::State) -> T) -> T {
+        look(&self.lock())
+    }
+
     fn lock(&self) -> MutexGuard<'_, model::State> {
         // A panic inside an operation must not take the whole emulator down.
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

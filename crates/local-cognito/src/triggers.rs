@@ -74,7 +74,7 @@ pub async fn invoke(trigger: Trigger, url: &str, event: Value) -> Result<Value> 
     // Cognito waits 5 s for a trigger.
     let client = CLIENT.get_or_init(|| reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap());
     let unreachable = || {
-        error::unexpected_lambda(format!("{} invocation failed due to error AccessDeniedException.", trigger.name()))
+        error::unexpected_lambda(format!("{} invocation failed: the function at {url} did not answer.", trigger.name()))
     };
     let answer = client.post(url).json(&event).send().await.map_err(|_| unreachable())?;
     let succeeded = answer.status().is_success();
@@ -95,7 +95,7 @@ pub async fn run(
     trigger: Trigger,
     prepare: impl FnOnce(&crate::model::State) -> Option<(String, Value)>,
 ) -> Result<Option<Value>> {
-    let Some((url, event)) = emulator.with_state(|ctx| prepare(ctx.state)) else {
+    let Some((url, event)) = emulator.read(prepare) else {
         return Ok(None);
     };
     invoke(trigger, &url, event).await.map(Some)
@@ -103,6 +103,14 @@ pub async fn run(
 
 fn text<'a>(input: &'a Value, member: &str) -> &'a str {
     input[member].as_str().unwrap_or_default()
+}
+
+/// The pool an operation's input names, by its app client or its id.
+fn pool_named<'a>(state: &'a crate::model::State, input: &Value) -> Option<&'a Pool> {
+    match input["ClientId"].as_str() {
+        Some(client) => crate::ops::pool_of_client(state, client).ok(),
+        None => state.pools.get(text(input, "UserPoolId")),
+    }
 }
 
 /// `[{Name, Value}]` as a trigger's `{name: value}`.
@@ -126,10 +134,7 @@ pub async fn before(emulator: &Emulator, operation: &str, input: &Value) -> Resu
     };
     run(emulator, Trigger::PreSignUp, |state| {
         let client_id = input["ClientId"].as_str();
-        let pool = match client_id {
-            Some(client) => crate::ops::pool_of_client(state, client).ok()?,
-            None => state.pools.get(text(input, "UserPoolId"))?,
-        };
+        let pool = pool_named(state, input)?;
         let request = json!({
             "userAttributes": name_value_map(&input["UserAttributes"]),
             "validationData": name_value_map(&input["ValidationData"]),
@@ -150,10 +155,7 @@ pub async fn after(emulator: &Emulator, operation: &str, input: &Value) -> Resul
     };
     run(emulator, Trigger::PostConfirmation, |state| {
         let client_id = input["ClientId"].as_str();
-        let pool = match client_id {
-            Some(client) => crate::ops::pool_of_client(state, client).ok()?,
-            None => state.pools.get(text(input, "UserPoolId"))?,
-        };
+        let pool = pool_named(state, input)?;
         let user = pool.user(text(input, "Username")).ok()?;
         let request = json!({
             "userAttributes": user_attributes(user),

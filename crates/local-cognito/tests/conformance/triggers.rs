@@ -188,3 +188,21 @@ async fn pre_token_generation_changes_the_id_token_but_not_its_protected_claims(
     assert_eq!(events[0]["triggerSource"], "TokenGeneration_Authentication");
     assert_eq!(events[0]["request"]["userAttributes"]["birthdate"], "1990-01-01");
 }
+
+#[tokio::test]
+async fn a_trigger_that_does_not_answer_is_unexpected_lambda() {
+    let seed = json!({"allowSignUp": true, "pool": {"LambdaConfig": {"PreSignUp": "http://127.0.0.1:9/pre-sign-up"}}});
+    let Some(target) = Target::custom(seed, "triggers the emulator can call").await else { return };
+    let (kind, _) = sign_up(&target, "dee@example.com").await.unwrap_err();
+    assert_eq!(kind, "UnexpectedLambdaException");
+}
+
+#[tokio::test]
+async fn a_trigger_named_by_arn_is_kept_but_not_called_locally() {
+    let arn = "arn:aws:lambda:us-east-1:000000000000:function:pre-sign-up";
+    let seed = json!({"allowSignUp": true, "pool": {"LambdaConfig": {"PreSignUp": arn}}});
+    let Some(target) = Target::custom(seed, "an emulator that cannot call Lambda").await else { return };
+    assert!(!sign_up(&target, "dee@example.com").await.unwrap());
+    let pool = target.sdk.describe_user_pool().user_pool_id(&target.pool_id).send().await.unwrap();
+    assert_eq!(pool.user_pool().and_then(|p| p.lambda_config()).and_then(|c| c.pre_sign_up()), Some(arn));
+}
