@@ -121,9 +121,11 @@ impl Emulator {
         operation: impl FnOnce(&mut Ctx, serde_json::Value) -> Result<serde_json::Value, CognitoError>,
     ) -> Result<serde_json::Value, CognitoError> {
         let pre_sign_up = triggers::before(self, name, &input).await?;
+        // Only a confirming operation needs its input again, for post confirmation.
+        let confirmation = triggers::confirmation_source(name).map(|source| (source, input.clone()));
         let (result, mut unsigned) = self.locked(Some(Vec::new()), |ctx| {
             ctx.pre_sign_up = pre_sign_up;
-            operation(ctx, input.clone())
+            operation(ctx, input)
         });
         let mut output = result?;
         for (_, _, claims) in unsigned.iter_mut().filter(|(_, _, claims)| claims["token_use"] == "id") {
@@ -136,7 +138,9 @@ impl Emulator {
                 .collect();
             fill_placeholders(&mut output, &signed);
         }
-        triggers::after(self, name, &input).await?;
+        if let Some((source, input)) = confirmation {
+            triggers::after(self, source, &input).await?;
+        }
         Ok(output)
     }
 

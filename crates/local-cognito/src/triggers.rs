@@ -135,33 +135,39 @@ pub async fn before(emulator: &Emulator, operation: &str, input: &Value) -> Resu
     run(emulator, Trigger::PreSignUp, |state| {
         let client_id = input["ClientId"].as_str();
         let pool = pool_named(state, input)?;
+        let url = url(pool, Trigger::PreSignUp)?;
         let request = json!({
             "userAttributes": name_value_map(&input["UserAttributes"]),
             "validationData": name_value_map(&input["ValidationData"]),
             "clientMetadata": input.get("ClientMetadata").cloned().unwrap_or(json!({})),
         });
-        Some((url(pool, Trigger::PreSignUp)?, event(&pool.id, client_id, text(input, "Username"), source, request)))
+        Some((url, event(&pool.id, client_id, text(input, "Username"), source, request)))
     })
     .await
 }
 
-/// After an operation succeeded: post confirmation. A failing trigger fails the
-/// call, yet the user stays confirmed, as in Cognito.
-pub async fn after(emulator: &Emulator, operation: &str, input: &Value) -> Result<()> {
-    let source = match operation {
-        "ConfirmSignUp" | "AdminConfirmSignUp" => "PostConfirmation_ConfirmSignUp",
-        "ConfirmForgotPassword" => "PostConfirmation_ConfirmForgotPassword",
-        _ => return Ok(()),
-    };
+/// The post confirmation trigger source of an operation that confirms, if it is one.
+pub fn confirmation_source(operation: &str) -> Option<&'static str> {
+    match operation {
+        "ConfirmSignUp" | "AdminConfirmSignUp" => Some("PostConfirmation_ConfirmSignUp"),
+        "ConfirmForgotPassword" => Some("PostConfirmation_ConfirmForgotPassword"),
+        _ => None,
+    }
+}
+
+/// After a confirming operation succeeded: post confirmation. A failing trigger
+/// fails the call, yet the user stays confirmed, as in Cognito.
+pub async fn after(emulator: &Emulator, source: &str, input: &Value) -> Result<()> {
     run(emulator, Trigger::PostConfirmation, |state| {
         let client_id = input["ClientId"].as_str();
         let pool = pool_named(state, input)?;
+        let url = url(pool, Trigger::PostConfirmation)?;
         let user = pool.user(text(input, "Username")).ok()?;
         let request = json!({
             "userAttributes": user_attributes(user),
             "clientMetadata": input.get("ClientMetadata").cloned().unwrap_or(json!({})),
         });
-        Some((url(pool, Trigger::PostConfirmation)?, event(&pool.id, client_id, &user.username, source, request)))
+        Some((url, event(&pool.id, client_id, &user.username, source, request)))
     })
     .await
     .map(drop)
@@ -198,6 +204,7 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
     let username = text(claims, "cognito:username").to_owned();
     let answer = run(emulator, Trigger::PreTokenGeneration, |state| {
         let pool = state.pools.get(&pool_id)?;
+        let url = url(pool, Trigger::PreTokenGeneration)?;
         let user = pool.user(&username).ok()?;
         let request = json!({
             "userAttributes": user_attributes(user),
@@ -205,7 +212,7 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
             "clientMetadata": {},
         });
         let client_id = claims["aud"].as_str();
-        Some((url(pool, Trigger::PreTokenGeneration)?, event(&pool.id, client_id, &user.username, source, request)))
+        Some((url, event(&pool.id, client_id, &user.username, source, request)))
     })
     .await?;
     let Some(details) = answer.as_ref().map(|a| &a["claimsOverrideDetails"]).filter(|d| d.is_object()) else {

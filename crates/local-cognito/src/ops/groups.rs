@@ -49,13 +49,7 @@ pub fn create_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 }
 
 pub fn get_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Input {
-        user_pool_id: String,
-        group_name: String,
-    }
-    let Input { user_pool_id, group_name } = input(input_value)?;
+    let GroupName { user_pool_id, group_name } = input(input_value)?;
     let pool = pool(ctx.state, &user_pool_id)?;
     Ok(json!({"Group": describe(&pool.id, group(pool, &group_name)?)}))
 }
@@ -126,16 +120,18 @@ pub fn admin_list_groups_for_user(ctx: &mut Ctx, input_value: Value) -> Result<V
 }
 
 pub fn list_users_in_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Input {
-        user_pool_id: String,
-        group_name: String,
-    }
-    let Input { user_pool_id, group_name } = input(input_value)?;
+    let GroupName { user_pool_id, group_name } = input(input_value)?;
     let pool = pool(ctx.state, &user_pool_id)?;
     group(pool, &group_name)?;
     let users: Vec<Value> =
         pool.users.values().filter(|u| u.groups.contains(&group_name)).map(super::users::summary).collect();
     Ok(json!({"Users": users}))
+}
+
+/// The input of the operations that name one group of one pool.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GroupName {
+    user_pool_id: String,
+    group_name: String,
 }
