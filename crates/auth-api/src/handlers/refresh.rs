@@ -12,8 +12,8 @@ use crate::auth_result::{incomplete, AuthResponse, Tokens};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
-use crate::device_srp::DeviceId;
 use crate::error::ApiError;
+use crate::sign_in::device_of;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -35,7 +35,8 @@ pub async fn handle(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<RefreshRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let device = request.device_key.as_deref().and_then(DeviceId::from_handle);
+    // A handle this server did not make names no device: Cognito then refuses a device-bound token.
+    let device = device_of(&state, request.device_key.as_deref()).await?;
     let output = state
         .cognito()
         .get_tokens_from_refresh_token()
