@@ -12,8 +12,8 @@ use crate::auth_result::{incomplete, AuthResponse, Tokens};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::device_srp::DeviceId;
 use crate::error::ApiError;
-use crate::sign_in::device_of;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -36,7 +36,10 @@ pub async fn handle(
     JsonBody(request): JsonBody<RefreshRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     // A handle this server did not make names no device: Cognito then refuses a device-bound token.
-    let device = device_of(&state, request.device_key.as_deref()).await?;
+    let device = match (request.device_key.as_deref(), state.device_secret().await?) {
+        (Some(handle), Some(secret)) => DeviceId::from_handle(handle, secret),
+        _ => None,
+    };
     let output = state
         .cognito()
         .get_tokens_from_refresh_token()
