@@ -50,7 +50,9 @@ pub async fn handle(
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     if let Some(device) = device_of(&state, request.device_key.as_deref()).await? {
-        // Cognito checks the password before the device: UNKNOWN_DEVICE means the right password.
+        // Cognito checks the password, then the device: UNKNOWN_DEVICE would tell the caller
+        // the password was right. Signing in again without it answers as if no device was sent
+        // (whichever order Cognito checks in).
         match sign_in(&state, &request, &client, Some(device)).await {
             Err(error) if error.code == ErrorCode::UnknownDevice => {
                 tracing::info!("the device named at sign-in is unknown or refused: signing in without it");
