@@ -254,7 +254,6 @@ fn api_gateways_own_answers_carry_cors_and_cache_headers() {
     let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
     for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
         let headers = &responses[kind]["ResponseParameters"]["Headers"];
-        assert_eq!(headers["Access-Control-Allow-Origin"], "method.request.header.origin", "{kind}");
         assert_eq!(headers["Cache-Control"], "'no-store'", "{kind}");
         assert_eq!(headers["X-Content-Type-Options"], "'nosniff'", "{kind}");
     }
@@ -266,6 +265,46 @@ fn api_gateways_own_answers_carry_cors_and_cache_headers() {
         assert!(ROUTES.iter().any(|r| r.path == path), "{path} is a route");
         assert!(routes.contains(&path["/auth/".len()..]), "{path} is limited");
     }
+}
+
+#[test]
+fn no_answer_reflects_the_requests_origin() {
+    // An Access-Control-Allow-Origin mapped from a request header (`method.request.*`)
+    // lets any site read the answer: nowhere in the template, whatever the conditions.
+    let template = yaml("template.yaml");
+    let mut found = 0;
+    fn visit(value: &Value, found: &mut usize) {
+        match value {
+            Value::Mapping(map) => {
+                for (key, value) in map {
+                    if key.as_str().is_some_and(|k| k.eq_ignore_ascii_case("access-control-allow-origin")) {
+                        *found += 1;
+                        collect_strings(value, &mut |s| {
+                            assert!(!s.contains("method.request"), "Access-Control-Allow-Origin reflects {s}");
+                        });
+                    }
+                    visit(value, found);
+                }
+            }
+            Value::Sequence(items) => items.iter().for_each(|item| visit(item, found)),
+            Value::Tagged(tagged) => visit(&tagged.value, found),
+            _ => {}
+        }
+    }
+    visit(&template, &mut found);
+    assert_eq!(found, 2, "DEFAULT_4XX and DEFAULT_5XX name their origin");
+    // With the one configured origin, or none (several origins, or the default: none).
+    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
+    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
+        let origin = &responses[kind]["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"];
+        let Value::Tagged(tagged) = origin else { panic!("{kind}: !If [OneCorsOrigin, ...]") };
+        let branches = tagged.value.as_sequence().unwrap();
+        assert!(tagged.tag == "If" && branches[0].as_str() == Some("OneCorsOrigin"), "{kind}: {origin:?}");
+        let mut strings = vec![];
+        collect_strings(&branches[1], &mut |s| strings.push(s.to_owned()));
+        assert_eq!(strings, ["'${CorsAllowedOrigins}'"], "{kind}");
+    }
+    assert!(!template["Conditions"]["OneCorsOrigin"].is_null());
 }
 
 /// The template as deployed with its parameters' defaults: `!If [condition, a, b]`

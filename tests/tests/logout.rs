@@ -49,3 +49,25 @@ async fn logout_says_what_to_send() {
     assert_eq!(answer.body["field"], "refreshToken");
     api.post("/auth/logout", json!({"everywhere": true}), None).await.assert_problem(401, "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn logout_with_a_refresh_token_needs_an_access_token_of_this_client() {
+    // GIVEN a signed-in user, and bearers that are not this client's access tokens:
+    // garbage, the user's own ID token, another pool's access token
+    let pool = create_pool(PoolOptions::default()).await;
+    let other_pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let other_api = TestApi::start(&other_pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let tokens =
+        api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await.body["tokens"].clone();
+    let refresh = tokens["refreshToken"].as_str().unwrap();
+    let foreign = other_api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    for bearer in ["garbage", tokens["idToken"].as_str().unwrap(), &foreign] {
+        // WHEN someone logs out the refresh token with it
+        let answer = api.post("/auth/logout", json!({"refreshToken": refresh}), Some(bearer)).await;
+        // THEN 401, and the refresh token still works
+        answer.assert_problem(401, "UNAUTHENTICATED");
+        assert_eq!(api.post("/auth/refresh", json!({"refreshToken": refresh}), None).await.status, 200);
+    }
+}

@@ -177,11 +177,14 @@ pub mod check {
         Ok(())
     }
 
-    /// A `deviceKey` as the API hands them out: `<DeviceKey>:<DeviceGroupKey>`.
+    /// A `deviceKey` as the API hands them out: opaque, URL-safe base64, bounded.
     pub fn device_key(field: &str, value: Option<&str>) -> Result<(), ApiError> {
         let Some(value) = value else { return Ok(()) };
-        length(field, value, 3, 256)?;
-        if crate::device_srp::DeviceId::from_handle(value).is_none() || value.chars().any(char::is_whitespace) {
+        length(field, value, 3, crate::device_srp::MAX_HANDLE_CHARS)?;
+        // The shape only: whether the server made the handle is checked (by
+        // its MAC) where it is used, and a handle it did not make is as none.
+        // `:` is the old unsigned `key:groupKey` form, read as no device.
+        if !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':')) {
             return Err(ApiError::validation(field, format!("`{field}` must be a deviceKey that a sign-in returned")));
         }
         Ok(())

@@ -5,7 +5,7 @@
 //! (computed by the aws-cognito-srp crate).
 
 use aws_cognito_srp::{SrpClient, TrackedDevice};
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use num_bigint::BigUint;
@@ -25,32 +25,84 @@ const N_HEX: &str = concat!(
     "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 
-/// A device as Cognito names it: its key and its group's key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The handle's layout version (its first byte).
+const HANDLE_VERSION: u8 = 1;
+const NONCE_BYTES: usize = 16;
+const TAG_BYTES: usize = 32;
+/// The longest handle read: Cognito's keys are at most 55 characters, group keys short.
+pub const MAX_HANDLE_CHARS: usize = 512;
+/// Each use of DEVICE_SECRET has its own label, so a handle's MAC can never
+/// stand for a device password, nor the reverse.
+const PASSWORD_LABEL: &[u8] = b"auth-api/device-password/v1\0";
+const HANDLE_LABEL: &[u8] = b"auth-api/device-handle/v1\0";
+
+/// A device as Cognito names it (its key and its group's key), and the
+/// random nonce its password was made with when the server confirmed it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DeviceId {
     pub key: String,
     pub group_key: String,
+    nonce: [u8; NONCE_BYTES],
+}
+
+/// Without the nonce: with the device secret it would make the password.
+impl std::fmt::Debug for DeviceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceId").field("key", &self.key).field("group_key", &self.group_key).finish_non_exhaustive()
+    }
 }
 
 impl DeviceId {
-    /// What the client keeps: `<DeviceKey>:<DeviceGroupKey>`, opaque to it.
-    pub fn handle(&self) -> String {
-        format!("{}:{}", self.key, self.group_key)
+    /// A device Cognito has just issued, with a fresh nonce.
+    pub fn new(key: &str, group_key: &str) -> Self {
+        let mut nonce = [0u8; NONCE_BYTES];
+        aws_lc_rs::rand::fill(&mut nonce).expect("the system random generator works");
+        Self { key: key.to_owned(), group_key: group_key.to_owned(), nonce }
     }
 
-    pub fn from_handle(handle: &str) -> Option<Self> {
-        let (key, group_key) = handle.split_once(':')?;
-        (!key.is_empty() && !group_key.is_empty() && !group_key.contains(':'))
-            .then(|| Self { key: key.to_owned(), group_key: group_key.to_owned() })
+    /// What the client keeps, opaque to it: URL-safe base64 of
+    /// `version | nonce | len(key) | key | groupKey | MAC`, the MAC keyed by
+    /// the device secret. Only the server can make one, or read one back.
+    pub fn handle(&self, device_secret: &Secret) -> String {
+        let mut bytes = self.body();
+        let tag = keyed(device_secret, HANDLE_LABEL).chain_update(&bytes).finalize().into_bytes();
+        bytes.extend_from_slice(&tag);
+        URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// The device's password: HMAC-SHA256 of the device, keyed by the server's device secret.
+    /// The device a handle names, if this server made it (the MAC holds);
+    /// None for anything else, forged, altered, or of the old `key:groupKey` form.
+    pub fn from_handle(handle: &str, device_secret: &Secret) -> Option<Self> {
+        if handle.len() > MAX_HANDLE_CHARS {
+            return None;
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(handle).ok()?;
+        let (body, tag) = bytes.split_at_checked(bytes.len().checked_sub(TAG_BYTES)?)?;
+        // Constant-time: a wrong MAC tells nothing about the right one.
+        keyed(device_secret, HANDLE_LABEL).chain_update(body).verify_slice(tag).ok()?;
+        let (&version, rest) = body.split_first()?;
+        let (nonce, rest) = rest.split_at_checked(NONCE_BYTES)?;
+        let (&key_len, rest) = rest.split_first()?;
+        let (key, group_key) = rest.split_at_checked(usize::from(key_len))?;
+        let (key, group_key) = (std::str::from_utf8(key).ok()?, std::str::from_utf8(group_key).ok()?);
+        (version == HANDLE_VERSION && !key.is_empty() && !group_key.is_empty()).then(|| Self {
+            key: key.to_owned(),
+            group_key: group_key.to_owned(),
+            nonce: nonce.try_into().expect("split at NONCE_BYTES"),
+        })
+    }
+
+    /// The handle without its MAC.
+    fn body(&self) -> Vec<u8> {
+        let key_len = u8::try_from(self.key.len()).expect("Cognito's device keys are at most 55 characters");
+        [&[HANDLE_VERSION][..], &self.nonce, &[key_len], self.key.as_bytes(), self.group_key.as_bytes()].concat()
+    }
+
+    /// The device's password: an HMAC, keyed by the server's device secret,
+    /// of the device and its nonce. Never stored: the handle carries the nonce.
     pub fn password(&self, device_secret: &Secret) -> Secret {
-        let mut mac = Hmac::<Sha256>::new_from_slice(device_secret.expose().as_bytes()).expect("any key length");
-        mac.update(self.group_key.as_bytes());
-        mac.update(b":");
-        mac.update(self.key.as_bytes());
-        Secret::new(STANDARD.encode(mac.finalize().into_bytes()))
+        let mac = keyed(device_secret, PASSWORD_LABEL).chain_update(self.body()).finalize();
+        Secret::new(STANDARD.encode(mac.into_bytes()))
     }
 
     /// ConfirmDevice's PasswordVerifier and Salt (base64), for `password` and `salt`:
@@ -74,6 +126,12 @@ impl DeviceId {
     }
 }
 
+/// HMAC-SHA256 under the device secret, for one use (`label`).
+fn keyed(device_secret: &Secret, label: &[u8]) -> Hmac<Sha256> {
+    let mac = Hmac::<Sha256>::new_from_slice(device_secret.expose().as_bytes()).expect("any key length");
+    mac.chain_update(label)
+}
+
 /// A fresh salt: sixteen random bytes, as hex text (what Cognito's SDKs send).
 pub fn new_salt() -> Vec<u8> {
     uuid::Uuid::new_v4().simple().to_string().into_bytes()
@@ -94,7 +152,7 @@ mod tests {
     use aws_cognito_srp::UntrackedDevice;
 
     fn device() -> DeviceId {
-        DeviceId { key: "us-east-1_6e1d0c4a-1c2b-4d3e-8f90-1a2b3c4d5e6f".into(), group_key: "-AbCdEfGh1".into() }
+        DeviceId::new("us-east-1_6e1d0c4a-1c2b-4d3e-8f90-1a2b3c4d5e6f", "-AbCdEfGh1")
     }
 
     /// The independent implementation makes a verifier with a random password and
@@ -112,14 +170,58 @@ mod tests {
     }
 
     #[test]
-    fn handles_round_trip_and_passwords_depend_on_the_secret_and_the_device() {
+    fn a_handle_round_trips_and_is_opaque_url_safe_and_bounded() {
+        let (device, secret) = (device(), Secret::new("device secret"));
+        let handle = device.handle(&secret);
+        assert_eq!(DeviceId::from_handle(&handle, &secret), Some(device.clone()));
+        assert!(handle.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{handle}");
+        assert!(handle.len() <= MAX_HANDLE_CHARS && !handle.contains(&device.key) && !handle.contains(':'));
+    }
+
+    #[test]
+    fn a_tampered_handle_or_one_made_with_another_secret_names_no_device() {
+        let (device, secret) = (device(), Secret::new("device secret"));
+        let handle = device.handle(&secret);
+        assert_eq!(DeviceId::from_handle(&handle, &Secret::new("another secret")), None);
+        assert_eq!(DeviceId::from_handle(&device.handle(&Secret::new("another secret")), &secret), None);
+        // Every single bit flipped, anywhere (MAC included), is refused.
+        let bytes = URL_SAFE_NO_PAD.decode(&handle).unwrap();
+        for index in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut altered = bytes.clone();
+                altered[index] ^= 1 << bit;
+                assert_eq!(DeviceId::from_handle(&URL_SAFE_NO_PAD.encode(altered), &secret), None, "{index}:{bit}");
+            }
+        }
+        // Truncated, extended, the old unsigned form, and a forged body with a made-up MAC.
+        assert_eq!(DeviceId::from_handle(&handle[..handle.len() - 4], &secret), None);
+        assert_eq!(DeviceId::from_handle(&format!("{handle}AAAA"), &secret), None);
+        assert_eq!(DeviceId::from_handle(&format!("{}:{}", device.key, device.group_key), &secret), None);
+        let forged = [device.body(), vec![0u8; TAG_BYTES]].concat();
+        assert_eq!(DeviceId::from_handle(&URL_SAFE_NO_PAD.encode(forged), &secret), None);
+        assert_eq!(DeviceId::from_handle("", &secret), None);
+        assert_eq!(DeviceId::from_handle(&"A".repeat(MAX_HANDLE_CHARS + 4), &secret), None);
+    }
+
+    #[test]
+    fn passwords_depend_on_the_secret_the_device_and_its_nonce() {
         let device = device();
-        assert_eq!(DeviceId::from_handle(&device.handle()), Some(device.clone()));
-        assert_eq!(DeviceId::from_handle("no-group-key"), None);
         let (one, two) = (Secret::new("one"), Secret::new("two"));
         assert_eq!(device.password(&one), device.password(&one));
         assert_ne!(device.password(&one), device.password(&two));
         let other = DeviceId { key: "us-east-1_other".into(), ..device.clone() };
         assert_ne!(device.password(&one), other.password(&one));
+        // The same device confirmed twice gets two nonces, so two passwords.
+        let again = DeviceId::new(&device.key, &device.group_key);
+        assert_ne!(device.password(&one), again.password(&one));
+    }
+
+    #[test]
+    fn the_handles_mac_is_not_the_device_password() {
+        // Domain separation: the MAC a client holds never reveals the password.
+        let (device, secret) = (device(), Secret::new("device secret"));
+        let bytes = URL_SAFE_NO_PAD.decode(device.handle(&secret)).unwrap();
+        let tag = &bytes[bytes.len() - TAG_BYTES..];
+        assert_ne!(STANDARD.encode(tag), device.password(&secret).expose());
     }
 }

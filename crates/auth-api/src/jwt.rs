@@ -110,6 +110,17 @@ impl AccessTokenVerifier {
         Ok(claims)
     }
 
+    /// An access token's claims, once its signature, issuer, use and client
+    /// hold, expired or not: proof that the caller once held a token this
+    /// pool issued to this client, for an act that only ends access (logout).
+    pub async fn verify_allowing_expiry(&self, token: &str) -> Result<AccessClaims, ApiError> {
+        let claims: AccessClaims = self.decode_with(token, "access token", false).await?;
+        if claims.token_use != "access" || claims.client_id != self.client_id {
+            return Err(unauthenticated("send an access token of this app client"));
+        }
+        Ok(claims)
+    }
+
     /// An ID token's claims (the user's attributes and groups), once the same checks hold.
     pub async fn verify_id(&self, token: &str) -> Result<IdClaims, ApiError> {
         let claims: IdClaims = self.decode(token, "ID token").await?;
@@ -123,6 +134,15 @@ impl AccessTokenVerifier {
     }
 
     async fn decode<C: serde::de::DeserializeOwned>(&self, token: &str, what: &str) -> Result<C, ApiError> {
+        self.decode_with(token, what, true).await
+    }
+
+    async fn decode_with<C: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        what: &str,
+        validate_exp: bool,
+    ) -> Result<C, ApiError> {
         let header = decode_header(token).map_err(|_| unauthenticated(&format!("the {what} is malformed")))?;
         let not_cognitos = || unauthenticated(&format!("the {what} is not signed by Cognito"));
         if header.alg != Algorithm::RS256 {
@@ -134,6 +154,7 @@ impl AccessTokenVerifier {
         validation.leeway = CLOCK_LEEWAY_SECONDS;
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.validate_exp = validate_exp;
         // Access tokens carry client_id, not aud: each kind's client is checked by its caller.
         validation.validate_aud = false;
         decode::<C>(token, &key, &validation).map(|data| data.claims).map_err(|error| match error.kind() {

@@ -4,12 +4,13 @@
 //! and answers tokens or the next challenge the client must meet.
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthenticationResultType, ChallengeNameType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
+    AuthenticationResultType, ChallengeNameType, ContextDataType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
 };
 
 use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse, RememberedDevice, SignInStep};
 use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::config::Secret;
 use crate::device_srp::{new_salt, DeviceId};
 use crate::error::{ApiError, ErrorCode};
 
@@ -20,6 +21,21 @@ pub struct Attempt<'a> {
     pub device: Option<DeviceId>,
     /// A name for a device confirmed in this sign-in.
     pub device_name: Option<&'a str>,
+    /// The caller, for Cognito's threat protection on every challenge answer.
+    pub context: &'a ContextDataType,
+}
+
+/// The device a `deviceKey` names, when this server made the handle (its MAC
+/// holds under the device secret). A forged, altered or old-form handle, or
+/// any handle when no device secret is set, names no device: the sign-in
+/// goes on as without one, before any Cognito call.
+pub async fn device_of(state: &AppState, handle: Option<&str>) -> Result<Option<DeviceId>, ApiError> {
+    let Some(handle) = handle else { return Ok(None) };
+    let device = state.device_secret().await?.and_then(|secret| DeviceId::from_handle(handle, secret));
+    if device.is_none() {
+        tracing::info!("a deviceKey that this server did not make: signing in without a device");
+    }
+    Ok(device)
 }
 
 /// Turns a sign-in step into the API's answer.
@@ -33,24 +49,39 @@ pub async fn complete(state: &AppState, mut step: SignInStep, attempt: &Attempt<
     let mut response = AuthResponse::from_step(&step, attempt.username)?;
     if let Some(result) = &step.result {
         response.device = match (result.new_device_metadata(), device_proved) {
-            (Some(metadata), _) => remember(state, result, metadata, attempt.device_name).await?,
-            (None, Some(device)) => Some(RememberedDevice { device_key: device.handle(), remembered: true }),
+            (Some(metadata), _) => remember(state, result, metadata, attempt).await?,
+            (None, Some(device)) => {
+                Some(RememberedDevice { device_key: device.handle(device_secret(state).await?), remembered: true })
+            }
             (None, None) => None,
         };
     } else if let Some(device) = device_proved {
         // A device that is tracked but not remembered still passes MFA next.
-        response.device = Some(RememberedDevice { device_key: device.handle(), remembered: false });
+        response.device =
+            Some(RememberedDevice { device_key: device.handle(device_secret(state).await?), remembered: false });
     }
     Ok(response)
 }
 
-/// The device's password (derived from the server's device secret), or a
-/// configuration error when devices are tracked but no secret is set.
-async fn device_password(state: &AppState, device: &DeviceId) -> Result<crate::config::Secret, ApiError> {
-    let secret = state.device_secret().await?.ok_or_else(|| {
+/// The server's device secret, or a configuration error when devices are
+/// tracked but no secret is set.
+async fn device_secret(state: &AppState) -> Result<&Secret, ApiError> {
+    state.device_secret().await?.ok_or_else(|| {
         ApiError::new(ErrorCode::Misconfigured, "the user pool tracks devices: set DEVICE_SECRET or DEVICE_SECRET_ARN")
-    })?;
-    Ok(device.password(secret))
+    })
+}
+
+/// A device Cognito no longer knows, or whose proof it refuses (a device
+/// confirmed under another device secret), is UNKNOWN_DEVICE: login then
+/// signs in again without it, so the caller meets the usual MFA challenge.
+fn device_refused(error: ApiError) -> ApiError {
+    match error.code {
+        ErrorCode::InvalidCredentials | ErrorCode::InvalidSession => ApiError {
+            field: Some("deviceKey".into()),
+            ..ApiError::new(ErrorCode::UnknownDevice, "the device was refused")
+        },
+        _ => error,
+    }
 }
 
 /// DEVICE_SRP_AUTH, then DEVICE_PASSWORD_VERIFIER, with the device's SRP proof.
@@ -61,7 +92,7 @@ async fn prove_device(
     device: &DeviceId,
 ) -> Result<SignInStep, ApiError> {
     let config = state.config();
-    let password = device_password(state, device).await?;
+    let password = device.password(device_secret(state).await?);
     let srp = device.srp_client(&config.user_pool_id, &config.client_id, &password);
     let username = step.parameters.get("USERNAME").map_or(attempt.username, String::as_str).to_owned();
     let start = srp.get_auth_parameters();
@@ -71,8 +102,10 @@ async fn prove_device(
         step.session.as_deref(),
         &username,
         &[("DEVICE_KEY", device.key.clone()), ("SRP_A", start.a)],
+        attempt.context,
     )
-    .await?;
+    .await
+    .map_err(device_refused)?;
     let parameter = |name: &str| {
         verifier.parameters.get(name).cloned().ok_or_else(|| incomplete("a DEVICE_PASSWORD_VERIFIER parameter"))
     };
@@ -90,17 +123,22 @@ async fn prove_device(
             ("PASSWORD_CLAIM_SIGNATURE", proof.password_claim_signature),
             ("TIMESTAMP", proof.timestamp),
         ],
+        attempt.context,
     )
     .await
+    .map_err(device_refused)
 }
 
-/// AdminRespondToAuthChallenge with USERNAME, SECRET_HASH when needed, and `responses`.
+/// AdminRespondToAuthChallenge with USERNAME, SECRET_HASH when needed,
+/// `responses`, and the caller's ContextData (threat protection judges
+/// every answer, not only the password).
 pub async fn respond(
     state: &AppState,
     challenge: ChallengeNameType,
     session: Option<&str>,
     username: &str,
     responses: &[(&str, String)],
+    context: &ContextDataType,
 ) -> Result<SignInStep, ApiError> {
     let config = state.config();
     let mut call = state
@@ -110,6 +148,7 @@ pub async fn respond(
         .client_id(&config.client_id)
         .challenge_name(challenge)
         .set_session(session.map(str::to_owned))
+        .context_data(context.clone())
         .challenge_responses("USERNAME", username);
     for (name, value) in responses {
         call = call.challenge_responses(*name, value);
@@ -122,34 +161,36 @@ pub async fn respond(
 }
 
 /// Confirms a device Cognito has just issued, with a verifier made from its
-/// derived password. Without a device secret the device is left unconfirmed.
+/// derived password (a fresh nonce each time). Without a device secret the
+/// device is left unconfirmed.
 async fn remember(
     state: &AppState,
     result: &AuthenticationResultType,
     metadata: &NewDeviceMetadataType,
-    device_name: Option<&str>,
+    attempt: &Attempt<'_>,
 ) -> Result<Option<RememberedDevice>, ApiError> {
     let (Some(key), Some(group_key)) = (metadata.device_key(), metadata.device_group_key()) else {
         return Ok(None);
     };
-    if state.device_secret().await?.is_none() {
+    let Some(secret) = state.device_secret().await? else {
         tracing::warn!("Cognito issued a device but DEVICE_SECRET is not set: the device is not remembered");
         return Ok(None);
-    }
-    let device = DeviceId { key: key.to_owned(), group_key: group_key.to_owned() };
-    let (verifier, salt) = device.verifier(&device_password(state, &device).await?, &new_salt());
+    };
+    let device = DeviceId::new(key, group_key);
+    let (verifier, salt) = device.verifier(&device.password(secret), &new_salt());
     let access_token = result.access_token().ok_or_else(|| incomplete("AccessToken"))?;
     let confirmed = state
         .cognito()
         .confirm_device()
         .access_token(access_token)
         .device_key(&device.key)
-        .set_device_name(device_name.map(str::to_owned))
+        .set_device_name(attempt.device_name.map(str::to_owned))
         .device_secret_verifier_config(
             DeviceSecretVerifierConfigType::builder().password_verifier(verifier).salt(salt).build(),
         )
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    Ok(Some(RememberedDevice { device_key: device.handle(), remembered: !confirmed.user_confirmation_necessary }))
+    let remembered = !confirmed.user_confirmation_necessary;
+    Ok(Some(RememberedDevice { device_key: device.handle(secret), remembered }))
 }

@@ -39,7 +39,14 @@ fn key(name: &str) -> (EncodingKey, Jwk) {
 
 fn token(name: &str, encoding: &EncodingKey) -> String {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    let claims = json!({"sub": "s", "iss": ISSUER, "client_id": "client", "token_use": "access", "exp": now + 600, "username": "u"});
+    signed(
+        name,
+        encoding,
+        json!({"sub": "s", "iss": ISSUER, "client_id": "client", "token_use": "access", "exp": now + 600, "username": "u"}),
+    )
+}
+
+fn signed(name: &str, encoding: &EncodingKey, claims: Value) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(name.to_owned());
     encode(&header, &claims, encoding).unwrap()
@@ -84,4 +91,35 @@ async fn keys_already_known_survive_a_rotation() {
     verifier.verify(&token("two", &two)).await.expect("key two verifies after a refetch");
     verifier.verify(&old).await.expect("key one is kept");
     assert_eq!(jwks.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn logouts_check_allows_expiry_but_nothing_else() {
+    // GIVEN the pool's key, and tokens signed with it
+    let (one, one_jwk) = key("one");
+    let jwks = Arc::new(Jwks { keys: Mutex::new(Some(JwkSet { keys: vec![one_jwk] })), fetches: AtomicUsize::new(0) });
+    let verifier = AccessTokenVerifier::new(jwks_server(jwks).await, ISSUER.into(), "client".into());
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let claims = json!({"sub": "s", "iss": ISSUER, "client_id": "client", "token_use": "access", "exp": now - 3600});
+    // WHEN the access token expired an hour ago THEN the usual check refuses it, logout's accepts it
+    let expired = signed("one", &one, claims.clone());
+    assert_eq!(verifier.verify(&expired).await.unwrap_err().code, ErrorCode::Unauthenticated);
+    verifier.verify_allowing_expiry(&expired).await.expect("an expired access token of this client");
+    // AND another client's, another issuer's, an ID token and an unsigned or garbage one are refused
+    let altered = |name: &str, value: Value| {
+        let mut claims = claims.clone();
+        claims[name] = value;
+        signed("one", &one, claims)
+    };
+    let unsigned = format!("{}.", expired.rsplit_once('.').unwrap().0);
+    for token in [
+        altered("client_id", json!("another")),
+        altered("iss", json!("https://issuer.example/us-east-1_other")),
+        altered("token_use", json!("id")),
+        unsigned,
+        "garbage".to_owned(),
+    ] {
+        let refused = verifier.verify_allowing_expiry(&token).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Unauthenticated, "{token}");
+    }
 }

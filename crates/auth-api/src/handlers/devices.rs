@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::bearer::BearerToken;
-use crate::body::{check, JsonBody, Validate};
+use crate::body::{JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
-    /// Cognito's device key: the part before `:` of the `deviceKey` a sign-in answered.
+    /// Cognito's device key (not the sign-in's `deviceKey`, which only the server reads).
     pub device_key: String,
     pub name: Option<String>,
     pub remembered: bool,
@@ -64,14 +64,25 @@ pub async fn list(State(state): State<AppState>, BearerToken(token): BearerToken
     Ok(Json(Devices { devices }))
 }
 
-/// Cognito's device key from the path: a bare key, or the `deviceKey` a sign-in answered.
+/// Cognito's device key from the path, as GET /auth/me/devices lists it
+/// (Cognito's pattern `[\w-]+_[0-9a-f-]+`, at most 55 characters). The
+/// `deviceKey` a sign-in answered is refused: it is a credential, and paths
+/// land in access logs.
 fn device_key(path: &str) -> Result<String, ApiError> {
-    let key = path.split_once(':').map_or(path, |(key, _)| key);
-    check::length("deviceKey", key, 1, 55)?;
-    if !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(ApiError::validation("deviceKey", "`deviceKey` is not a device key"));
+    let bare = path.len() <= 55
+        && path.rsplit_once('_').is_some_and(|(head, id)| {
+            !head.is_empty()
+                && !id.is_empty()
+                && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && id.chars().all(|c| c.is_ascii_digit() || matches!(c, 'a'..='f' | '-'))
+        });
+    if !bare {
+        return Err(ApiError::validation(
+            "deviceKey",
+            "`deviceKey` must be a device's key as GET /auth/me/devices lists it, not the deviceKey a sign-in answered",
+        ));
     }
-    Ok(key.to_owned())
+    Ok(path.to_owned())
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,13 @@
 //! POST /auth/login: username and password (and a remembered device) in,
 //! tokens or a challenge out.
+//!
+//! A device that names nothing (a forged or altered handle, a forgotten
+//! device, another user's) is as no device: with the wrong password the
+//! answer is INVALID_CREDENTIALS as always, and with the right one the
+//! sign-in goes on without the device (the usual MFA challenge). So a
+//! made-up `deviceKey` is no silent way to test a password.
 
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
@@ -13,8 +19,8 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::device_srp::DeviceId;
-use crate::error::ApiError;
-use crate::sign_in::{complete, Attempt};
+use crate::error::{ApiError, ErrorCode};
+use crate::sign_in::{complete, device_of, Attempt};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -43,15 +49,35 @@ pub async fn handle(
     ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
+    if let Some(device) = device_of(&state, request.device_key.as_deref()).await? {
+        // Cognito checks the password, then the device: UNKNOWN_DEVICE would tell the caller
+        // the password was right. Signing in again without it answers as if no device was sent
+        // (whichever order Cognito checks in).
+        match sign_in(&state, &request, &client, Some(device)).await {
+            Err(error) if error.code == ErrorCode::UnknownDevice => {
+                tracing::info!("the device named at sign-in is unknown or refused: signing in without it");
+            }
+            answer => return answer.map(Json),
+        }
+    }
+    sign_in(&state, &request, &client, None).await.map(Json)
+}
+
+/// AdminInitiateAuth (with the device's key, when there is a device), then the next steps.
+async fn sign_in(
+    state: &AppState,
+    request: &LoginRequest,
+    client: &ContextDataType,
+    device: Option<DeviceId>,
+) -> Result<AuthResponse, ApiError> {
     let config = state.config();
-    let device = request.device_key.as_deref().and_then(DeviceId::from_handle);
     let mut call = state
         .cognito()
         .admin_initiate_auth()
         .user_pool_id(&config.user_pool_id)
         .client_id(&config.client_id)
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .context_data(client)
+        .context_data(client.clone())
         .auth_parameters("USERNAME", &request.username)
         .auth_parameters("PASSWORD", request.password.expose());
     if let Some(device) = &device {
@@ -61,6 +87,7 @@ pub async fn handle(
         call = call.auth_parameters("SECRET_HASH", hash);
     }
     let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
-    let attempt = Attempt { username: &request.username, device, device_name: request.device_name.as_deref() };
-    complete(&state, output.into(), &attempt).await.map(Json)
+    let attempt =
+        Attempt { username: &request.username, device, device_name: request.device_name.as_deref(), context: client };
+    complete(state, output.into(), &attempt).await
 }

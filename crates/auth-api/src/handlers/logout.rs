@@ -1,6 +1,14 @@
 //! POST /auth/logout: revokes the refresh token given (and so every access
 //! token issued from it), or with `"everywhere": true` every sign-in of the
 //! user. A second logout is harmless: 204 again.
+//!
+//! The bearer must be a real credential. With `everywhere`, GlobalSignOut
+//! checks it at Cognito. With a `refreshToken`, it must be an access token of
+//! this pool and app client (signature, issuer, client, use), expired or
+//! revoked or not: logging out only ends access, an app often logs out after
+//! its access token expired, and a second logout comes with the access token
+//! the first revoked. A live check (GetUser) would refuse exactly those, and
+//! would stop no attacker: whoever holds the refresh token can revoke it.
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use axum::extract::State;
@@ -44,6 +52,7 @@ pub async fn handle(
     JsonBody(request): JsonBody<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
     if let Some(refresh_token) = &request.refresh_token {
+        state.access_tokens().verify_allowing_expiry(token.expose()).await?;
         // Cognito answers an unknown or already revoked token with success.
         state
             .cognito()

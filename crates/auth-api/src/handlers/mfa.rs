@@ -12,6 +12,7 @@ use crate::auth_result::{incomplete, AuthResponse};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::sign_in::{complete, respond, Attempt};
@@ -62,6 +63,7 @@ impl Validate for AnswerRequest {
 /// POST /auth/mfa
 pub async fn answer(
     State(state): State<AppState>,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<AnswerRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     let (challenge, response) = match (request.challenge, &request.code, request.factor) {
@@ -79,9 +81,15 @@ pub async fn answer(
         Some(request.session.expose()),
         &request.username,
         &[(response.0, response.1.to_owned())],
+        &client,
     )
     .await?;
-    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    let attempt = Attempt {
+        username: &request.username,
+        device: None,
+        device_name: request.device_name.as_deref(),
+        context: &client,
+    };
     complete(&state, step, &attempt).await.map(Json)
 }
 
@@ -141,6 +149,7 @@ impl Validate for FinishSetupRequest {
 /// POST /auth/mfa/setup/verify: verifies the first code, then finishes MFA_SETUP.
 pub async fn finish_setup(
     State(state): State<AppState>,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<FinishSetupRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     let verified = state
@@ -151,7 +160,13 @@ pub async fn finish_setup(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
-    let step = respond(&state, ChallengeNameType::MfaSetup, verified.session(), &request.username, &[]).await?;
-    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    let step =
+        respond(&state, ChallengeNameType::MfaSetup, verified.session(), &request.username, &[], &client).await?;
+    let attempt = Attempt {
+        username: &request.username,
+        device: None,
+        device_name: request.device_name.as_deref(),
+        context: &client,
+    };
     complete(&state, step, &attempt).await.map(Json)
 }

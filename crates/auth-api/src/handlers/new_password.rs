@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::sign_in::{complete, respond, Attempt};
 
@@ -44,6 +45,7 @@ impl Validate for NewPasswordRequest {
 
 pub async fn handle(
     State(state): State<AppState>,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<NewPasswordRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     // The challenge asks only for the pool's required attributes: nothing else is set here.
@@ -64,8 +66,14 @@ pub async fn handle(
         Some(request.session.expose()),
         &request.username,
         &responses,
+        &client,
     )
     .await?;
-    let attempt = Attempt { username: &request.username, device: None, device_name: request.device_name.as_deref() };
+    let attempt = Attempt {
+        username: &request.username,
+        device: None,
+        device_name: request.device_name.as_deref(),
+        context: &client,
+    };
     complete(&state, step, &attempt).await.map(Json)
 }

@@ -35,7 +35,11 @@ pub async fn handle(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<RefreshRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let device = request.device_key.as_deref().and_then(DeviceId::from_handle);
+    // A handle this server did not make names no device: Cognito then refuses a device-bound token.
+    let device = match (request.device_key.as_deref(), state.device_secret().await?) {
+        (Some(handle), Some(secret)) => DeviceId::from_handle(handle, secret),
+        _ => None,
+    };
     let output = state
         .cognito()
         .get_tokens_from_refresh_token()
