@@ -20,6 +20,7 @@ pub mod jwt;
 pub mod lambda;
 pub mod mfa;
 pub mod middleware;
+pub mod pool_rules;
 pub mod routes;
 pub mod secret_hash;
 pub mod sign_in;

@@ -1,0 +1,126 @@
+//! What the API needs to know of the user pool itself, read once per cold start
+//! with DescribeUserPool: the password policy, and whether sign-up codes are
+//! emailed. Cognito checks a new password only for a user it finds, so the API
+//! checks it first: a weak password is refused the same way for everyone.
+
+use aws_sdk_cognitoidentityprovider::Client;
+
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::error::{ApiError, ErrorCode};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolRules {
+    pub password_policy: PasswordPolicy,
+    /// AutoVerifiedAttributes names email: a sign-up is answered "code emailed".
+    pub emails_sign_up_codes: bool,
+}
+
+/// Cognito's PasswordPolicyType; absent fields take Cognito's defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub minimum_length: usize,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+        }
+    }
+}
+
+/// Cognito's special characters (its password policy documentation).
+const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+
+impl PoolRules {
+    pub async fn describe(cognito: &Client, user_pool_id: &str) -> Result<Self, ApiError> {
+        let output = cognito
+            .describe_user_pool()
+            .user_pool_id(user_pool_id)
+            .send()
+            .await
+            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+        let pool =
+            output.user_pool().ok_or_else(|| ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete"))?;
+        let password_policy =
+            pool.policies().and_then(|p| p.password_policy()).map_or_else(PasswordPolicy::default, |p| {
+                let default = PasswordPolicy::default();
+                PasswordPolicy {
+                    minimum_length: p.minimum_length().map_or(default.minimum_length, |n| n.max(0) as usize),
+                    require_uppercase: p.require_uppercase(),
+                    require_lowercase: p.require_lowercase(),
+                    require_numbers: p.require_numbers(),
+                    require_symbols: p.require_symbols(),
+                }
+            });
+        let emails_sign_up_codes = pool.auto_verified_attributes().iter().any(|a| a.as_str() == "email");
+        Ok(Self { password_policy, emails_sign_up_codes })
+    }
+}
+
+impl PasswordPolicy {
+    /// The first rule `password` breaks, in Cognito's order and words, as a 400
+    /// INVALID_PASSWORD on `field`.
+    pub fn check(&self, field: &str, password: &str) -> Result<(), ApiError> {
+        let broken = if password.chars().count() < self.minimum_length {
+            Some("Password not long enough")
+        } else if self.require_uppercase && !password.chars().any(char::is_uppercase) {
+            Some("Password must have uppercase characters")
+        } else if self.require_lowercase && !password.chars().any(char::is_lowercase) {
+            Some("Password must have lowercase characters")
+        } else if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
+            Some("Password must have numeric characters")
+        } else if self.require_symbols && !password.chars().any(|c| SYMBOLS.contains(c)) {
+            Some("Password must have symbol characters")
+        } else {
+            None
+        };
+        match broken {
+            None => Ok(()),
+            Some(rule) => Err(ApiError {
+                field: Some(field.to_owned()),
+                ..ApiError::new(ErrorCode::InvalidPassword, format!("Password did not conform with policy: {rule}"))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_is_refused_with_cognitos_message() {
+        let policy = PasswordPolicy { minimum_length: 10, require_symbols: false, ..PasswordPolicy::default() };
+        let refused = |password: &str| policy.check("newPassword", password).unwrap_err();
+        assert_eq!(refused("Sh0rt").detail, "Password did not conform with policy: Password not long enough");
+        assert_eq!(
+            refused("lowercase-only-1").detail,
+            "Password did not conform with policy: Password must have uppercase characters"
+        );
+        assert_eq!(
+            refused("UPPERCASE-ONLY-1").detail,
+            "Password did not conform with policy: Password must have lowercase characters"
+        );
+        assert_eq!(
+            refused("No-Numbers-Here").detail,
+            "Password did not conform with policy: Password must have numeric characters"
+        );
+        assert_eq!(refused("Sh0rt").field.as_deref(), Some("newPassword"));
+        assert_eq!(refused("Sh0rt").code, ErrorCode::InvalidPassword);
+        assert!(policy.check("p", "Long-Enough-1").is_ok());
+        let symbols = PasswordPolicy::default();
+        assert_eq!(
+            symbols.check("p", "NoSymbols1").unwrap_err().detail,
+            "Password did not conform with policy: Password must have symbol characters"
+        );
+    }
+}
