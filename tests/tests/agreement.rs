@@ -183,7 +183,11 @@ fn function_source(function: Function) -> String {
 }
 
 /// The calls besides the admin ones that need IAM permission.
-const IAM_CALLS: &[(&str, &str)] = &[(".list_users()", "ListUsers"), (".describe_user_pool()", "DescribeUserPool")];
+const IAM_CALLS: &[(&str, &str)] = &[
+    (".list_users()", "ListUsers"),
+    (".describe_user_pool()", "DescribeUserPool"),
+    (".describe_user_pool_client()", "DescribeUserPoolClient"),
+];
 
 /// `.admin_create_user()` -> `AdminCreateUser`, for every admin call in `source`, and `IAM_CALLS`.
 fn admin_calls(source: &str) -> BTreeSet<String> {

@@ -195,3 +195,31 @@ async fn a_weak_sign_up_password_is_refused_the_same_for_a_taken_username() {
     assert_eq!(fresh.body["detail"], "Password did not conform with policy: Password must have uppercase characters");
     assert_eq!(seen(&weak(taken).await), seen(&fresh));
 }
+
+#[tokio::test]
+async fn a_held_address_is_refused_exactly_as_a_new_one_would_be() {
+    // GIVEN an admin-only pool where admin@example.com is held
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    // THEN sign-up is refused alike (no 201 for the held address alone)
+    let held = sign_up(&api, "someone", "admin@example.com").await;
+    let new = sign_up(&api, "someone", "new@example.com").await;
+    new.assert_problem(403, "SIGN_UP_DISABLED");
+    assert_eq!(seen(&held), seen(&new));
+
+    // GIVEN an open pool where one address is held
+    let (_, api) = sign_up_pool().await;
+    let holder_email = format!("{}@example.com", unique("held"));
+    assert_eq!(sign_up(&api, &unique("holder"), &holder_email).await.status, 201);
+    let with = |email: String, attributes: Value| {
+        let body = json!({"username": "same-name", "email": email, "password": PASSWORD, "attributes": attributes});
+        let api = &api;
+        async move { api.post("/auth/signup", body, None).await }
+    };
+    // THEN an attribute the client may not write, or one the pool lacks, is refused alike
+    for attributes in [json!({"custom:universal_id": "admin"}), json!({"custom:nope": "x"})] {
+        let new = with("new@example.com".into(), attributes.clone()).await;
+        assert_eq!(new.status, 400, "{new:?}");
+        assert_eq!(seen(&with(holder_email.clone(), attributes).await), seen(&new));
+    }
+}

@@ -16,6 +16,7 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::body::MAX_BODY_BYTES;
+use crate::client_rules::ClientRules;
 use crate::config::{Config, Secret};
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
@@ -37,6 +38,7 @@ struct Inner {
     device_secret: StoredSecret,
     /// Read on first use, then kept for the execution environment.
     pool_rules: tokio::sync::OnceCell<PoolRules>,
+    client_rules: tokio::sync::OnceCell<ClientRules>,
 }
 
 impl AppState {
@@ -47,8 +49,8 @@ impl AppState {
         );
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
-        let pool_rules = tokio::sync::OnceCell::new();
-        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret, pool_rules }))
+        let (pool_rules, client_rules) = (tokio::sync::OnceCell::new(), tokio::sync::OnceCell::new());
+        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret, pool_rules, client_rules }))
     }
 
     pub fn config(&self) -> &Config {
@@ -76,6 +78,15 @@ impl AppState {
     /// The pool's password policy and code delivery (DescribeUserPool, once).
     pub async fn pool_rules(&self) -> Result<&PoolRules, ApiError> {
         self.0.pool_rules.get_or_try_init(|| PoolRules::describe(self.cognito(), &self.config().user_pool_id)).await
+    }
+
+    /// The app client's WriteAttributes (DescribeUserPoolClient, once).
+    pub async fn client_rules(&self) -> Result<&ClientRules, ApiError> {
+        let config = self.config();
+        self.0
+            .client_rules
+            .get_or_try_init(|| ClientRules::describe(self.cognito(), &config.user_pool_id, &config.client_id))
+            .await
     }
 
     /// The SECRET_HASH to send for `username`, when the app client has a secret.

@@ -1,8 +1,11 @@
 //! What the API needs to know of the user pool itself, read once per cold start
-//! with DescribeUserPool: the password policy, and whether sign-up codes are
-//! emailed. Cognito checks a new password only for a user it finds, so the API
-//! checks it first: a weak password is refused the same way for everyone.
+//! with DescribeUserPool: the password policy, whether sign-up is open and its
+//! codes emailed, the declared attributes. Cognito checks a new password only for
+//! a user it finds, so the API checks it first: a weak password is refused the same
+//! way for everyone. Sign-up checks the rest itself for the same reason: a sign-up
+//! with a held address never reaches Cognito, and must be refused alike.
 
+use aws_sdk_cognitoidentityprovider::types::UserPoolType;
 use aws_sdk_cognitoidentityprovider::Client;
 
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -13,7 +16,37 @@ pub struct PoolRules {
     pub password_policy: PasswordPolicy,
     /// AutoVerifiedAttributes names email: a sign-up is answered "code emailed".
     pub emails_sign_up_codes: bool,
+    /// Not AdminCreateUserConfig.AllowAdminCreateUserOnly.
+    pub sign_up_allowed: bool,
+    /// The schema's attributes, custom ones as `custom:<name>`.
+    pub declared_attributes: Vec<String>,
+    /// The schema's required attributes.
+    pub required_attributes: Vec<String>,
 }
+
+/// Cognito's standard attributes, which every pool has.
+const STANDARD_ATTRIBUTES: &[&str] = &[
+    "address",
+    "birthdate",
+    "email",
+    "email_verified",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "phone_number_verified",
+    "picture",
+    "preferred_username",
+    "profile",
+    "sub",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
 
 /// Cognito's PasswordPolicyType; absent fields take Cognito's defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +95,19 @@ impl PoolRules {
                 }
             });
         let emails_sign_up_codes = pool.auto_verified_attributes().iter().any(|a| a.as_str() == "email");
-        Ok(Self { password_policy, emails_sign_up_codes })
+        // Called by its path: tests/tests/agreement.rs reads `.admin_*()` as an admin call.
+        let admin_only = UserPoolType::admin_create_user_config(pool).is_some_and(|c| c.allow_admin_create_user_only());
+        let sign_up_allowed = !admin_only;
+        let schema = pool.schema_attributes();
+        let declared_attributes = schema.iter().filter_map(|a| a.name().map(str::to_owned)).collect();
+        let required_attributes =
+            schema.iter().filter(|a| a.required() == Some(true)).filter_map(|a| a.name().map(str::to_owned)).collect();
+        Ok(Self { password_policy, emails_sign_up_codes, sign_up_allowed, declared_attributes, required_attributes })
+    }
+
+    /// Whether the pool has an attribute of this name (standard, or declared custom).
+    pub fn declares(&self, name: &str) -> bool {
+        STANDARD_ATTRIBUTES.contains(&name) || self.declared_attributes.iter().any(|declared| declared == name)
     }
 }
 

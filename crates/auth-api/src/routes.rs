@@ -71,9 +71,12 @@ impl Function {
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
-            // ListUsers: one address, one account. DescribeUserPool: the password policy,
-            // checked before Cognito is asked (it checks only for users it finds).
-            Function::SignUp => &["cognito-idp:DescribeUserPool", "cognito-idp:ListUsers"],
+            // ListUsers: one address, one account. DescribeUserPool(Client): the password
+            // policy, schema and WriteAttributes, checked before Cognito is asked, so that
+            // a held address (never sent to SignUp) is refused as a new one would be.
+            Function::SignUp => {
+                &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUsers"]
+            }
             Function::Password => &["cognito-idp:DescribeUserPool"],
             Function::EmailVerification
             | Function::CurrentUser

@@ -81,7 +81,16 @@ pub async fn sign_up(
 ) -> Result<(StatusCode, Json<SignedUp>), ApiError> {
     let username = request.username.clone().unwrap_or_else(|| request.email.clone());
     let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
+    // Checked here, before the address is looked up, so that a held address is
+    // refused exactly as a new one: these would otherwise come from SignUp only.
+    if !rules.sign_up_allowed {
+        return Err(ApiError::new(
+            ErrorCode::SignUpDisabled,
+            "users cannot sign themselves up here; an administrator creates accounts",
+        ));
+    }
     rules.password_policy.check("password", request.password.expose())?;
+    check_attributes(rules, state.client_rules().await?, &request)?;
     // What a new sign-up is answered; a taken username or email gets the same.
     let fresh = SignedUp {
         username: username.clone(),
@@ -118,6 +127,42 @@ pub async fn sign_up(
         }
         Err(error) => Err(name_the_attribute(from_sdk(error, CognitoCall::SignUp), &request)),
     }
+}
+
+/// The pool's schema and the client's WriteAttributes, as SignUp would apply them.
+fn check_attributes(
+    rules: &crate::pool_rules::PoolRules,
+    client: &crate::client_rules::ClientRules,
+    request: &SignUpRequest,
+) -> Result<(), ApiError> {
+    let undeclared: Vec<&str> =
+        request.attributes.keys().map(String::as_str).filter(|name| !rules.declares(name)).collect();
+    if !undeclared.is_empty() {
+        let detail = format!("the user pool does not declare these attributes: {}", undeclared.join(", "));
+        return Err(ApiError::validation("attributes", detail));
+    }
+    if let Some(name) = request.attributes.keys().find(|name| !client.may_write(name)) {
+        return Err(ApiError::validation(format!("attributes.{name}"), format!("`{name}` may not be set at sign-up")));
+    }
+    if !client.may_write("email") {
+        return Err(ApiError::new(
+            ErrorCode::Misconfigured,
+            "the app client may not write email: add it to WriteAttributes",
+        ));
+    }
+    let missing: Vec<&str> = rules
+        .required_attributes
+        .iter()
+        .map(String::as_str)
+        .filter(|name| *name != "email" && !request.attributes.contains_key(*name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::validation(
+            "attributes",
+            format!("these attributes are required: {}", missing.join(", ")),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether any user holds `email` (as given, or in lower case).
