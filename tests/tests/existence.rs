@@ -79,10 +79,10 @@ async fn a_taken_username_or_email_is_answered_as_a_new_sign_up_and_creates_noth
     assert_eq!(seen(&held), seen(&fresh));
     assert_eq!(seen(&taken), seen(&fresh));
     // AND nothing was created or changed: one address, one account
-    assert_eq!(holders(&held_pool, &email).await, [holder.clone()]);
+    assert_eq!(holders(&held_pool, &email).await, [holder.as_str()]);
     assert!(holders(&held_pool, &email.to_uppercase()).await.is_empty());
     assert_eq!(messages_to(&held_pool, &username).await, 0, "no code for an account never made");
-    assert_eq!(holders(&taken_pool, &first_email).await, [username.clone()]);
+    assert_eq!(holders(&taken_pool, &first_email).await, [username.as_str()]);
     assert!(holders(&taken_pool, &email).await.is_empty());
     assert_eq!(messages_to(&taken_pool, &username).await, 1, "only the first sign-up's code");
 }
