@@ -22,6 +22,8 @@ pub struct PoolRules {
     pub declared_attributes: Vec<String>,
     /// The schema's required attributes.
     pub required_attributes: Vec<String>,
+    /// StringAttributeConstraints, by attribute: (minimum, maximum) characters.
+    pub lengths: Vec<(String, usize, usize)>,
 }
 
 /// Cognito's standard attributes, which every pool has.
@@ -102,7 +104,34 @@ impl PoolRules {
         let declared_attributes = schema.iter().filter_map(|a| a.name().map(str::to_owned)).collect();
         let required_attributes =
             schema.iter().filter(|a| a.required() == Some(true)).filter_map(|a| a.name().map(str::to_owned)).collect();
-        Ok(Self { password_policy, emails_sign_up_codes, sign_up_allowed, declared_attributes, required_attributes })
+        let lengths = schema
+            .iter()
+            .filter_map(|a| {
+                let constraints = a.string_attribute_constraints()?;
+                let bound = |b: Option<&str>, default| b.and_then(|b| b.parse().ok()).unwrap_or(default);
+                let (min, max) = (bound(constraints.min_length(), 0), bound(constraints.max_length(), 2048));
+                Some((a.name()?.to_owned(), min, max))
+            })
+            .collect();
+        Ok(Self {
+            password_policy,
+            emails_sign_up_codes,
+            sign_up_allowed,
+            declared_attributes,
+            required_attributes,
+            lengths,
+        })
+    }
+
+    /// The schema's length bounds on `value`, as a 400 naming the attribute.
+    pub fn check_length(&self, name: &str, value: &str) -> Result<(), ApiError> {
+        let Some((_, min, max)) = self.lengths.iter().find(|(declared, _, _)| declared == name) else { return Ok(()) };
+        let length = value.chars().count();
+        if length < *min || length > *max {
+            let detail = format!("`{name}` must be {min} to {max} characters");
+            return Err(ApiError::validation(format!("attributes.{name}"), detail));
+        }
+        Ok(())
     }
 
     /// Whether the pool has an attribute of this name (standard, or declared custom).
@@ -141,6 +170,23 @@ impl PasswordPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schemas_lengths_bound_attribute_values() {
+        let rules = PoolRules {
+            password_policy: PasswordPolicy::default(),
+            emails_sign_up_codes: true,
+            sign_up_allowed: true,
+            declared_attributes: vec!["custom:universal_id".into()],
+            required_attributes: vec!["email".into()],
+            lengths: vec![("custom:universal_id".into(), 1, 4)],
+        };
+        assert!(rules.check_length("custom:universal_id", "abcd").is_ok());
+        let refused = rules.check_length("custom:universal_id", "abcde").unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("attributes.custom:universal_id"));
+        assert!(rules.check_length("custom:universal_id", "").is_err());
+        assert!(rules.declares("family_name") && rules.declares("custom:universal_id") && !rules.declares("custom:x"));
+    }
 
     #[test]
     fn each_rule_is_refused_with_cognitos_message() {

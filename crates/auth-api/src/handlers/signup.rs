@@ -141,6 +141,9 @@ fn check_attributes(
         let detail = format!("the user pool does not declare these attributes: {}", undeclared.join(", "));
         return Err(ApiError::validation("attributes", detail));
     }
+    for (name, value) in &request.attributes {
+        rules.check_length(name, value)?;
+    }
     if let Some(name) = request.attributes.keys().find(|name| !client.may_write(name)) {
         return Err(ApiError::validation(format!("attributes.{name}"), format!("`{name}` may not be set at sign-up")));
     }
