@@ -182,8 +182,16 @@ fn function_source(function: Function) -> String {
     source
 }
 
-/// `.admin_create_user()` -> `AdminCreateUser`, for every admin call in `source`.
+/// The calls besides the admin ones that need IAM permission.
+const IAM_CALLS: &[(&str, &str)] = &[
+    (".list_users()", "ListUsers"),
+    (".describe_user_pool()", "DescribeUserPool"),
+    (".describe_user_pool_client()", "DescribeUserPoolClient"),
+];
+
+/// `.admin_create_user()` -> `AdminCreateUser`, for every admin call in `source`, and `IAM_CALLS`.
 fn admin_calls(source: &str) -> BTreeSet<String> {
+    let others = IAM_CALLS.iter().filter(|(call, _)| source.contains(call)).map(|(_, action)| action.to_string());
     source
         .match_indices(".admin_")
         .filter_map(|(at, _)| {
@@ -193,6 +201,7 @@ fn admin_calls(source: &str) -> BTreeSet<String> {
                 .starts_with("()")
                 .then(|| name.split('_').map(|word| word[..1].to_uppercase() + &word[1..]).collect::<String>())
         })
+        .chain(others)
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! The project's triggers (crates/triggers), called by the local Cognito as
 //! Cognito calls Lambda, proved through the whole API: a refused domain, an
-//! invited user confirmed without a code, the default group, the role claim.
+//! invited user who still confirms by code, the default group, the role claim.
 
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use base64::Engine;
 use integration_tests::*;
 use serde_json::{json, Value};
@@ -72,16 +73,47 @@ async fn the_rule_runs_for_users_an_administrator_creates_too() {
 }
 
 #[tokio::test]
-async fn an_invited_domain_is_confirmed_and_verified_without_a_code() {
-    let (_, api) = pool_with_triggers("", "partner.example").await;
+async fn an_invited_domain_signs_up_outside_the_allowed_list_and_still_confirms_by_code() {
+    // GIVEN sign-up open to example.com, and partner.example invited
+    let (pool, api) = pool_with_triggers("example.com", "partner.example").await;
     let username = unique("pia");
+    // WHEN someone types an address at the invited domain
     let answer = api
         .post("/auth/signup", json!({"username": username, "email": "pia@partner.example", "password": PASSWORD}), None)
         .await;
-    assert_eq!((answer.status, &answer.body["userConfirmed"]), (201, &json!(true)), "{answer:?}");
-    // THEN they log in at once, with a verified email
-    let claims = id_claims(&api, &username, PASSWORD).await;
-    assert_eq!(claims["email_verified"], true);
+    // THEN the account waits for the emailed code, like any other
+    assert_eq!(answer.status, 201, "{answer:?}");
+    assert_eq!(answer.body["userConfirmed"], false);
+    assert_eq!(answer.body["codeDelivery"]["deliveryMedium"], "EMAIL");
+    let code = outbox_code(&username, "sign_up").await;
+    let early = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
+    early.assert_problem(403, "USER_NOT_CONFIRMED");
+    let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    let verified = user.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_ne!(verified, Some("true"), "no verified email before the code");
+    // AND only the code confirms and verifies the address
+    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+    assert_eq!(id_claims(&api, &username, PASSWORD).await["email_verified"], true);
+}
+
+#[tokio::test]
+async fn straight_at_cognito_an_email_shaped_username_with_another_email_is_refused() {
+    // GIVEN an attacker who calls Cognito's public SignUp with the client id, around the API
+    let (pool, _) = pool_with_triggers("", "").await;
+    let answer = sdk()
+        .sign_up()
+        .client_id(&pool.client_id)
+        .username("ceo@example.com")
+        .password(PASSWORD)
+        .user_attributes(attribute("email", "eve@attacker.example"))
+        .send()
+        .await;
+    // THEN the pre sign-up rule refuses it
+    let error = answer.expect_err("refused");
+    assert_eq!(error.code(), Some("UserLambdaValidationException"), "{error:?}");
+    let lookup = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username("ceo@example.com").send().await;
+    assert!(lookup.is_err(), "no user was created");
 }
 
 #[tokio::test]

@@ -16,11 +16,13 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::body::MAX_BODY_BYTES;
+use crate::client_rules::ClientRules;
 use crate::config::{Config, Secret};
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::jwt::AccessTokenVerifier;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
+use crate::pool_rules::PoolRules;
 use crate::routes::{routes_of, Function, Operation, ROUTES};
 use crate::secret_hash::secret_hash;
 use crate::stored_secret::StoredSecret;
@@ -34,6 +36,9 @@ struct Inner {
     access_tokens: Arc<AccessTokenVerifier>,
     client_secret: StoredSecret,
     device_secret: StoredSecret,
+    /// Read on first use, then kept for the execution environment.
+    pool_rules: tokio::sync::OnceCell<PoolRules>,
+    client_rules: tokio::sync::OnceCell<ClientRules>,
 }
 
 impl AppState {
@@ -44,7 +49,8 @@ impl AppState {
         );
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
-        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret }))
+        let (pool_rules, client_rules) = (tokio::sync::OnceCell::new(), tokio::sync::OnceCell::new());
+        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret, pool_rules, client_rules }))
     }
 
     pub fn config(&self) -> &Config {
@@ -67,6 +73,20 @@ impl AppState {
     /// The key device passwords are derived from, when devices are remembered.
     pub async fn device_secret(&self) -> Result<Option<&Secret>, ApiError> {
         self.0.device_secret.get(self.config()).await
+    }
+
+    /// The pool's password policy and code delivery (DescribeUserPool, once).
+    pub async fn pool_rules(&self) -> Result<&PoolRules, ApiError> {
+        self.0.pool_rules.get_or_try_init(|| PoolRules::describe(self.cognito(), &self.config().user_pool_id)).await
+    }
+
+    /// The app client's WriteAttributes (DescribeUserPoolClient, once).
+    pub async fn client_rules(&self) -> Result<&ClientRules, ApiError> {
+        let config = self.config();
+        self.0
+            .client_rules
+            .get_or_try_init(|| ClientRules::describe(self.cognito(), &config.user_pool_id, &config.client_id))
+            .await
     }
 
     /// The SECRET_HASH to send for `username`, when the app client has a secret.

@@ -190,6 +190,18 @@ pub mod check {
         Ok(())
     }
 
+    /// A username that looks like an email must be the user's own, or it would
+    /// squat someone else's address (`ceo@example.com` with the caller's email).
+    pub fn own_email_as_username(field: &str, username: &str, email: &str) -> Result<(), ApiError> {
+        if username.contains('@') && !username.eq_ignore_ascii_case(email) {
+            return Err(ApiError::validation(
+                field,
+                "a username that looks like an email address must be the user's own email",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn email(field: &str, value: &str) -> Result<(), ApiError> {
         length(field, value, 3, 254)?;
         let valid = value.split_once('@').is_some_and(|(local, domain)| {

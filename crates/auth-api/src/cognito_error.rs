@@ -28,6 +28,19 @@ pub enum CognitoCall {
     Public,
     /// ChangePassword (the user's access token and current password).
     ChangePassword,
+    /// A public call that checks a code or sends one (ConfirmSignUp, ConfirmForgotPassword,
+    /// ForgotPassword, ResendConfirmationCode): every answer that only a real user can
+    /// get is the one answer anyone gets for a wrong code.
+    PublicCode,
+}
+
+/// The one answer of the public code routes to a wrong, expired, spent or locked-out
+/// code, and to any username: it must not tell a real user from an unknown one.
+pub fn wrong_or_expired_code() -> ApiError {
+    ApiError {
+        code: ErrorCode::CodeMismatch,
+        ..ApiError::validation("code", "the code is wrong or has expired; request a new one")
+    }
 }
 
 /// Seconds a client should wait before trying again after Cognito trouble.
@@ -74,6 +87,20 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if message.contains("secret hash") || message.contains("configured for secret") => {
             ApiError::new(C::Misconfigured, "COGNITO_CLIENT_SECRET does not match the app client's secret")
         }
+        "CodeMismatchException"
+        | "ExpiredCodeException"
+        | "UserNotFoundException"
+        | "UserNotConfirmedException"
+        | "NotAuthorizedException"
+        | "LimitExceededException"
+        | "TooManyFailedAttemptsException"
+            if call == PublicCode =>
+        {
+            wrong_or_expired_code()
+        }
+        "NotAuthorizedException" if call == SignUp && message.contains("unauthorized attribute") => {
+            ApiError::validation("attributes", "these attributes may not be set at sign-up")
+        }
         "NotAuthorizedException" if call == SignUp && message.contains("SignUp is not permitted") => {
             ApiError::new(C::SignUpDisabled, "users cannot sign themselves up here; an administrator creates accounts")
         }
@@ -105,6 +132,7 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             SignUp => ApiError::new(C::Misconfigured, "Cognito refused the sign-up: check the app client"),
             // ConfirmSignUp for a confirmed user, ForgotPassword for a disabled one.
             Public => ApiError::new(C::InvalidCredentials, "the request was refused for this user"),
+            PublicCode => wrong_or_expired_code(),
             Refresh | Revoke => {
                 ApiError::new(C::InvalidRefreshToken, "the refresh token is invalid, expired or revoked; log in again")
             }
@@ -315,6 +343,45 @@ mod tests {
     fn schema_violations_are_named() {
         let message = "Attributes did not conform to the schema: custom:a: Attribute does not exist in the schema.\nnickname: Attribute does not exist in the schema.";
         assert_eq!(schema_violations(message), ["custom:a", "nickname"]);
+    }
+
+    #[test]
+    fn on_public_code_routes_what_only_a_real_user_gets_is_a_wrong_code() {
+        let unknown = from_service_error(
+            Some("CodeMismatchException"),
+            Some("Invalid verification code provided, please try again."),
+            CognitoCall::PublicCode,
+        );
+        assert_eq!(unknown, wrong_or_expired_code());
+        for (code, message) in [
+            ("ExpiredCodeException", "Invalid code provided, please request a code again."),
+            ("LimitExceededException", "Attempt limit exceeded, please try after some time."),
+            ("TooManyFailedAttemptsException", "x"),
+            ("UserNotFoundException", "User does not exist."),
+            ("UserNotConfirmedException", "User is not confirmed."),
+            ("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED"),
+            ("NotAuthorizedException", "User is disabled."),
+        ] {
+            let mapped = from_service_error(Some(code), Some(message), CognitoCall::PublicCode);
+            assert_eq!(mapped, unknown, "{code}");
+            assert_eq!(mapped.retry_after, None, "no header tells them apart");
+        }
+        let secret = from_service_error(
+            Some("NotAuthorizedException"),
+            Some("Unable to verify secret hash for client x"),
+            CognitoCall::PublicCode,
+        );
+        assert_eq!(secret.code, ErrorCode::Misconfigured);
+    }
+
+    #[test]
+    fn an_attribute_the_client_may_not_write_is_the_callers_mistake() {
+        let mapped = from_service_error(
+            Some("NotAuthorizedException"),
+            Some("A client attempted to write unauthorized attribute"),
+            CognitoCall::SignUp,
+        );
+        assert_eq!((mapped.code, mapped.field.as_deref()), (ErrorCode::ValidationFailed, Some("attributes")));
     }
 
     #[test]

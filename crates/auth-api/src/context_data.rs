@@ -3,7 +3,7 @@
 //! Lambda function. Only the IP that API Gateway saw is used; a client's
 //! X-Forwarded-For is not trusted.
 
-use aws_sdk_cognitoidentityprovider::types::{ContextDataType, HttpHeader};
+use aws_sdk_cognitoidentityprovider::types::{ContextDataType, HttpHeader, UserContextDataType};
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 use lambda_http::request::RequestContext;
@@ -21,12 +21,30 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientContext {
     }
 }
 
-pub fn context_data(parts: &Parts) -> ContextDataType {
+/// UserContextData, for the public calls (SignUp, ConfirmSignUp, ForgotPassword, ...):
+/// the caller's IP. EncodedData comes from Cognito's browser library, which this API
+/// does not run, so it is left out.
+pub struct UserContext(pub UserContextDataType);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(UserContext(UserContextDataType::builder().ip_address(source_ip(parts)).build()))
+    }
+}
+
+/// The IP API Gateway saw; locally there is no gateway, and the loopback address stands in.
+fn source_ip(parts: &Parts) -> String {
     let source_ip = match parts.extensions.get::<RequestContext>() {
         Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.clone(),
         Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
         _ => None,
     };
+    source_ip.unwrap_or_else(|| "127.0.0.1".to_owned())
+}
+
+pub fn context_data(parts: &Parts) -> ContextDataType {
     let headers = FORWARDED_HEADERS
         .iter()
         .filter_map(|name| {
@@ -40,8 +58,7 @@ pub fn context_data(parts: &Parts) -> ContextDataType {
         })
         .collect();
     ContextDataType::builder()
-        // Locally there is no gateway: the loopback address stands in.
-        .ip_address(source_ip.unwrap_or_else(|| "127.0.0.1".to_owned()))
+        .ip_address(source_ip(parts))
         .server_name(parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"))
         .server_path(parts.uri.path())
         .set_http_headers(Some(headers))
@@ -69,5 +86,20 @@ mod tests {
         assert_eq!(data.ip_address(), "203.0.113.7");
         let names: Vec<&str> = data.http_headers().iter().filter_map(|h| h.header_name()).collect();
         assert_eq!(names, ["user-agent"]);
+    }
+
+    #[tokio::test]
+    async fn public_calls_get_the_gateways_source_ip_too() {
+        let mut context = lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequestContext::default();
+        context.identity.source_ip = Some("203.0.113.7".into());
+        let request = http::Request::builder()
+            .uri("/auth/signup")
+            .header("x-forwarded-for", "198.51.100.1")
+            .extension(RequestContext::ApiGatewayV1(context))
+            .body(())
+            .unwrap();
+        let UserContext(data) = UserContext::from_request_parts(&mut request.into_parts().0, &()).await.unwrap();
+        assert_eq!(data.ip_address(), Some("203.0.113.7"));
+        assert_eq!(data.encoded_data(), None);
     }
 }

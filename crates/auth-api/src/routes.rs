@@ -60,8 +60,8 @@ impl Function {
         }
     }
 
-    /// The Cognito actions that need IAM permission: the admin calls only.
-    /// Calls authorized by the user's access token need none.
+    /// The Cognito actions that need IAM permission: the admin calls, ListUsers and
+    /// DescribeUserPool. Calls authorized by the user's access token need none.
     pub fn iam_actions(self) -> &'static [&'static str] {
         match self {
             Function::CreateUser => &["cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"],
@@ -71,14 +71,19 @@ impl Function {
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
+            // ListUsers: one address, one account. DescribeUserPool(Client): the password
+            // policy, schema and WriteAttributes, checked before Cognito is asked, so that
+            // a held address (never sent to SignUp) is refused as a new one would be.
+            Function::SignUp => {
+                &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUsers"]
+            }
+            Function::Password => &["cognito-idp:DescribeUserPool"],
             Function::EmailVerification
             | Function::CurrentUser
             | Function::AccountMfa
             | Function::Refresh
             | Function::Devices
             | Function::Logout
-            | Function::SignUp
-            | Function::Password
             | Function::ExampleClaims => &[],
         }
     }

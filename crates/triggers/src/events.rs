@@ -9,14 +9,18 @@ use aws_sdk_cognitoidentityprovider::Client;
 
 use crate::rules::{self, Rejection, SignUpPolicy};
 
-/// Pre sign-up: refuse, or answer with auto-confirm and auto-verify.
+/// Pre sign-up: refuse, or let Cognito go on as it would (the user confirms
+/// with the emailed code). Never auto-confirm or auto-verify: the address is
+/// only what the caller typed.
 pub fn pre_sign_up(
     mut event: CognitoEventUserPoolsPreSignup,
     policy: &SignUpPolicy,
 ) -> Result<CognitoEventUserPoolsPreSignup, Rejection> {
-    let decision = policy.decide(event.request.user_attributes.get("email").map(String::as_str))?;
-    event.response.auto_confirm_user = decision.auto_confirm;
-    event.response.auto_verify_email = decision.auto_verify_email;
+    let username = event.cognito_event_user_pools_header.user_name.clone().unwrap_or_default();
+    policy.decide(&username, event.request.user_attributes.get("email").map(String::as_str))?;
+    event.response.auto_confirm_user = false;
+    event.response.auto_verify_email = false;
+    event.response.auto_verify_phone = false;
     Ok(event)
 }
 
@@ -75,13 +79,24 @@ mod tests {
     }
 
     #[test]
-    fn an_invited_sign_up_is_answered_with_auto_confirm_and_auto_verify() {
-        let policy = SignUpPolicy::from_lists("", "partner.example");
-        let answer = serde_json::to_value(pre_sign_up(sign_up_event("ana@partner.example"), &policy).unwrap()).unwrap();
-        assert_eq!(answer["response"]["autoConfirmUser"], true);
-        assert_eq!(answer["response"]["autoVerifyEmail"], true);
+    fn an_invited_sign_up_is_neither_confirmed_nor_verified_by_the_trigger() {
+        let policy = SignUpPolicy::from_lists("example.com", "partner.example");
+        let mut event = sign_up_event("ana@partner.example");
+        // Even an event that arrives asking for it.
+        event.response.auto_confirm_user = true;
+        event.response.auto_verify_email = true;
+        let answer = serde_json::to_value(pre_sign_up(event, &policy).unwrap()).unwrap();
+        assert_eq!(answer["response"]["autoConfirmUser"], false);
+        assert_eq!(answer["response"]["autoVerifyEmail"], false);
         assert_eq!(answer["response"]["autoVerifyPhone"], false);
         assert_eq!(answer["userName"], "ana", "the event goes back whole");
+    }
+
+    #[test]
+    fn an_email_shaped_username_with_another_email_is_refused() {
+        let mut event = sign_up_event("eve@attacker.example");
+        event.cognito_event_user_pools_header.user_name = Some("ceo@example.com".into());
+        assert!(pre_sign_up(event, &SignUpPolicy::default()).is_err());
     }
 
     #[test]

@@ -1,20 +1,16 @@
 //! The example rules. Plain functions over plain values, so a team replaces
 //! one and tests it without an event, a runtime or Cognito.
 
-/// Who may sign up, and who is confirmed without a code.
+/// Who may sign up. Everyone confirms with the emailed code: an address typed
+/// into a form proves nothing, so the rule never auto-confirms or auto-verifies
+/// (users who must skip the code are created by an administrator instead).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SignUpPolicy {
     /// Lower-case domains that may sign up; empty lets every domain in.
     pub allowed_domains: Vec<String>,
-    /// Lower-case domains whose users are invited: confirmed, email verified.
+    /// Lower-case domains whose users are invited: they may sign up even outside
+    /// `allowed_domains`, and still confirm with the emailed code.
     pub invited_domains: Vec<String>,
-}
-
-/// What the pre sign-up trigger tells Cognito.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SignUpDecision {
-    pub auto_confirm: bool,
-    pub auto_verify_email: bool,
 }
 
 /// A rule's refusal. Its text reaches the caller (Cognito passes it on), so it
@@ -36,17 +32,20 @@ impl SignUpPolicy {
         Self { allowed_domains: domains(allowed), invited_domains: domains(invited) }
     }
 
-    pub fn decide(&self, email: Option<&str>) -> Result<SignUpDecision, Rejection> {
+    /// Whether `username` with `email` may sign up.
+    pub fn decide(&self, username: &str, email: Option<&str>) -> Result<(), Rejection> {
+        // A username shaped like an address must be the user's own (the API checks
+        // first; this holds for calls that go straight to Cognito).
+        if username.contains('@') && !email.is_some_and(|e| e.eq_ignore_ascii_case(username)) {
+            return Err(Rejection("A username that looks like an email address must be your own email.".into()));
+        }
         let domain = email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d.to_ascii_lowercase());
         let listed = |list: &[String]| domain.as_ref().is_some_and(|d| list.contains(d));
-        if !self.allowed_domains.is_empty() && !listed(&self.allowed_domains) {
-            return Err(Rejection(format!(
-                "Sign-up is open to addresses at {} only.",
-                self.allowed_domains.join(", ")
-            )));
+        if !self.allowed_domains.is_empty() && !listed(&self.allowed_domains) && !listed(&self.invited_domains) {
+            let open_to = self.allowed_domains.iter().chain(&self.invited_domains).cloned().collect::<Vec<_>>();
+            return Err(Rejection(format!("Sign-up is open to addresses at {} only.", open_to.join(", "))));
         }
-        let invited = listed(&self.invited_domains);
-        Ok(SignUpDecision { auto_confirm: invited, auto_verify_email: invited })
+        Ok(())
     }
 }
 
@@ -74,28 +73,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn without_lists_anyone_signs_up_and_confirms_with_a_code() {
-        let decision = SignUpPolicy::default().decide(Some("ana@example.com")).unwrap();
-        assert_eq!(decision, SignUpDecision { auto_confirm: false, auto_verify_email: false });
+    fn without_lists_anyone_signs_up() {
+        assert_eq!(SignUpPolicy::default().decide("ana", Some("ana@example.com")), Ok(()));
     }
 
     #[test]
     fn a_domain_outside_the_allowed_list_is_refused_with_a_message_for_the_user() {
         let policy = SignUpPolicy::from_lists("example.com, Example.org", "");
-        assert!(policy.decide(Some("ana@EXAMPLE.org")).is_ok());
-        let refused = policy.decide(Some("ana@elsewhere.net")).unwrap_err();
+        assert!(policy.decide("ana", Some("ana@EXAMPLE.org")).is_ok());
+        let refused = policy.decide("ana", Some("ana@elsewhere.net")).unwrap_err();
         assert_eq!(refused.0, "Sign-up is open to addresses at example.com, example.org only.");
-        assert!(policy.decide(None).is_err(), "no email, no domain to allow");
+        assert!(policy.decide("ana", None).is_err(), "no email, no domain to allow");
     }
 
     #[test]
-    fn invited_domains_are_confirmed_and_verified_without_a_code() {
-        let policy = SignUpPolicy::from_lists("", "partner.example");
-        assert_eq!(
-            policy.decide(Some("bo@partner.example")).unwrap(),
-            SignUpDecision { auto_confirm: true, auto_verify_email: true }
-        );
-        assert!(!policy.decide(Some("bo@other.example")).unwrap().auto_confirm);
+    fn invited_domains_may_sign_up_outside_the_allowed_list() {
+        let policy = SignUpPolicy::from_lists("example.com", "partner.example");
+        assert_eq!(policy.decide("bo", Some("bo@Partner.example")), Ok(()));
+        let refused = policy.decide("bo", Some("bo@other.example")).unwrap_err();
+        assert_eq!(refused.0, "Sign-up is open to addresses at example.com, partner.example only.");
+    }
+
+    #[test]
+    fn a_username_shaped_like_an_address_must_be_the_users_own_email() {
+        let policy = SignUpPolicy::default();
+        assert!(policy.decide("ceo@example.com", Some("eve@attacker.example")).is_err());
+        assert!(policy.decide("ceo@example.com", None).is_err());
+        assert_eq!(policy.decide("CEO@example.com", Some("ceo@example.com")), Ok(()));
     }
 
     #[test]

@@ -49,6 +49,7 @@ impl Validate for CreateUserRequest {
         check::email("email", &self.email)?;
         if let Some(username) = &self.username {
             check::username("username", username)?;
+            check::own_email_as_username("username", username, &self.email)?;
         }
         if let Some(password) = &self.temporary_password {
             check::password("temporaryPassword", password.expose())?;

@@ -12,12 +12,14 @@ use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers::signup::{sent_alike, UsernameRequest};
 
 /// POST /auth/password/forgot
 pub async fn forgot(
     State(state): State<AppState>,
+    UserContext(context): UserContext,
     JsonBody(request): JsonBody<UsernameRequest>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let sent = state
@@ -26,6 +28,7 @@ pub async fn forgot(
         .client_id(&state.config().client_id)
         .username(&request.username)
         .set_secret_hash(state.secret_hash(&request.username).await?)
+        .user_context_data(context)
         .send()
         .await;
     // No verified email, a disabled user: answered as for anyone, or the answer would tell.
@@ -48,11 +51,15 @@ impl Validate for ResetRequest {
     }
 }
 
-/// POST /auth/password/reset
+/// POST /auth/password/reset: a wrong, expired or locked-out code and an unknown
+/// username get one answer; a weak password is refused before Cognito is asked.
 pub async fn reset(
     State(state): State<AppState>,
+    UserContext(context): UserContext,
     JsonBody(request): JsonBody<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
+    rules.password_policy.check("newPassword", request.new_password.expose())?;
     state
         .cognito()
         .confirm_forgot_password()
@@ -61,9 +68,10 @@ pub async fn reset(
         .confirmation_code(request.code.expose())
         .password(request.new_password.expose())
         .set_secret_hash(state.secret_hash(&request.username).await?)
+        .user_context_data(context)
         .send()
         .await
-        .map_err(|error| from_sdk(error, CognitoCall::Public))?;
+        .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -87,6 +95,8 @@ pub async fn change(
     BearerToken(token): BearerToken,
     JsonBody(request): JsonBody<ChangeRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
+    rules.password_policy.check("newPassword", request.new_password.expose())?;
     state
         .cognito()
         .change_password()

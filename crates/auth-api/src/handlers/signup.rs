@@ -1,6 +1,8 @@
 //! Self sign-up: POST /auth/signup, /auth/signup/confirm, /auth/signup/resend.
-//! Off unless the pool allows it (403 SIGN_UP_DISABLED). Confirmation and
-//! resends answer the same for unknown users as for known ones.
+//! Off unless the pool allows it (403 SIGN_UP_DISABLED). Nothing here tells who
+//! exists: a taken username or email is answered as a fresh sign-up (and creates
+//! nothing), confirmation and resends answer the same for unknown users as for
+//! known ones, and a weak password is refused before Cognito is asked.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,7 @@ use crate::app::AppState;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -47,6 +50,7 @@ impl Validate for SignUpRequest {
         check::email("email", &self.email)?;
         if let Some(username) = &self.username {
             check::username("username", username)?;
+            check::own_email_as_username("username", username, &self.email)?;
         }
         check::password("password", self.password.expose())?;
         for (name, value) in &self.attributes {
@@ -72,9 +76,32 @@ pub struct SignedUp {
 /// POST /auth/signup
 pub async fn sign_up(
     State(state): State<AppState>,
+    UserContext(context): UserContext,
     JsonBody(request): JsonBody<SignUpRequest>,
 ) -> Result<(StatusCode, Json<SignedUp>), ApiError> {
     let username = request.username.clone().unwrap_or_else(|| request.email.clone());
+    let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
+    // Checked here, before the address is looked up, so that a held address is
+    // refused exactly as a new one: these would otherwise come from SignUp only.
+    if !rules.sign_up_allowed {
+        return Err(ApiError::new(
+            ErrorCode::SignUpDisabled,
+            "users cannot sign themselves up here; an administrator creates accounts",
+        ));
+    }
+    rules.password_policy.check("password", request.password.expose())?;
+    check_attributes(rules, state.client_rules().await?, &request)?;
+    // What a new sign-up is answered; a taken username or email gets the same.
+    let fresh = SignedUp {
+        username: username.clone(),
+        user_confirmed: false,
+        code_delivery: rules.emails_sign_up_codes.then_some(EMAILED),
+    };
+    // One address, one account.
+    if email_is_held(&state, &request.email).await? {
+        tracing::info!("sign-up with an address another user holds: answered as a new one, nothing created");
+        return Ok((StatusCode::CREATED, Json(fresh)));
+    }
     let attributes = std::iter::once(("email", request.email.as_str()))
         .chain(request.attributes.iter().map(|(name, value)| (name.as_str(), value.as_str())))
         .map(|(name, value)| AttributeType::builder().name(name).value(value).build())
@@ -88,11 +115,89 @@ pub async fn sign_up(
         .password(request.password.expose())
         .set_user_attributes(Some(attributes))
         .set_secret_hash(state.secret_hash(&username).await?)
+        .user_context_data(context)
         .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::SignUp))?;
-    let code_delivery = output.code_delivery_details().map(|_| EMAILED);
-    Ok((StatusCode::CREATED, Json(SignedUp { username, user_confirmed: output.user_confirmed(), code_delivery })))
+        .await;
+    match output {
+        Ok(output) => Ok((StatusCode::CREATED, Json(SignedUp { user_confirmed: output.user_confirmed(), ..fresh }))),
+        // A 409 would tell that the username is taken.
+        Err(error) if error.code() == Some("UsernameExistsException") => {
+            tracing::info!("sign-up with a taken username: answered as a new one, nothing created");
+            Ok((StatusCode::CREATED, Json(fresh)))
+        }
+        Err(error) => Err(name_the_attribute(from_sdk(error, CognitoCall::SignUp), &request)),
+    }
+}
+
+/// The pool's schema and the client's WriteAttributes, as SignUp would apply them.
+fn check_attributes(
+    rules: &crate::pool_rules::PoolRules,
+    client: &crate::client_rules::ClientRules,
+    request: &SignUpRequest,
+) -> Result<(), ApiError> {
+    let undeclared: Vec<&str> =
+        request.attributes.keys().map(String::as_str).filter(|name| !rules.declares(name)).collect();
+    if !undeclared.is_empty() {
+        let detail = format!("the user pool does not declare these attributes: {}", undeclared.join(", "));
+        return Err(ApiError::validation("attributes", detail));
+    }
+    for (name, value) in &request.attributes {
+        rules.check_length(name, value)?;
+    }
+    if let Some(name) = request.attributes.keys().find(|name| !client.may_write(name)) {
+        return Err(ApiError::validation(format!("attributes.{name}"), format!("`{name}` may not be set at sign-up")));
+    }
+    if !client.may_write("email") {
+        return Err(ApiError::new(
+            ErrorCode::Misconfigured,
+            "the app client may not write email: add it to WriteAttributes",
+        ));
+    }
+    let missing: Vec<&str> = rules
+        .required_attributes
+        .iter()
+        .map(String::as_str)
+        .filter(|name| *name != "email" && !request.attributes.contains_key(*name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::validation(
+            "attributes",
+            format!("these attributes are required: {}", missing.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether any user holds `email` (as given, or in lower case).
+async fn email_is_held(state: &AppState, email: &str) -> Result<bool, ApiError> {
+    let lower = email.to_lowercase();
+    let spellings = if lower == email { vec![email] } else { vec![email, lower.as_str()] };
+    for spelling in spellings {
+        // ListUsers' filter quotes the value: a quote or backslash in it is escaped.
+        let quoted = spelling.replace('\\', "\\\\").replace('"', "\\\"");
+        let found = state
+            .cognito()
+            .list_users()
+            .user_pool_id(&state.config().user_pool_id)
+            .filter(format!("email = \"{quoted}\""))
+            .attributes_to_get("email")
+            .limit(1)
+            .send()
+            .await
+            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+        if !found.users().is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Cognito does not say which attribute the client may not write; with one sent, it is that one.
+fn name_the_attribute(mut error: ApiError, request: &SignUpRequest) -> ApiError {
+    if error.field.as_deref() == Some("attributes") && request.attributes.len() == 1 {
+        error.field = request.attributes.keys().next().map(|name| format!("attributes.{name}"));
+    }
+    error
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +217,7 @@ impl Validate for ConfirmRequest {
 /// POST /auth/signup/confirm: the email becomes verified.
 pub async fn confirm(
     State(state): State<AppState>,
+    UserContext(context): UserContext,
     JsonBody(request): JsonBody<ConfirmRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     state
@@ -121,9 +227,10 @@ pub async fn confirm(
         .username(&request.username)
         .confirmation_code(request.code.expose())
         .set_secret_hash(state.secret_hash(&request.username).await?)
+        .user_context_data(context)
         .send()
         .await
-        .map_err(|error| from_sdk(error, CognitoCall::Public))?;
+        .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
     Ok(Json(serde_json::json!({"confirmed": true})))
 }
 
@@ -142,6 +249,7 @@ impl Validate for UsernameRequest {
 /// POST /auth/signup/resend: 202 alike for unknown, unconfirmed and confirmed users.
 pub async fn resend(
     State(state): State<AppState>,
+    UserContext(context): UserContext,
     JsonBody(request): JsonBody<UsernameRequest>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let sent = state
@@ -150,21 +258,22 @@ pub async fn resend(
         .client_id(&state.config().client_id)
         .username(&request.username)
         .set_secret_hash(state.secret_hash(&request.username).await?)
+        .user_context_data(context)
         .send()
         .await;
     // "User is already confirmed." would tell that the account exists.
     sent_alike(sent, &[ErrorCode::ValidationFailed])
 }
 
-/// 202 with the same body whoever the username names: the errors listed,
-/// which would tell a real account from an unknown one, answer alike.
+/// 202 with the same body whoever the username names: the errors listed, and
+/// what only a real user meets (a send limit, a disabled account), answer alike.
 pub fn sent_alike<T, E: ProvideErrorMetadata>(
     sent: Result<T, SdkError<E, HttpResponse>>,
     about_the_user: &[ErrorCode],
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     if let Err(error) = sent {
-        let mapped = from_sdk(error, CognitoCall::Public);
-        if !about_the_user.contains(&mapped.code) {
+        let mapped = from_sdk(error, CognitoCall::PublicCode);
+        if mapped != crate::cognito_error::wrong_or_expired_code() && !about_the_user.contains(&mapped.code) {
             return Err(mapped);
         }
     }

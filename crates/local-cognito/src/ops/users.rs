@@ -487,6 +487,12 @@ fn parse_filter(filter: &str) -> Result<Filter> {
     if !FILTERABLE.contains(&attribute.as_str()) {
         return Err(error::invalid_parameter(format!("Invalid search attribute: {attribute}")));
     }
-    let value = rest.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(invalid)?.to_owned();
+    let quoted = rest.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(invalid)?;
+    // ListUsers' documentation: quotation marks inside the value are escaped with a backslash.
+    let mut value = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        value.push(if c == '\\' { chars.next().ok_or_else(invalid)? } else { c });
+    }
     Ok(Filter { attribute, prefix, value })
 }

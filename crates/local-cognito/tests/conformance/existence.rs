@@ -77,3 +77,39 @@ async fn five_failures_lock_the_user_out_for_growing_periods() {
     target.advance_clock(1).await;
     target.tokens(&username).await;
 }
+
+/// ConfirmForgotPassword with PreventUserExistenceErrors ENABLED: an unknown user
+/// gets CodeMismatchException every time (there is no code to lock), a real one
+/// is refused with LimitExceededException, "Attempt limit exceeded, please try after
+/// some time.", once its code has taken too many wrong guesses (API reference,
+/// ConfirmForgotPassword and its errors; developer guide, "Managing user existence
+/// error responses"). The two differ here, so the API must answer them alike.
+#[tokio::test]
+async fn wrong_reset_codes_lock_a_real_user_and_never_an_unknown_one() {
+    let Some(target) = Target::custom(json!({}), "the outbox").await else { return };
+    let known = target.confirmed_user().await;
+    let forgot = target.sdk.forgot_password().client_id(&target.client_id).username(&known);
+    forgot.send().await.expect("a code is sent");
+    let code = target.outbox_code(&known, "forgot_password").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let reset = |username: String, code: String| {
+        target
+            .sdk
+            .confirm_forgot_password()
+            .client_id(&target.client_id)
+            .username(username)
+            .confirmation_code(code)
+            .password("Reset-Passw0rd-1")
+            .send()
+    };
+    for attempt in 0..7 {
+        let unknown = error_of(reset("nobody-at-all".into(), wrong.into()).await);
+        assert_eq!(unknown.0, "CodeMismatchException", "attempt {attempt}");
+        let real = error_of(reset(known.clone(), wrong.into()).await);
+        let expected = if attempt < 5 { "CodeMismatchException" } else { "LimitExceededException" };
+        assert_eq!(real.0, expected, "attempt {attempt}");
+    }
+    // Even the right code is refused once the limit is reached.
+    let locked = error_of(reset(known.clone(), code).await);
+    assert_eq!(locked, ("LimitExceededException".into(), "Attempt limit exceeded, please try after some time.".into()));
+}

@@ -373,3 +373,16 @@ async fn group_membership_reaches_the_tokens_and_leaves_them() {
         .unwrap();
     assert!(claims(target.tokens(&username).await.access_token.as_deref().unwrap()).get("cognito:groups").is_none());
 }
+
+/// ListUsers: "Quotation marks within the filter string must be escaped using the
+/// backslash (\) character" (API reference, ListUsers, Filter).
+#[tokio::test]
+async fn list_users_takes_escaped_quotes_in_the_filter_value() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let family_name = format!("Re\"ddy-{}", &username[username.len() - 12..]);
+    target.set_attributes(&username, &[("family_name", &family_name)]).await;
+    let filter = format!("family_name = \"{}\"", family_name.replace('"', "\\\""));
+    let users = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await.unwrap();
+    assert_eq!(users.users().iter().filter_map(|u| u.username()).collect::<Vec<_>>(), [username.as_str()]);
+}
