@@ -18,6 +18,7 @@ pub mod error;
 pub mod handlers;
 pub mod jwt;
 pub mod lambda;
+pub mod live;
 pub mod mfa;
 pub mod middleware;
 pub mod routes;

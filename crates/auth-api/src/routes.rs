@@ -68,6 +68,8 @@ impl Function {
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
             Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            // The live check of ID tokens (crate::live).
+            Function::ExampleClaims => &["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
@@ -78,8 +80,7 @@ impl Function {
             | Function::Devices
             | Function::Logout
             | Function::SignUp
-            | Function::Password
-            | Function::ExampleClaims => &[],
+            | Function::Password => &[],
         }
     }
 }
