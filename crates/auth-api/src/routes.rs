@@ -151,6 +151,30 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// Whether a script could use the route to guess a secret (a password, a code, a
+    /// token) or to make Cognito send mail or SMS. template.yaml's per-IP WAF rule and
+    /// tighter per-route throttles cover exactly these (tests/tests/agreement.rs).
+    /// No wildcard: a new operation must be decided here.
+    pub fn guesses_or_sends(self) -> bool {
+        use Operation::*;
+        match self {
+            // Passwords, codes, sessions and refresh tokens are guessed here.
+            Login | NewPassword | VerifyEmail | AnswerMfa | FinishMfaSetup | VerifyTotp | Refresh | ConfirmSignUp
+            | ResetPassword | ChangePassword => true,
+            // Mail or SMS is sent here (an invitation, a code).
+            SendEmailVerificationCode | SignUp | ResendSignUpCode | ForgotPassword | CreateUser | ResendInvitation => {
+                true
+            }
+            // Changes to the account's factors, guarded by a fresh proof (a password or a code).
+            StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice => true,
+            GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
+                false
+            }
+        }
+    }
+}
+
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
