@@ -9,6 +9,7 @@ pub mod app;
 pub mod auth_result;
 pub mod bearer;
 pub mod body;
+pub mod code_limit;
 pub mod cognito;
 pub mod cognito_error;
 pub mod config;

@@ -67,7 +67,13 @@ impl Function {
             Function::CreateUser => &["cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"],
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
-            Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            Function::NewPassword => &["cognito-idp:AdminRespondToAuthChallenge"],
+            // The per-user count of wrong codes (crate::code_limit).
+            Function::Mfa => &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
             // The live check of ID tokens (crate::live).
             Function::ExampleClaims => &["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
             Function::ManageUsers => {
