@@ -1,11 +1,11 @@
-//! Live checks: [`LiveVerified`] verifies a token as [`Verified`] does, then
+//! Live checks: [`LiveVerified`] verifies a token as [`crate::verified::Verified`] does, then
 //! asks Cognito whether it still stands, for the decisions that cannot wait
 //! for the token to expire (money, admin actions, role changes).
 //!
 //! The offline check sees only the token: a token that was revoked (logout
 //! everywhere), whose user was disabled or deleted, or whose groups changed,
 //! still passes until it expires (the app client's token validity, 1 hour by
-//! default). The live check costs one or two Cognito calls per request (about
+//! default). The live check costs two Cognito calls per request (about
 //! 10 to 50 ms each, and Cognito's per-pool request quotas). Give your state an
 //! `Arc<LiveCheck>` beside the verifier:
 //!
