@@ -2,7 +2,7 @@
 # The whole API on http://127.0.0.1:${PORT:-3000}, in front of a local Cognito
 # seeded like the deployed pool. Accounts survive restarts (LOCAL_COGNITO_STATE).
 # Ctrl-C stops everything it started.
-#   CLIENT_SECRET=1        use an app client with a secret
+#   CLIENT_SECRET=0        use an app client without a secret (default: with one, as deployed)
 #   MFA=off|optional|on    the pool's MFA (default off); TOTP and SMS are offered,
 #                          and email when EMAIL_MFA=1; codes go to the outbox
 #   SELF_SIGNUP=0          only administrators create users, as in the deployed default
@@ -23,8 +23,8 @@ ADMIN_USERNAME="${ADMIN_USERNAME:-admin}"
 ADMIN_PASSWORD="${ADMIN_PASSWORD:-Admin-Passw0rd}"
 ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
 STATE_FILE="${LOCAL_COGNITO_STATE-.local/cognito-state.json}"
-secret=false
-case "${CLIENT_SECRET:-0}" in 1|true|yes) secret=true ;; esac
+secret=true
+case "${CLIENT_SECRET:-1}" in 0|false|no) secret=false ;; esac
 mfa="${MFA:-off}"
 signup=true
 case "${SELF_SIGNUP:-1}" in 0|false|no) signup=false ;; esac

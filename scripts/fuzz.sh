@@ -18,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-seed='{"admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
+seed='{"clientSecret": true, "admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
 start_local_cognito "$(free_port)" "$log" --seed "$seed" --seed-env "$log.env"
 for _ in $(seq 1 50); do [ -s "$log.env" ] && break; sleep 0.05; done
 set -a

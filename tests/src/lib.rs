@@ -53,8 +53,9 @@ pub async fn advance_clock(seconds: u32) {
         .expect("the clock moved");
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PoolOptions {
+    /// An app client with a secret, as deployed (template.yaml's default).
     pub client_secret: bool,
     pub auth_flows: Option<Vec<&'static str>>,
     pub allow_sign_up: bool,
@@ -66,6 +67,20 @@ pub struct PoolOptions {
     pub mfa: Option<Value>,
     /// Groups besides the admin group.
     pub groups: Vec<&'static str>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            client_secret: true,
+            auth_flows: None,
+            allow_sign_up: false,
+            pool: None,
+            client: None,
+            mfa: None,
+            groups: Vec::new(),
+        }
+    }
 }
 
 impl PoolOptions {
@@ -134,6 +149,12 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         client_secret: ids.get("clientSecret").cloned(),
         region: ids["region"].clone(),
     }
+}
+
+/// The SECRET_HASH a public Cognito call for `username` needs, when the client has a secret.
+pub fn secret_hash(pool: &Pool, username: &str) -> Option<String> {
+    let secret = auth_api::config::Secret::new(pool.client_secret.clone()?);
+    Some(auth_api::secret_hash::secret_hash(username, &pool.client_id, &secret))
 }
 
 /// An SDK client for test set-up (admin calls), against the local Cognito.

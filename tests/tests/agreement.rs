@@ -266,14 +266,75 @@ fn api_gateways_own_answers_carry_cors_and_cache_headers() {
         assert_eq!(headers["Cache-Control"], "'no-store'", "{kind}");
         assert_eq!(headers["X-Content-Type-Options"], "'nosniff'", "{kind}");
     }
-    // The per-IP sign-in limit guards the sign-in routes of the one stage.
+}
+
+fn reference(value: &Value) -> Option<&str> {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => tagged.value.as_str(),
+        _ => None,
+    }
+}
+
+/// Every route that guesses passwords or codes or sends mail (routes.rs) is counted by the
+/// per-IP WAF rule, on by default, and has its own throttle, tighter than the stage's.
+#[test]
+fn every_route_that_guesses_or_sends_has_a_per_ip_limit_and_a_tighter_throttle() {
+    let template = yaml("template.yaml");
+    let parameter = |name: &str| template["Parameters"][name]["Default"].as_u64().unwrap_or_else(|| panic!("{name}"));
+    assert!(parameter("SignInRateLimitPerIp") >= 10, "the per-IP rule is on by default (WAF's minimum is 10)");
+    assert!(parameter("CodeRouteThrottlingRateLimit") < parameter("ThrottlingRateLimit"));
+    assert!(parameter("CodeRouteThrottlingBurstLimit") < parameter("ThrottlingBurstLimit"));
+
     let rule = &template["Resources"]["SignInRateLimit"]["Properties"]["Rules"][0]["Statement"]["RateBasedStatement"];
     assert_eq!(rule["AggregateKeyType"], "IP");
-    let routes = rule["ScopeDownStatement"]["RegexMatchStatement"]["RegexString"].as_str().unwrap();
-    for path in ["/auth/login", "/auth/mfa", "/auth/new-password", "/auth/refresh"] {
-        assert!(ROUTES.iter().any(|r| r.path == path), "{path} is a route");
-        assert!(routes.contains(&path["/auth/".len()..]), "{path} is limited");
+    assert_eq!(reference(&rule["Limit"]), Some("SignInRateLimitPerIp"));
+    let scope = &rule["ScopeDownStatement"]["AndStatement"]["Statements"];
+    let pattern = |statement: &Value| regex::Regex::new(statement["RegexString"].as_str().unwrap()).unwrap();
+    let (paths, uncounted) = (
+        pattern(&scope[0]["RegexMatchStatement"]),
+        pattern(&scope[1]["NotStatement"]["Statement"]["RegexMatchStatement"]),
+    );
+    assert_eq!(scope[0]["RegexMatchStatement"]["FieldToMatch"], yaml_value("{UriPath: {}}"));
+    assert_eq!(
+        scope[1]["NotStatement"]["Statement"]["RegexMatchStatement"]["FieldToMatch"],
+        yaml_value("{Method: {}}")
+    );
+
+    let throttled: BTreeSet<(String, String)> = template["Resources"]["AuthApi"]["Properties"]["MethodSettings"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|s| reference(&s["ThrottlingRateLimit"]) == Some("CodeRouteThrottlingRateLimit"))
+        .filter(|s| reference(&s["ThrottlingBurstLimit"]) == Some("CodeRouteThrottlingBurstLimit"))
+        .filter(|s| s["MetricsEnabled"] == true)
+        .map(|s| (s["HttpMethod"].as_str().unwrap().to_owned(), s["ResourcePath"].as_str().unwrap().to_owned()))
+        .collect();
+    let guessing: Vec<_> = ROUTES.iter().filter(|r| r.operation.guesses_or_sends()).collect();
+    assert!(guessing.len() >= 15, "the list is not empty by mistake");
+    let parameter = regex::Regex::new(r"\{[^}]+\}").unwrap();
+    for route in guessing {
+        // The path WAF sees carries the stage; path parameters are anything.
+        let path = parameter.replace_all(route.path, "x1");
+        for uri in [path.to_string(), format!("/prod{path}")] {
+            assert!(paths.is_match(&uri), "{} {uri} is counted by the per-IP rule", route.method);
+        }
+        assert!(!uncounted.is_match(route.method.as_str()), "{} {} is counted", route.method, route.path);
+        let resource_path = format!("/{}", route.path.replace('/', "~1"));
+        assert!(
+            throttled.contains(&(route.method.to_string(), resource_path.clone())),
+            "{} {} ({resource_path}) has the code routes' MethodSettings throttle",
+            route.method,
+            route.path
+        );
     }
+    // Reads and preflights are not counted.
+    for method in ["GET", "OPTIONS"] {
+        assert!(uncounted.is_match(method));
+    }
+}
+
+fn yaml_value(text: &str) -> Value {
+    serde_norway::from_str(text).unwrap()
 }
 
 #[test]

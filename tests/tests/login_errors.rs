@@ -28,6 +28,7 @@ async fn an_unconfirmed_user_is_told_so() {
     sdk()
         .sign_up()
         .client_id(&pool.client_id)
+        .set_secret_hash(secret_hash(&pool, &username))
         .username(&username)
         .password(PASSWORD)
         .user_attributes(attribute("email", "unconfirmed@example.com"))

@@ -21,6 +21,7 @@ use crate::config::{Config, Secret};
 use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::jwt::AccessTokenVerifier;
+use crate::live::LiveCheck;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
 use crate::pool_rules::PoolRules;
 use crate::routes::{routes_of, Function, Operation, ROUTES};
@@ -34,6 +35,7 @@ struct Inner {
     config: Config,
     cognito: Client,
     access_tokens: Arc<AccessTokenVerifier>,
+    live: Arc<LiveCheck>,
     client_secret: StoredSecret,
     device_secret: StoredSecret,
     /// Read on first use, then kept for the execution environment.
@@ -50,7 +52,17 @@ impl AppState {
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
         let (pool_rules, client_rules) = (tokio::sync::OnceCell::new(), tokio::sync::OnceCell::new());
-        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret, pool_rules, client_rules }))
+        let live = Arc::new(LiveCheck::new(cognito.clone(), config.user_pool_id.clone(), config.admin_group.clone()));
+        Self(Arc::new(Inner {
+            config,
+            cognito,
+            access_tokens,
+            live,
+            client_secret,
+            device_secret,
+            pool_rules,
+            client_rules,
+        }))
     }
 
     pub fn config(&self) -> &Config {
@@ -100,6 +112,13 @@ impl AppState {
 impl axum::extract::FromRef<AppState> for Arc<AccessTokenVerifier> {
     fn from_ref(state: &AppState) -> Self {
         state.0.access_tokens.clone()
+    }
+}
+
+/// The live check, for [`crate::live::LiveVerified`].
+impl axum::extract::FromRef<AppState> for Arc<LiveCheck> {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.live.clone()
     }
 }
 

@@ -67,7 +67,15 @@ impl Function {
             Function::CreateUser => &["cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"],
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
-            Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            Function::NewPassword => &["cognito-idp:AdminRespondToAuthChallenge"],
+            // The per-user count of wrong codes (crate::code_limit).
+            Function::Mfa => &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
+            // The live check of ID tokens (crate::live).
+            Function::ExampleClaims => &["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
@@ -83,8 +91,7 @@ impl Function {
             | Function::AccountMfa
             | Function::Refresh
             | Function::Devices
-            | Function::Logout
-            | Function::ExampleClaims => &[],
+            | Function::Logout => &[],
         }
     }
 }
@@ -151,6 +158,30 @@ impl Operation {
             Operation::AdminConfirmUser => "confirmUser",
             Operation::ResendInvitation => "resendInvitation",
             Operation::GetExampleClaims => "getExampleClaims",
+        }
+    }
+}
+
+impl Operation {
+    /// Whether a script could use the route to guess a secret (a password, a code, a
+    /// token) or to make Cognito send mail or SMS. template.yaml's per-IP WAF rule and
+    /// tighter per-route throttles cover exactly these (tests/tests/agreement.rs).
+    /// No wildcard: a new operation must be decided here.
+    pub fn guesses_or_sends(self) -> bool {
+        use Operation::*;
+        match self {
+            // Passwords, codes, sessions and refresh tokens are guessed here.
+            Login | NewPassword | VerifyEmail | AnswerMfa | FinishMfaSetup | VerifyTotp | Refresh | ConfirmSignUp
+            | ResetPassword | ChangePassword => true,
+            // Mail or SMS is sent here (an invitation, a code).
+            SendEmailVerificationCode | SignUp | ResendSignUpCode | ForgotPassword | CreateUser | ResendInvitation => {
+                true
+            }
+            // Changes to the account's factors, guarded by a fresh proof (a password or a code).
+            StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice => true,
+            GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
+                false
+            }
         }
     }
 }

@@ -51,14 +51,19 @@ pub struct Declared {
 
 impl Pool {
     /// The attribute as the schema declares it, or None when the pool has no such attribute.
+    /// Developer-only attributes are named `dev:custom:<name>`, never `custom:<name>`.
     pub fn declared(&self, name: &str) -> Option<Declared> {
-        let schema_name = name.strip_prefix("custom:").unwrap_or(name);
-        let is_custom = name.starts_with("custom:");
+        let developer_only = name.starts_with("dev:custom:");
+        let schema_name = name.strip_prefix("dev:").unwrap_or(name);
+        let schema_name = schema_name.strip_prefix("custom:").unwrap_or(schema_name);
+        let is_custom = developer_only || name.starts_with("custom:");
         if !is_custom && !STANDARD.contains(&name) {
             return None;
         }
         let entry = self.settings.schema.iter().find(|attribute| {
-            attribute.name == schema_name && (is_custom != STANDARD.contains(&attribute.name.as_str()))
+            attribute.name == schema_name
+                && (is_custom != STANDARD.contains(&attribute.name.as_str()))
+                && (!is_custom || developer_only == (attribute.developer_only_attribute == Some(true)))
         });
         if is_custom && entry.is_none() {
             return None;
@@ -81,6 +86,8 @@ impl Pool {
             .map(|attribute| {
                 if STANDARD.contains(&attribute.name.as_str()) {
                     attribute.name.clone()
+                } else if attribute.developer_only_attribute == Some(true) {
+                    format!("dev:custom:{}", attribute.name)
                 } else {
                     format!("custom:{}", attribute.name)
                 }
@@ -206,7 +213,12 @@ impl AppClient {
     }
 
     /// WriteAttributes, or every mutable attribute but the verified flags when the client names none.
+    /// Developer-only attributes are read-only to every app client: only IAM-authenticated
+    /// (admin) calls write them (SchemaAttributeType, DeveloperOnlyAttribute).
     pub fn can_write(&self, name: &str) -> bool {
+        if name.starts_with("dev:") {
+            return false;
+        }
         match &self.settings.write_attributes {
             Some(names) if !names.is_empty() => names.iter().any(|n| n == name),
             _ => !name.ends_with("_verified"),

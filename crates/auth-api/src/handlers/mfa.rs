@@ -8,12 +8,13 @@ use axum::Json;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth_result::{incomplete, AuthResponse};
+use crate::auth_result::{incomplete, AuthResponse, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
+use crate::code_limit;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::sign_in::{complete, respond, Attempt};
 
@@ -83,7 +84,9 @@ pub async fn answer(
         &[(response.0, response.1.to_owned())],
         &client,
     )
-    .await?;
+    .await;
+    // A code answer is counted per user (code_limit); choosing a factor is not.
+    let step = if request.code.is_some() { limit_codes(&state, &request.username, step).await? } else { step? };
     let attempt = Attempt {
         username: &request.username,
         device: None,
@@ -91,6 +94,53 @@ pub async fn answer(
         context: &client,
     };
     complete(&state, step, &attempt).await.map(Json)
+}
+
+/// Counts a wrong code; refuses every answer, the right one too, while the user is
+/// over the limit. Only answers Cognito took for this user's session get here,
+/// so an unknown user or a made-up session is never counted or told.
+async fn limit_codes(
+    state: &AppState,
+    username: &str,
+    step: Result<SignInStep, ApiError>,
+) -> Result<SignInStep, ApiError> {
+    let now = code_limit::now();
+    match step {
+        Err(wrong) if wrong.code == ErrorCode::CodeMismatch => {
+            let failures = code_limit::read(state, username).await?.after_failure(now);
+            code_limit::write(state, username, failures).await?;
+            Err(failures.locked_for(now).map_or(wrong, code_limit::too_many))
+        }
+        Err(other) => Err(other),
+        Ok(step) => match code_limit::read(state, username).await?.locked_for(now) {
+            Some(wait) => {
+                discard(state, &step).await;
+                Err(code_limit::too_many(wait))
+            }
+            None => Ok(step),
+        },
+    }
+}
+
+/// Revokes the refresh token (and its access tokens) of a sign-in that is refused.
+async fn discard(state: &AppState, step: &SignInStep) {
+    let Some(refresh_token) = step.result.as_ref().and_then(|r| r.refresh_token()) else { return };
+    let secret = match state.client_secret().await {
+        Ok(secret) => secret.map(|s| s.expose().to_owned()),
+        Err(_) => None,
+    };
+    let revoked = state
+        .cognito()
+        .revoke_token()
+        .client_id(&state.config().client_id)
+        .token(refresh_token)
+        .set_client_secret(secret)
+        .send()
+        .await;
+    if let Err(error) = revoked {
+        // Logged by from_sdk. The tokens never leave the function; revoking them is tidiness.
+        let _ = from_sdk(error, CognitoCall::Revoke);
+    }
 }
 
 #[derive(Debug, Deserialize)]

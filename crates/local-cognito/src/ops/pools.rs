@@ -85,7 +85,9 @@ fn describe(pool: &Pool) -> Value {
         "EstimatedNumberOfUsers": pool.users.len(),
         "SchemaAttributes": pool.settings.schema.iter().map(|attribute| {
             let mut described = serde_json::to_value(attribute).expect("schema serialises");
-            if !crate::attributes::STANDARD.contains(&attribute.name.as_str()) {
+            if attribute.developer_only_attribute == Some(true) {
+                described["Name"] = json!(format!("dev:custom:{}", attribute.name));
+            } else if !crate::attributes::STANDARD.contains(&attribute.name.as_str()) {
                 described["Name"] = json!(format!("custom:{}", attribute.name));
             }
             described

@@ -190,6 +190,42 @@ async fn a_user_writes_only_what_the_client_allows() {
     update("birthdate", "1990-01-31").await.expect("a writable attribute");
 }
 
+/// SchemaAttributeType, DeveloperOnlyAttribute: developer attributes are named with a
+/// `dev:` prefix, are read-only to every app client, and only IAM-authenticated (admin)
+/// calls such as AdminUpdateUserAttributes create or update them. The deployed pool's
+/// `failed_codes` counts wrong MFA codes this way (auth_api::code_limit).
+#[tokio::test]
+async fn a_developer_only_attribute_is_written_by_admin_calls_only() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    // WHEN an admin call sets it THEN AdminGetUser shows it under its dev: name
+    target
+        .sdk
+        .admin_update_user_attributes()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .user_attributes(attribute("dev:custom:failed_codes", "3:1764558000"))
+        .send()
+        .await
+        .expect("an admin call writes a developer-only attribute");
+    assert_eq!(attributes(&target, &username).await["dev:custom:failed_codes"], "3:1764558000");
+    // WHEN the user writes it with their access token THEN Cognito refuses, and the value stays
+    let tokens = target.tokens(&username).await;
+    let forged = target
+        .sdk
+        .update_user_attributes()
+        .access_token(tokens.access_token().unwrap())
+        .user_attributes(attribute("dev:custom:failed_codes", "0:0"))
+        .send()
+        .await;
+    assert_eq!(error_of(forged).0, "NotAuthorizedException");
+    assert_eq!(attributes(&target, &username).await["dev:custom:failed_codes"], "3:1764558000");
+    // AND the app client (which does not list it in ReadAttributes) sees it in no token and no GetUser
+    assert!(claims(tokens.id_token().unwrap()).get("dev:custom:failed_codes").is_none());
+    let own = target.sdk.get_user().access_token(tokens.access_token().unwrap()).send().await.unwrap();
+    assert!(own.user_attributes().iter().all(|a| !a.name().starts_with("dev:")));
+}
+
 #[tokio::test]
 async fn a_changed_email_waits_for_its_code_when_the_pool_requires_it() {
     // GIVEN a pool that verifies emails and keeps the old one until the new one is verified
