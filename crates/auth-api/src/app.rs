@@ -33,6 +33,7 @@ struct Inner {
     cognito: Client,
     access_tokens: Arc<AccessTokenVerifier>,
     client_secret: StoredSecret,
+    sign_up_client_secret: StoredSecret,
     device_secret: StoredSecret,
 }
 
@@ -43,8 +44,10 @@ impl AppState {
                 .with_fetch_timeout(config.cognito_timeout),
         );
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
+        let sign_up_client_secret =
+            StoredSecret::new("COGNITO_SIGN_UP_CLIENT_SECRET_ARN", config.sign_up_client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
-        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, device_secret }))
+        Self(Arc::new(Inner { config, cognito, access_tokens, client_secret, sign_up_client_secret, device_secret }))
     }
 
     pub fn config(&self) -> &Config {
@@ -73,6 +76,20 @@ impl AppState {
     pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
         let secret = self.0.client_secret.get(self.config()).await?;
         Ok(secret.map(|secret| secret_hash(username, &self.config().client_id, secret)))
+    }
+
+    /// The app client sign-up goes through: the sign-up client when configured.
+    pub fn sign_up_client_id(&self) -> &str {
+        self.config().sign_up_client_id.as_deref().unwrap_or(&self.config().client_id)
+    }
+
+    /// The SECRET_HASH for `username` on the sign-up client, when it has a secret.
+    pub async fn sign_up_secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
+        if self.config().sign_up_client_id.is_none() {
+            return self.secret_hash(username).await;
+        }
+        let secret = self.0.sign_up_client_secret.get(self.config()).await?;
+        Ok(secret.map(|secret| secret_hash(username, self.sign_up_client_id(), secret)))
     }
 }
 
@@ -127,6 +144,8 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::AdminConfirmUser => on(filter, handlers::manage_users::confirm),
         Operation::ResendInvitation => on(filter, handlers::manage_users::resend_invitation),
         Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
+        Operation::ChangeEmail => on(filter, handlers::email_verification::change),
+        Operation::SendReauthenticationCode => on(filter, handlers::email_verification::send_reauthentication_code),
     }
 }
 

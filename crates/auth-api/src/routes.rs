@@ -68,17 +68,32 @@ impl Function {
             // A remembered device's SRP challenges are answered within the login.
             Function::Login => &["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge"],
             Function::NewPassword | Function::Mfa => &["cognito-idp:AdminRespondToAuthChallenge"],
+            // Step-up checks the password (AdminInitiateAuth) and forgets the device that may mint;
+            // a change then ends every session (sessions::end_all).
+            Function::AccountMfa => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUserGlobalSignOut",
+            ],
+            Function::EmailVerification => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUpdateUserAttributes",
+                "cognito-idp:AdminUserGlobalSignOut",
+            ],
+            Function::Devices => &["cognito-idp:AdminForgetDevice", "cognito-idp:AdminInitiateAuth"],
+            Function::Password => {
+                &["cognito-idp:AdminForgetDevice", "cognito-idp:AdminListDevices", "cognito-idp:AdminUserGlobalSignOut"]
+            }
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
-            Function::EmailVerification
-            | Function::CurrentUser
-            | Function::AccountMfa
+            Function::CurrentUser
             | Function::Refresh
-            | Function::Devices
             | Function::Logout
             | Function::SignUp
-            | Function::Password
             | Function::ExampleClaims => &[],
         }
     }
@@ -114,6 +129,8 @@ pub enum Operation {
     AdminConfirmUser,
     ResendInvitation,
     GetExampleClaims,
+    ChangeEmail,
+    SendReauthenticationCode,
 }
 
 impl Operation {
@@ -146,6 +163,8 @@ impl Operation {
             Operation::AdminConfirmUser => "confirmUser",
             Operation::ResendInvitation => "resendInvitation",
             Operation::GetExampleClaims => "getExampleClaims",
+            Operation::ChangeEmail => "changeEmail",
+            Operation::SendReauthenticationCode => "sendReauthenticationCode",
         }
     }
 }
@@ -289,6 +308,18 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/example/claims",
         operation: Operation::GetExampleClaims,
         function: Function::ExampleClaims,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/email",
+        operation: Operation::ChangeEmail,
+        function: Function::EmailVerification,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/reauthentication",
+        operation: Operation::SendReauthenticationCode,
+        function: Function::EmailVerification,
     },
 ];
 
