@@ -214,6 +214,10 @@ fn the_local_pool_matches_the_templates_pool() {
     for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
         assert_eq!(as_json(&template_client[setting]), pool["client"][setting], "{setting}");
     }
+    let template_sign_up_client = &template["Resources"]["SignUpClient"]["Properties"];
+    for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
+        assert_eq!(as_json(&template_sign_up_client[setting]), pool["signUpClient"][setting], "sign-up {setting}");
+    }
     assert_eq!(
         template["Parameters"]["AdminGroupName"]["Default"].as_str().unwrap(),
         pool["groups"][0]["GroupName"].as_str().unwrap()
