@@ -192,15 +192,10 @@ async fn the_device_flow_works_across_the_session_functions() {
 
     // WHEN the user forgets the device by its path (both formats) THEN 204, and the list is empty
     let path = format!("/auth/me/devices/{device_key}");
-    let forget = GatewayRequest {
-        method: "DELETE",
-        path: &path,
-        headers: vec![("Authorization", format!("Bearer {access}"))],
-        body: None,
-        base64: false,
-    };
+    let proof = json!({"reauthentication": {"currentPassword": PASSWORD}});
+    let forget = json_request("DELETE", &path, &proof, false, Some(access));
     assert_eq!(devices.call(&forget, true).await.0, 204);
-    let list = GatewayRequest { method: "GET", path: "/auth/me/devices", ..forget };
+    let list = GatewayRequest { method: "GET", path: "/auth/me/devices", body: None, ..forget };
     let (status, _, body) = devices.call(&list, false).await;
     assert_eq!((status, body), (200, json!({"devices": []})));
 

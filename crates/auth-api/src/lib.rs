@@ -13,6 +13,7 @@ pub mod cognito;
 pub mod cognito_error;
 pub mod config;
 pub mod context_data;
+pub mod device_admin;
 pub mod device_srp;
 pub mod error;
 pub mod handlers;

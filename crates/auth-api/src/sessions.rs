@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::device_admin;
 use crate::error::ApiError;
 
 /// AdminUserGlobalSignOut (every refresh token, and the access tokens issued
@@ -39,24 +40,7 @@ pub async fn end_all(state: &AppState, username: &str) -> Result<(), ApiError> {
         }
     }
     for key in keys {
-        forget_device(state, username, &key).await?;
+        device_admin::forget(state, username, &key).await?;
     }
     Ok(())
-}
-
-/// AdminForgetDevice; a device already gone is not an error.
-pub async fn forget_device(state: &AppState, username: &str, device_key: &str) -> Result<(), ApiError> {
-    let forgotten = state
-        .cognito()
-        .admin_forget_device()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(username)
-        .device_key(device_key)
-        .send()
-        .await;
-    match forgotten {
-        Ok(_) => Ok(()),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => Ok(()),
-        Err(error) => Err(from_sdk(error, CognitoCall::Admin)),
-    }
 }

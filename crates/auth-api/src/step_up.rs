@@ -15,8 +15,8 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::device_admin;
 use crate::error::{ApiError, ErrorCode};
-use crate::sessions;
 
 /// The request field that carries the proof.
 pub const FIELD: &str = "reauthentication";
@@ -118,7 +118,7 @@ async fn check_password(state: &AppState, username: &str, password: &Secret) -> 
             revoke(state, refresh_token).await;
         }
         if let Some(device) = result.new_device_metadata().and_then(|d| d.device_key()) {
-            if let Err(error) = sessions::forget_device(state, username, device).await {
+            if let Err(error) = device_admin::forget(state, username, device).await {
                 tracing::warn!(code = error.code.as_str(), "the step-up's new device could not be forgotten");
             }
         }

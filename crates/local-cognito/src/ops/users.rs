@@ -323,7 +323,10 @@ pub fn admin_update_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result
     let auto_verified = pool.settings.auto_verified_attributes.clone();
     let before = pool.users[&key].attributes.clone();
     let said_verified = |name: &str| {
-        request.user_attributes.iter().any(|a| a.name == format!("{name}_verified") && a.value.as_deref() == Some("true"))
+        request
+            .user_attributes
+            .iter()
+            .any(|a| a.name == format!("{name}_verified") && a.value.as_deref() == Some("true"))
     };
     let (deferred, immediate): (Vec<AttributeInput>, Vec<AttributeInput>) =
         request.user_attributes.iter().cloned().partition(|a| {

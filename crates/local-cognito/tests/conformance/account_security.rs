@@ -26,8 +26,13 @@ async fn a_stolen_access_token_cannot_change_the_email_or_preferred_username() {
     let access = target.tokens(&username).await.access_token.unwrap();
     // WHEN the token's holder calls Cognito's public UpdateUserAttributes, around the API
     for (name, value) in [("email", "attacker@example.net"), ("preferred_username", "admin")] {
-        let result =
-            target.sdk.update_user_attributes().access_token(&access).user_attributes(attribute(name, value)).send().await;
+        let result = target
+            .sdk
+            .update_user_attributes()
+            .access_token(&access)
+            .user_attributes(attribute(name, value))
+            .send()
+            .await;
         // THEN Cognito refuses: the client may not write it
         assert_eq!(
             error_of(result),
@@ -76,7 +81,10 @@ async fn an_administrators_email_change_keeps_the_old_address_until_the_new_one_
     let messages: Vec<serde_json::Value> =
         reqwest::get(format!("{}/_local/outbox", target.local.as_ref().unwrap())).await.unwrap().json().await.unwrap();
     let sent = messages.iter().rev().find(|m| m["username"] == username.as_str()).expect("a message");
-    assert_eq!((sent["kind"].as_str(), sent["destination"].as_str()), (Some("attribute_verification"), Some("new@example.com")));
+    assert_eq!(
+        (sent["kind"].as_str(), sent["destination"].as_str()),
+        (Some("attribute_verification"), Some("new@example.com"))
+    );
     // AND the code, verified, moves the email
     let code = target.outbox_code(&username, "attribute_verification").await;
     let access = target.tokens(&username).await.access_token.unwrap();

@@ -57,7 +57,14 @@ impl Target {
                 .ok()
                 .filter(|id| !id.is_empty())
                 .unwrap_or_else(|| client_id.clone());
-            return Self { sdk: Client::new(&config), pool_id, client_id, client_secret, sign_up_client_id, local: None };
+            return Self {
+                sdk: Client::new(&config),
+                pool_id,
+                client_id,
+                client_secret,
+                sign_up_client_id,
+                local: None,
+            };
         }
         Self::seeded(json!({})).await
     }
