@@ -27,7 +27,7 @@ async fn an_unconfirmed_user_is_told_so() {
     let username = format!("unconfirmed-{}", uuid::Uuid::new_v4());
     sdk()
         .sign_up()
-        .client_id(&pool.client_id)
+        .client_id(&pool.sign_up_client_id)
         .username(&username)
         .password(PASSWORD)
         .user_attributes(attribute("email", "unconfirmed@example.com"))
