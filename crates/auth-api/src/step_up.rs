@@ -9,7 +9,7 @@
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -52,11 +52,13 @@ fn required(field: &str, detail: &str) -> ApiError {
 }
 
 /// The token's user (GetUser: the token is live), once `proof` proves it is
-/// them. A wrong password counts toward Cognito's lockout as a sign-in does.
+/// them. A wrong password counts toward Cognito's lockout as a sign-in does;
+/// `client` (the caller's ContextData) lets threat protection judge that sign-in.
 pub async fn require(
     state: &AppState,
     token: &Secret,
     proof: Option<&Reauthentication>,
+    client: ContextDataType,
 ) -> Result<GetUserOutput, ApiError> {
     let user = state
         .cognito()
@@ -67,7 +69,7 @@ pub async fn require(
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
     match proof {
         Some(Reauthentication { current_password: Some(password), .. }) => {
-            check_password(state, user.username(), password).await?
+            check_password(state, user.username(), password, client).await?
         }
         Some(Reauthentication { email_code: Some(code), .. }) => check_email_code(state, token, &user, code).await?,
         _ => return Err(required(
@@ -86,7 +88,12 @@ pub fn email_verified(user: &GetUserOutput) -> bool {
 
 /// AdminInitiateAuth with the password: tokens or an MFA challenge both mean
 /// the password is right. Whatever the sign-in minted is ended at once.
-async fn check_password(state: &AppState, username: &str, password: &Secret) -> Result<(), ApiError> {
+async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: &Secret,
+    client: ContextDataType,
+) -> Result<(), ApiError> {
     let config = state.config();
     let mut call = state
         .cognito()
@@ -94,6 +101,7 @@ async fn check_password(state: &AppState, username: &str, password: &Secret) -> 
         .user_pool_id(&config.user_pool_id)
         .client_id(&config.client_id)
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .context_data(client)
         .auth_parameters("USERNAME", username)
         .auth_parameters("PASSWORD", password.expose());
     if let Some(hash) = state.secret_hash(username).await? {

@@ -15,6 +15,7 @@ use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::handlers::current_user::get_user;
 use crate::mfa::{totp_uri, Factor, TotpSetup};
@@ -113,10 +114,11 @@ impl UpdateRequest {
 pub async fn update(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
     let proven = match request.needs_step_up() {
-        true => Some(step_up::require(&state, &token, request.reauthentication.as_ref()).await?),
+        true => Some(step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?),
         false => None,
     };
     set_preference(&state, &token, &request).await?;
@@ -162,9 +164,10 @@ impl Validate for StartTotpRequest {
 pub async fn start_totp(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<StartTotpRequest>,
 ) -> Result<Json<TotpSetup>, ApiError> {
-    let user = step_up::require(&state, &token, request.reauthentication.as_ref()).await?;
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     let associated = state
         .cognito()
         .associate_software_token()
@@ -208,9 +211,10 @@ impl Validate for VerifyTotpRequest {
 pub async fn verify_totp(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<VerifyTotpRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
-    let user = step_up::require(&state, &token, request.reauthentication.as_ref()).await?;
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     state
         .cognito()
         .verify_software_token()

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::step_up::{self, Reauthentication};
 
@@ -129,10 +130,11 @@ pub async fn forget(
     State(state): State<AppState>,
     Path(key): Path<String>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<ForgetRequest>,
 ) -> Result<StatusCode, ApiError> {
     let device_key = device_key(&key)?;
-    step_up::require(&state, &token, request.reauthentication.as_ref()).await?;
+    step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     state
         .cognito()
         .forget_device()

@@ -14,6 +14,7 @@ use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::sessions;
 use crate::step_up::{self, Reauthentication};
@@ -158,9 +159,10 @@ impl Validate for ChangeEmailRequest {
 pub async fn change(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<ChangeEmailRequest>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let user = step_up::require(&state, &token, request.reauthentication.as_ref()).await?;
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     let current = user.user_attributes().iter().find(|a| a.name() == EMAIL).and_then(|a| a.value());
     if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
         return Err(ApiError::validation("email", "this is already the user's email"));
