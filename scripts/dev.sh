@@ -90,6 +90,7 @@ export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${
 cat <<INFO
 user pool    $COGNITO_USER_POOL_ID
 app client   $COGNITO_CLIENT_ID (secret: $secret)
+sign-up      ${COGNITO_SIGN_UP_CLIENT_ID:-(none: a state from before the sign-up client; delete it)}
 MFA          $mfa, devices: $devices, self sign-up: $signup, triggers: $triggers
 admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
 outbox       http://127.0.0.1:$PORT/_local/outbox

@@ -94,3 +94,26 @@ pub async fn six_step_flow(api: &TestApi) -> Vec<String> {
         tokens["refreshToken"].as_str().unwrap().to_owned(),
     ]
 }
+
+/// The step-up proof `reauthentication` with the test users' password.
+pub fn password_proof() -> serde_json::Value {
+    json!({"currentPassword": PASSWORD})
+}
+
+/// Sets up TOTP for a signed-in user through the API, proving the password
+/// (step-up); answers the secret. Every session of the user ends with it.
+pub async fn enable_totp(api: &TestApi, token: &str) -> String {
+    let setup = api.post("/auth/me/mfa/totp", json!({"reauthentication": password_proof()}), Some(token)).await;
+    assert_eq!(setup.status, 200, "{setup:?}");
+    assert!(setup.body.get("session").is_none());
+    let secret = setup.body["secret"].as_str().expect("a secret").to_owned();
+    let verified = api
+        .post(
+            "/auth/me/mfa/totp/verify",
+            json!({"code": totp_now(&secret), "reauthentication": password_proof()}),
+            Some(token),
+        )
+        .await;
+    assert_eq!(verified.body, json!({"factors": {"totp": true, "sms": false, "email": false}, "preferred": "totp"}));
+    secret
+}

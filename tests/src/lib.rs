@@ -114,6 +114,9 @@ pub struct Pool {
     pub client_id: String,
     pub client_secret: Option<String>,
     pub region: String,
+    /// The client self sign-up goes through (it may write the email; it signs no one in).
+    pub sign_up_client_id: String,
+    pub sign_up_client_secret: Option<String>,
 }
 
 /// A new pool like the deployed one, with a confirmed admin user
@@ -130,7 +133,7 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         "groups": options.groups,
         "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
     });
-    let ids: HashMap<String, String> = reqwest::Client::new()
+    let mut ids: HashMap<String, String> = reqwest::Client::new()
         .post(&url)
         .json(&body)
         .send()
@@ -148,6 +151,8 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         client_id: ids["clientId"].clone(),
         client_secret: ids.get("clientSecret").cloned(),
         region: ids["region"].clone(),
+        sign_up_client_id: ids["signUpClientId"].clone(),
+        sign_up_client_secret: ids.remove("signUpClientSecret"),
     }
 }
 
@@ -155,6 +160,12 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
 pub fn secret_hash(pool: &Pool, username: &str) -> Option<String> {
     let secret = auth_api::config::Secret::new(pool.client_secret.clone()?);
     Some(auth_api::secret_hash::secret_hash(username, &pool.client_id, &secret))
+}
+
+/// The SECRET_HASH a direct call through the pool's sign-up client needs.
+pub fn sign_up_secret_hash(pool: &Pool, username: &str) -> Option<String> {
+    let secret = auth_api::config::Secret::new(pool.sign_up_client_secret.clone()?);
+    Some(auth_api::secret_hash::secret_hash(username, &pool.sign_up_client_id, &secret))
 }
 
 /// An SDK client for test set-up (admin calls), against the local Cognito.
@@ -179,6 +190,10 @@ pub fn config_for(pool: &Pool) -> HashMap<&'static str, String> {
     ]);
     if let Some(secret) = &pool.client_secret {
         env.insert("COGNITO_CLIENT_SECRET", secret.clone());
+    }
+    env.insert("COGNITO_SIGN_UP_CLIENT_ID", pool.sign_up_client_id.clone());
+    if let Some(secret) = &pool.sign_up_client_secret {
+        env.insert("COGNITO_SIGN_UP_CLIENT_SECRET", secret.clone());
     }
     env
 }

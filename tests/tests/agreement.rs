@@ -166,20 +166,28 @@ fn each_function_may_make_exactly_the_cognito_admin_calls_its_code_makes() {
 }
 
 /// A function's code: handlers/<crate name with underscores>.rs, plus the
-/// crate's top-level modules it names (`crate::sign_in`, ...).
+/// crate's top-level modules it names (`crate::sign_in`, ...), transitively.
 fn function_source(function: Function) -> String {
     let handler = format!("crates/auth-api/src/handlers/{}.rs", function.crate_name().replace('-', "_"));
     let mut source = std::fs::read_to_string(repo_file(&handler)).unwrap_or_else(|e| panic!("{handler}: {e}"));
-    let modules: BTreeSet<String> = source
-        .match_indices("crate::")
-        .map(|(at, _)| source[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
-        .collect();
-    for module in modules {
-        if let Ok(shared) = std::fs::read_to_string(repo_file(&format!("crates/auth-api/src/{module}.rs"))) {
-            source.push_str(&shared);
+    // And the modules those name, and so on (step_up names sessions).
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let modules: BTreeSet<String> = source
+            .match_indices("crate::")
+            .map(|(at, _)| source[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+            .filter(|module| !read.contains(module))
+            .collect();
+        if modules.is_empty() {
+            return source;
+        }
+        for module in modules {
+            if let Ok(shared) = std::fs::read_to_string(repo_file(&format!("crates/auth-api/src/{module}.rs"))) {
+                source.push_str(&shared);
+            }
+            read.insert(module);
         }
     }
-    source
 }
 
 /// The calls besides the admin ones that need IAM permission.
@@ -222,6 +230,10 @@ fn the_local_pool_matches_the_templates_pool() {
     let template_client = &template["Resources"]["UserPoolClient"]["Properties"];
     for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
         assert_eq!(as_json(&template_client[setting]), pool["client"][setting], "{setting}");
+    }
+    let template_sign_up_client = &template["Resources"]["SignUpClient"]["Properties"];
+    for setting in ["ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes", "WriteAttributes"] {
+        assert_eq!(as_json(&template_sign_up_client[setting]), pool["signUpClient"][setting], "sign-up {setting}");
     }
     assert_eq!(
         template["Parameters"]["AdminGroupName"]["Default"].as_str().unwrap(),

@@ -3,7 +3,7 @@
 
 use integration_tests::flows::six_step_flow;
 use integration_tests::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn the_six_step_flow_works_with_a_public_client() {
@@ -52,24 +52,29 @@ async fn a_generated_username_and_an_emailed_temporary_password_work() {
 }
 
 #[tokio::test]
-async fn a_required_attribute_can_be_given_with_the_new_password() {
-    // GIVEN a user created without the pool's required email (as Cognito allows for admins)
+async fn the_email_is_not_required_and_cannot_be_set_with_the_new_password() {
+    // GIVEN a user created without an email (the pool requires none: the API's client may not write it)
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
     let username = user_with_temporary_password(&pool, None).await;
-    // WHEN the user logs in THEN the challenge lists email as required, without Cognito's prefix
+    // WHEN the user logs in THEN the challenge asks for no attribute
     let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
-    assert_eq!(login.body["challenge"]["parameters"]["requiredAttributes"], json!(["email"]), "{login:?}");
-    // WHEN the new password is sent with the email THEN tokens come back and the email is stored
+    assert_eq!(login.body["challenge"]["parameters"]["requiredAttributes"], json!([]), "{login:?}");
+    // AND an email sent with the new password is refused: only POST /auth/me/email sets it, with a proof
     let session = login.body["challenge"]["session"].as_str().unwrap();
-    let answered = api
-        .post(
+    let answer = |attributes: Value| {
+        api.post(
             "/auth/new-password",
-            json!({"username": username, "session": session, "newPassword": "Another-Passw0rd", "attributes": {"email": "req@example.com"}}),
+            json!({"username": username, "session": session, "newPassword": "Another-Passw0rd", "attributes": attributes}),
             None,
         )
-        .await;
+    };
+    let refused = answer(json!({"email": "req@example.com"})).await;
+    refused.assert_problem(400, "VALIDATION_FAILED");
+    assert_eq!(refused.body["field"], "attributes.email");
+    // WHEN the new password comes alone THEN tokens come back, and the user has no email
+    let answered = answer(json!({})).await;
     assert_eq!(answered.status, 200, "{answered:?}");
     let token = answered.body["tokens"]["accessToken"].as_str().unwrap();
-    assert_eq!(api.get("/auth/me", Some(token)).await.body["attributes"]["email"], "req@example.com");
+    assert!(api.get("/auth/me", Some(token)).await.body["attributes"].get("email").is_none());
 }

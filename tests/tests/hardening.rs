@@ -124,14 +124,13 @@ async fn users_cannot_rewrite_their_identity_attributes() {
         .send()
         .await;
     assert!(forged.is_err(), "{forged:?}");
-    // WHEN they change their email THEN the old, verified one stays until the new one is verified
-    sdk()
-        .update_user_attributes()
-        .access_token(&token)
-        .user_attributes(attribute("email", "attacker@example.com"))
-        .send()
-        .await
-        .unwrap();
+    // WHEN they change their email or preferred_username with the token alone THEN Cognito refuses
+    // it too: the email changes only through POST /auth/me/email, with a fresh proof
+    for (name, value) in [("email", "attacker@example.com"), ("preferred_username", "admin")] {
+        let changed =
+            sdk().update_user_attributes().access_token(&token).user_attributes(attribute(name, value)).send().await;
+        assert!(changed.is_err(), "{name}: {changed:?}");
+    }
     let me = api.get("/auth/me", Some(&token)).await;
     assert_eq!(me.body["attributes"]["email"], format!("{username}@example.com"));
     assert_eq!(me.body["attributes"]["email_verified"], "true");

@@ -190,7 +190,7 @@ async fn the_device_flow_works_across_the_session_functions() {
         refresh.call(&json_request("POST", "/auth/refresh", &refresh_body, false, None), false).await;
     assert_eq!(status, 200, "{body}");
 
-    // WHEN the user forgets the device by its listed key THEN 204, and the list is empty
+    // WHEN the user forgets the device by its listed key, proving their password THEN 204, and the list is empty
     let list = GatewayRequest {
         method: "GET",
         path: "/auth/me/devices",
@@ -200,8 +200,8 @@ async fn the_device_flow_works_across_the_session_functions() {
     };
     let (_, _, body) = devices.call(&list, false).await;
     let path = format!("/auth/me/devices/{}", body["devices"][0]["deviceKey"].as_str().expect("a listed device"));
-    let bearer = vec![("Authorization", format!("Bearer {access}"))];
-    let forget = GatewayRequest { method: "DELETE", path: &path, headers: bearer, body: None, base64: false };
+    let proof = json!({"reauthentication": {"currentPassword": PASSWORD}});
+    let forget = json_request("DELETE", &path, &proof, false, Some(access));
     assert_eq!(devices.call(&forget, true).await.0, 204);
     let (status, _, body) = devices.call(&list, false).await;
     assert_eq!((status, body), (200, json!({"devices": []})));

@@ -27,8 +27,8 @@ async fn an_unconfirmed_user_is_told_so() {
     let username = format!("unconfirmed-{}", uuid::Uuid::new_v4());
     sdk()
         .sign_up()
-        .client_id(&pool.client_id)
-        .set_secret_hash(secret_hash(&pool, &username))
+        .client_id(&pool.sign_up_client_id)
+        .set_secret_hash(sign_up_secret_hash(&pool, &username))
         .username(&username)
         .password(PASSWORD)
         .user_attributes(attribute("email", "unconfirmed@example.com"))

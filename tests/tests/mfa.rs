@@ -1,6 +1,7 @@
 //! MFA through the API against the local Cognito: SMS, TOTP set-up during
 //! sign-in and for a signed-in user, choosing a factor, and the failures.
 
+use integration_tests::flows::{enable_totp, password_proof};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -89,18 +90,17 @@ async fn a_signed_in_user_turns_totp_on_and_off() {
     let token = api.access_token(&username, PASSWORD).await;
     let mfa = api.get("/auth/me/mfa", Some(&token)).await;
     assert_eq!(mfa.body, json!({"factors": {"totp": false, "sms": false, "email": false}, "preferred": null}));
-    // WHEN they set up TOTP and verify it THEN it is on and preferred
-    let setup = api.post("/auth/me/mfa/totp", json!({}), Some(&token)).await;
-    assert_eq!(setup.status, 200, "{setup:?}");
-    assert!(setup.body.get("session").is_none());
-    let secret = setup.body["secret"].as_str().unwrap().to_owned();
-    let verified = api.post("/auth/me/mfa/totp/verify", json!({"code": totp_now(&secret)}), Some(&token)).await;
-    assert_eq!(verified.body, json!({"factors": {"totp": true, "sms": false, "email": false}, "preferred": "totp"}));
+    // WHEN they set up TOTP and verify it, proving their password THEN it is on and preferred
+    let secret = enable_totp(&api, &token).await;
+    // AND their sessions ended with the change: the old token is refused
+    api.get("/auth/me", Some(&token)).await.assert_problem(401, "UNAUTHENTICATED");
     // AND sign-in now asks for the code
-    challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
-    // WHEN they turn it off THEN sign-in gives tokens again
-    let off =
-        api.send("PUT", "/auth/me/mfa", Some(("application/json", br#"{"totp": false}"#.to_vec())), Some(&token)).await;
+    let (session, _) = challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
+    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_now(&secret)).await;
+    let token = done.body["tokens"]["accessToken"].as_str().expect("tokens").to_owned();
+    // WHEN they turn it off, proving their password THEN sign-in gives tokens again
+    let body = json!({"totp": false, "reauthentication": password_proof()}).to_string().into_bytes();
+    let off = api.send("PUT", "/auth/me/mfa", Some(("application/json", body)), Some(&token)).await;
     assert_eq!(
         off.body,
         json!({"factors": {"totp": false, "sms": false, "email": false}, "preferred": null}),
@@ -120,7 +120,9 @@ async fn a_factor_that_cannot_be_on_is_a_clear_400() {
             api.send("PUT", "/auth/me/mfa", Some(("application/json", body.as_bytes().to_vec())), Some(&token)).await;
         answer.assert_problem(400, "VALIDATION_FAILED");
     }
-    let wrong_code = api.post("/auth/me/mfa/totp/verify", json!({"code": "123456"}), Some(&token)).await;
+    let wrong_code = api
+        .post("/auth/me/mfa/totp/verify", json!({"code": "123456", "reauthentication": password_proof()}), Some(&token))
+        .await;
     wrong_code.assert_problem(400, "VALIDATION_FAILED");
 }
 
@@ -132,9 +134,7 @@ async fn with_several_factors_the_user_chooses() {
     let username = confirmed_user(&pool, &[]).await;
     with_phone_number(&pool, &username).await;
     let token = api.access_token(&username, PASSWORD).await;
-    let secret =
-        api.post("/auth/me/mfa/totp", json!({}), Some(&token)).await.body["secret"].as_str().unwrap().to_owned();
-    api.post("/auth/me/mfa/totp/verify", json!({"code": totp_now(&secret)}), Some(&token)).await;
+    enable_totp(&api, &token).await;
     sdk()
         .admin_set_user_mfa_preference()
         .user_pool_id(&pool.user_pool_id)

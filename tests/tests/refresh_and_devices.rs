@@ -234,9 +234,11 @@ async fn a_forgotten_device_no_longer_refreshes_or_signs_in() {
     let username = user_with_phone(&pool).await;
     let (tokens, device) = first_sign_in(&api, &username).await;
     let (access, device_key) = (tokens["accessToken"].as_str().unwrap(), device["deviceKey"].as_str().unwrap());
-    // WHEN the user forgets the device
+    // WHEN the user forgets the device by its listed key, proving their password (step-up)
     let path = format!("/auth/me/devices/{}", listed_key(&api, access).await);
-    assert_eq!(api.send("DELETE", &path, None, Some(access)).await.status, 204);
+    let proof = json!({"reauthentication": {"currentPassword": PASSWORD}}).to_string().into_bytes();
+    let forgotten = api.send("DELETE", &path, Some(("application/json", proof)), Some(access)).await;
+    assert_eq!(forgotten.status, 204, "{forgotten:?}");
     // THEN it is not listed, its refresh token is dead, and signing in with it meets MFA as without a device
     assert_eq!(api.get("/auth/me/devices", Some(access)).await.body, json!({"devices": []}));
     refresh(&api, tokens["refreshToken"].as_str().unwrap(), Some(device_key))

@@ -37,6 +37,7 @@ struct Inner {
     access_tokens: Arc<AccessTokenVerifier>,
     live: Arc<LiveCheck>,
     client_secret: StoredSecret,
+    sign_up_client_secret: StoredSecret,
     device_secret: StoredSecret,
     /// Read on first use, then kept for the execution environment.
     pool_rules: tokio::sync::OnceCell<PoolRules>,
@@ -50,6 +51,8 @@ impl AppState {
                 .with_fetch_timeout(config.cognito_timeout),
         );
         let client_secret = StoredSecret::new("COGNITO_CLIENT_SECRET_ARN", config.client_secret.clone());
+        let sign_up_client_secret =
+            StoredSecret::new("COGNITO_SIGN_UP_CLIENT_SECRET_ARN", config.sign_up_client_secret.clone());
         let device_secret = StoredSecret::new("DEVICE_SECRET_ARN", config.device_secret.clone());
         let (pool_rules, client_rules) = (tokio::sync::OnceCell::new(), tokio::sync::OnceCell::new());
         let live = Arc::new(LiveCheck::new(cognito.clone(), config.user_pool_id.clone(), config.admin_group.clone()));
@@ -60,6 +63,7 @@ impl AppState {
             live,
             client_secret,
             device_secret,
+            sign_up_client_secret,
             pool_rules,
             client_rules,
         }))
@@ -92,12 +96,12 @@ impl AppState {
         self.0.pool_rules.get_or_try_init(|| PoolRules::describe(self.cognito(), &self.config().user_pool_id)).await
     }
 
-    /// The app client's WriteAttributes (DescribeUserPoolClient, once).
+    /// The sign-up client's WriteAttributes (DescribeUserPoolClient, once).
     pub async fn client_rules(&self) -> Result<&ClientRules, ApiError> {
-        let config = self.config();
+        let pool = &self.config().user_pool_id;
         self.0
             .client_rules
-            .get_or_try_init(|| ClientRules::describe(self.cognito(), &config.user_pool_id, &config.client_id))
+            .get_or_try_init(|| ClientRules::describe(self.cognito(), pool, self.sign_up_client_id()))
             .await
     }
 
@@ -105,6 +109,20 @@ impl AppState {
     pub async fn secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
         let secret = self.0.client_secret.get(self.config()).await?;
         Ok(secret.map(|secret| secret_hash(username, &self.config().client_id, secret)))
+    }
+
+    /// The app client sign-up goes through: the sign-up client when configured.
+    pub fn sign_up_client_id(&self) -> &str {
+        self.config().sign_up_client_id.as_deref().unwrap_or(&self.config().client_id)
+    }
+
+    /// The SECRET_HASH for `username` on the sign-up client, when it has a secret.
+    pub async fn sign_up_secret_hash(&self, username: &str) -> Result<Option<String>, ApiError> {
+        if self.config().sign_up_client_id.is_none() {
+            return self.secret_hash(username).await;
+        }
+        let secret = self.0.sign_up_client_secret.get(self.config()).await?;
+        Ok(secret.map(|secret| secret_hash(username, self.sign_up_client_id(), secret)))
     }
 }
 
@@ -166,6 +184,8 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::AdminConfirmUser => on(filter, handlers::manage_users::confirm),
         Operation::ResendInvitation => on(filter, handlers::manage_users::resend_invitation),
         Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
+        Operation::ChangeEmail => on(filter, handlers::email_verification::change),
+        Operation::SendReauthenticationCode => on(filter, handlers::email_verification::send_reauthentication_code),
     }
 }
 

@@ -45,6 +45,10 @@ pub struct Config {
     pub client_id: String,
     /// Only for an app client with a secret: where the secret comes from.
     pub client_secret: Option<SecretSource>,
+    /// The app client self sign-up goes through (it may write the email, and
+    /// issues no tokens); the main client when unset.
+    pub sign_up_client_id: Option<String>,
+    pub sign_up_client_secret: Option<SecretSource>,
     /// The pool's region, where Cognito is called (the pool id says it).
     pub region: String,
     /// The function's own region (AWS_REGION), where its secrets live.
@@ -128,9 +132,10 @@ impl fmt::Debug for ConfigError {
 
 pub const DEFAULT_ADMIN_GROUP: &str = "admin";
 pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
-/// What the deployed pool declares, and a phone number for SMS MFA.
-/// What the deployed pool's schema requires (an agreement test keeps them alike).
-pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "email";
+/// What the deployed pool's schema requires (an agreement test keeps them alike):
+/// nothing, since a required attribute must be writable by every app client and
+/// the email is written only through the API (POST /auth/me/email).
+pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "";
 pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -172,6 +177,12 @@ impl Config {
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
             client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
+            sign_up_client_id: get("COGNITO_SIGN_UP_CLIENT_ID"),
+            sign_up_client_secret: secret_source(
+                &get,
+                "COGNITO_SIGN_UP_CLIENT_SECRET",
+                "COGNITO_SIGN_UP_CLIENT_SECRET_ARN",
+            )?,
             device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
             mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
             create_user_attributes: names(get("CREATE_USER_ATTRIBUTES"), DEFAULT_CREATE_USER_ATTRIBUTES),

@@ -74,6 +74,22 @@ impl Function {
                 "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
+            // Step-up checks the password (AdminInitiateAuth) and forgets the device that may mint;
+            // a change then ends every session (sessions::end_all).
+            Function::AccountMfa => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUserGlobalSignOut",
+            ],
+            Function::EmailVerification => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUpdateUserAttributes",
+                "cognito-idp:AdminUserGlobalSignOut",
+            ],
+            Function::Devices => &["cognito-idp:AdminForgetDevice", "cognito-idp:AdminInitiateAuth"],
             // The live check of ID tokens (crate::live).
             Function::ExampleClaims => &["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
             Function::ManageUsers => {
@@ -85,13 +101,14 @@ impl Function {
             Function::SignUp => {
                 &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUsers"]
             }
-            Function::Password => &["cognito-idp:DescribeUserPool"],
-            Function::EmailVerification
-            | Function::CurrentUser
-            | Function::AccountMfa
-            | Function::Refresh
-            | Function::Devices
-            | Function::Logout => &[],
+            // The password policy, checked first; a reset or change ends every session.
+            Function::Password => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUserGlobalSignOut",
+                "cognito-idp:DescribeUserPool",
+            ],
+            Function::CurrentUser | Function::Refresh | Function::Logout => &[],
         }
     }
 }
@@ -126,6 +143,8 @@ pub enum Operation {
     AdminConfirmUser,
     ResendInvitation,
     GetExampleClaims,
+    ChangeEmail,
+    SendReauthenticationCode,
 }
 
 impl Operation {
@@ -158,6 +177,8 @@ impl Operation {
             Operation::AdminConfirmUser => "confirmUser",
             Operation::ResendInvitation => "resendInvitation",
             Operation::GetExampleClaims => "getExampleClaims",
+            Operation::ChangeEmail => "changeEmail",
+            Operation::SendReauthenticationCode => "sendReauthenticationCode",
         }
     }
 }
@@ -178,7 +199,9 @@ impl Operation {
                 true
             }
             // Changes to the account's factors, guarded by a fresh proof (a password or a code).
-            StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice => true,
+            StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice | ChangeEmail => true,
+            // A code is mailed to prove the caller holds the address.
+            SendReauthenticationCode => true,
             GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
                 false
             }
@@ -325,6 +348,18 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/example/claims",
         operation: Operation::GetExampleClaims,
         function: Function::ExampleClaims,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/email",
+        operation: Operation::ChangeEmail,
+        function: Function::EmailVerification,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/reauthentication",
+        operation: Operation::SendReauthenticationCode,
+        function: Function::EmailVerification,
     },
 ];
 

@@ -168,12 +168,36 @@ const CASES: &[Case] = &[
     case("/auth/refresh", "NotAuthorizedException", "Refresh Token has expired", 401, "INVALID_REFRESH_TOKEN"),
     case("/auth/me/devices", "NotAuthorizedException", "Access Token has been revoked", 401, "UNAUTHENTICATED"),
     case("/auth/me", "ConcurrentModificationException", "being modified", 503, "UPSTREAM_UNAVAILABLE"),
+    // Step-up's password check (AdminInitiateAuth): a wrong password asks for a proof again.
+    case(
+        "/auth/me/mfa/totp",
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+        403,
+        "REAUTHENTICATION_REQUIRED",
+    ),
+    case("/auth/me/mfa/totp", "NotAuthorizedException", "Password attempts exceeded", 429, "TOO_MANY_REQUESTS"),
 ];
 
 /// A client whose every call of the route's operation answers with `case`'s error.
 fn failing_client(case: &Case) -> Client {
     let answer = || wire_error(case.cognito_status, case.cognito_code, case.cognito_message);
+    // Step-up finds the user and checks the password first: both pass here.
+    let user = mock!(Client::get_user).then_output(|| {
+        aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput::builder()
+            .username("jane")
+            .set_user_attributes(Some(vec![]))
+            .build()
+            .unwrap()
+    });
+    let password_right = mock!(Client::admin_initiate_auth).then_output(|| {
+        aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
+            .challenge_name(aws_sdk_cognitoidentityprovider::types::ChallengeNameType::SoftwareTokenMfa)
+            .session("s".repeat(30))
+            .build()
+    });
     let rule: Rule = match case.route {
+        "/auth/me/mfa/totp" => mock!(Client::admin_initiate_auth).then_http_response(answer()),
         "/auth/login" => mock!(Client::admin_initiate_auth).then_http_response(answer()),
         "/auth/new-password" => mock!(Client::admin_respond_to_auth_challenge).then_http_response(answer()),
         "/auth/email/verify" => mock!(Client::verify_user_attribute).then_http_response(answer()),
@@ -190,8 +214,13 @@ fn failing_client(case: &Case) -> Client {
         "/auth/me/devices" => mock!(Client::list_devices).then_http_response(answer()),
         other => panic!("no mock for {other}"),
     };
+    let rules: Vec<&Rule> = match case.route {
+        "/auth/me/mfa/totp/verify" => vec![&rule, &user, &password_right],
+        "/auth/me/mfa/totp" => vec![&rule, &user],
+        _ => vec![&rule],
+    };
     // No retries: the mapping is under test, not the SDK's back-off.
-    mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &[&rule], |conf| conf
+    mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, &rules, |conf| conf
         .retry_config(aws_sdk_cognitoidentityprovider::config::retry::RetryConfig::disabled()))
 }
 
@@ -208,7 +237,10 @@ fn request_for(route: &str) -> Request<Body> {
             json!({"username": "jane", "session": "s".repeat(30), "challenge": "SOFTWARE_TOKEN_MFA", "code": "123456"}),
         ),
         "/auth/mfa/setup/verify" => ("POST", json!({"username": "jane", "session": "s".repeat(30), "code": "123456"})),
-        "/auth/me/mfa/totp/verify" => ("POST", json!({"code": "123456"})),
+        "/auth/me/mfa/totp/verify" => {
+            ("POST", json!({"code": "123456", "reauthentication": {"currentPassword": "hunter2"}}))
+        }
+        "/auth/me/mfa/totp" => ("POST", json!({"reauthentication": {"currentPassword": "hunter2"}})),
         "/auth/me/mfa" => ("PUT", json!({"sms": true})),
         "/auth/refresh" => ("POST", json!({"refreshToken": "r".repeat(40)})),
         _ => ("GET", Value::Null),

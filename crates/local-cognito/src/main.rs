@@ -83,5 +83,9 @@ fn seed_once(emulator: &local_cognito::Emulator, seed: &str, env_file: &PathBuf)
     if let Some(secret) = &ids.client_secret {
         env.push_str(&format!("COGNITO_CLIENT_SECRET={secret}\n"));
     }
+    env.push_str(&format!("COGNITO_SIGN_UP_CLIENT_ID={}\n", ids.sign_up_client_id));
+    if let Some(secret) = &ids.sign_up_client_secret {
+        env.push_str(&format!("COGNITO_SIGN_UP_CLIENT_SECRET={secret}\n"));
+    }
     std::fs::write(env_file, env).map_err(|e| format!("{}: {e}", env_file.display()))
 }

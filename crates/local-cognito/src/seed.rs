@@ -44,6 +44,10 @@ pub struct PoolIds {
     pub client_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
+    /// The client self sign-up goes through: it may write the email, and signs no one in.
+    pub sign_up_client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_up_client_secret: Option<String>,
 }
 
 pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
@@ -70,6 +74,12 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     merge(&mut client, options.client.as_ref());
     let client = ops::call(ctx, "CreateUserPoolClient", client)?;
     let client = &client["UserPoolClient"];
+    // A secret like the main client's (the deployed one always has one).
+    let mut sign_up_client = definition["signUpClient"].clone();
+    sign_up_client["UserPoolId"] = json!(pool_id);
+    sign_up_client["GenerateSecret"] = json!(options.client_secret);
+    let sign_up_client = ops::call(ctx, "CreateUserPoolClient", sign_up_client)?;
+    let sign_up_client = &sign_up_client["UserPoolClient"];
 
     let mut groups = definition["groups"].as_array().cloned().unwrap_or_default();
     groups.extend(options.groups.iter().map(|name| json!({"GroupName": name})));
@@ -102,6 +112,8 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
         user_pool_id: pool_id,
         client_id: client["ClientId"].as_str().expect("client id").to_owned(),
         client_secret: client["ClientSecret"].as_str().map(str::to_owned),
+        sign_up_client_id: sign_up_client["ClientId"].as_str().expect("client id").to_owned(),
+        sign_up_client_secret: sign_up_client["ClientSecret"].as_str().map(str::to_owned),
     })
 }
 

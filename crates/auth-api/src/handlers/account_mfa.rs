@@ -1,6 +1,8 @@
 //! The signed-in user's MFA (their own access token): GET and PUT
 //! /auth/me/mfa (factors and preference), POST /auth/me/mfa/totp (start TOTP
 //! set-up) and POST /auth/me/mfa/totp/verify (verify it and prefer it).
+//! Turning a factor off, choosing the preferred one, and adding or replacing
+//! the authenticator need a fresh proof (step-up) and then end every session.
 
 use aws_sdk_cognitoidentityprovider::types::{EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType};
 use axum::extract::State;
@@ -13,9 +15,12 @@ use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::handlers::current_user::get_user;
 use crate::mfa::{totp_uri, Factor, TotpSetup};
+use crate::sessions;
+use crate::step_up::{self, Reauthentication};
 
 #[derive(Debug, Default, Serialize)]
 pub struct Factors {
@@ -60,10 +65,14 @@ pub struct UpdateRequest {
     /// Makes this factor the preferred one (and turns it on).
     #[serde(default, deserialize_with = "present")]
     pub preferred: Option<Factor>,
+    /// The proof a change that weakens or redirects MFA needs.
+    #[serde(default, deserialize_with = "present")]
+    pub reauthentication: Option<Reauthentication>,
 }
 
 impl Validate for UpdateRequest {
     fn validate(&self) -> Result<(), ApiError> {
+        step_up::validate(self.reauthentication.as_ref())?;
         if let Some(preferred) = self.preferred {
             if self.switch(preferred) == Some(false) {
                 return Err(ApiError::validation("preferred", "a factor turned off cannot be the preferred one"));
@@ -77,6 +86,12 @@ impl Validate for UpdateRequest {
 }
 
 impl UpdateRequest {
+    /// Turning a factor off or choosing the preferred one needs a fresh proof;
+    /// turning one on does not (it weakens nothing).
+    fn needs_step_up(&self) -> bool {
+        [self.totp, self.sms, self.email].contains(&Some(false)) || self.preferred.is_some()
+    }
+
     fn switch(&self, factor: Factor) -> Option<bool> {
         match factor {
             Factor::Totp => self.totp,
@@ -99,10 +114,19 @@ impl UpdateRequest {
 pub async fn update(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
+    let proven = match request.needs_step_up() {
+        true => Some(step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?),
+        false => None,
+    };
     set_preference(&state, &token, &request).await?;
-    settings(&state, &token).await.map(Json)
+    let settings = settings(&state, &token).await?;
+    if let Some(user) = proven {
+        sessions::end_all(&state, user.username()).await?;
+    }
+    Ok(Json(settings))
 }
 
 async fn set_preference(state: &AppState, token: &Secret, request: &UpdateRequest) -> Result<(), ApiError> {
@@ -123,11 +147,27 @@ async fn set_preference(state: &AppState, token: &Secret, request: &UpdateReques
     Ok(())
 }
 
-/// POST /auth/me/mfa/totp
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartTotpRequest {
+    #[serde(default, deserialize_with = "present")]
+    pub reauthentication: Option<Reauthentication>,
+}
+
+impl Validate for StartTotpRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        step_up::validate(self.reauthentication.as_ref())
+    }
+}
+
+/// POST /auth/me/mfa/totp (step-up: a new secret is the first half of replacing the authenticator)
 pub async fn start_totp(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
+    JsonBody(request): JsonBody<StartTotpRequest>,
 ) -> Result<Json<TotpSetup>, ApiError> {
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     let associated = state
         .cognito()
         .associate_software_token()
@@ -136,7 +176,6 @@ pub async fn start_totp(
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
     let secret = associated.secret_code().ok_or_else(|| incomplete("SecretCode"))?.to_owned();
-    let user = get_user(&state, &token).await?;
     // The account an authenticator app shows: the email when there is one.
     let account = user
         .user_attributes()
@@ -155,21 +194,27 @@ pub struct VerifyTotpRequest {
     /// The authenticator's name, for the user's own reference.
     #[serde(default, deserialize_with = "present")]
     pub device_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub reauthentication: Option<Reauthentication>,
 }
 
 impl Validate for VerifyTotpRequest {
     fn validate(&self) -> Result<(), ApiError> {
+        step_up::validate(self.reauthentication.as_ref())?;
         check::code("code", self.code.expose())?;
         check::optional_length("deviceName", self.device_name.as_deref(), 1, 131)
     }
 }
 
-/// POST /auth/me/mfa/totp/verify: the first code proves the set-up; TOTP becomes preferred.
+/// POST /auth/me/mfa/totp/verify: the first code proves the set-up; TOTP
+/// becomes preferred (step-up); then every session ends.
 pub async fn verify_totp(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<VerifyTotpRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     state
         .cognito()
         .verify_software_token()
@@ -179,7 +224,15 @@ pub async fn verify_totp(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    let prefer_totp = UpdateRequest { totp: Some(true), sms: None, email: None, preferred: Some(Factor::Totp) };
+    let prefer_totp = UpdateRequest {
+        totp: Some(true),
+        sms: None,
+        email: None,
+        preferred: Some(Factor::Totp),
+        reauthentication: None,
+    };
     set_preference(&state, &token, &prefer_totp).await?;
-    settings(&state, &token).await.map(Json)
+    let settings = settings(&state, &token).await?;
+    sessions::end_all(&state, user.username()).await?;
+    Ok(Json(settings))
 }

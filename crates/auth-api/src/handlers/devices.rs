@@ -14,7 +14,9 @@ use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::context_data::ClientContext;
 use crate::error::ApiError;
+use crate::step_up::{self, Reauthentication};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -121,17 +123,34 @@ pub async fn update(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// DELETE /auth/me/devices/{deviceKey}
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgetRequest {
+    #[serde(default, deserialize_with = "crate::body::present")]
+    pub reauthentication: Option<Reauthentication>,
+}
+
+impl Validate for ForgetRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        step_up::validate(self.reauthentication.as_ref())
+    }
+}
+
+/// DELETE /auth/me/devices/{deviceKey}, with a fresh proof (step-up) in the body.
 pub async fn forget(
     State(state): State<AppState>,
     Path(key): Path<String>,
     BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
+    JsonBody(request): JsonBody<ForgetRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let device_key = device_key(&key)?;
+    step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     state
         .cognito()
         .forget_device()
         .access_token(token.expose())
-        .device_key(device_key(&key)?)
+        .device_key(device_key)
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;

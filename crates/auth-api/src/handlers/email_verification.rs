@@ -1,6 +1,8 @@
 //! POST /auth/email/verification-code and POST /auth/email/verify: the signed-in
-//! user proves their email address. Authorized by the user's own access token,
-//! so this function needs no Cognito IAM permission.
+//! user proves their email address (authorized by the user's own access token).
+//! POST /auth/me/email changes it (step-up, then AdminUpdateUserAttributes: the
+//! old address stays until the new one is verified; every session ends), and
+//! POST /auth/me/reauthentication emails a code that proves the user (step-up).
 
 use axum::extract::State;
 use axum::Json;
@@ -12,7 +14,10 @@ use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
-use crate::error::ApiError;
+use crate::context_data::ClientContext;
+use crate::error::{ApiError, ErrorCode};
+use crate::sessions;
+use crate::step_up::{self, Reauthentication};
 
 const EMAIL: &str = "email";
 
@@ -46,6 +51,11 @@ pub async fn send_code(
     BearerToken(token): BearerToken,
     JsonBody(_): JsonBody<SendCodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    send(&state, &token).await
+}
+
+/// GetUserAttributeVerificationCode for the email: 202 with where it went.
+async fn send(state: &AppState, token: &Secret) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
     let output = state
         .cognito()
         .get_user_attribute_verification_code()
@@ -101,4 +111,80 @@ pub async fn verify(
         .await
         .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
     Ok(Json(EmailVerified { email_verified: true }))
+}
+
+/// POST /auth/me/reauthentication: a code to the user's verified email, to
+/// send as `reauthentication.emailCode` with one sensitive change.
+pub async fn send_reauthentication_code(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+    JsonBody(_): JsonBody<SendCodeRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    let user = state
+        .cognito()
+        .get_user()
+        .access_token(token.expose())
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    // A code to an address nobody proved would prove nothing.
+    if !step_up::email_verified(&user) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidUserState,
+            "the user has no verified email: reauthenticate with the current password",
+        ));
+    }
+    send(&state, &token).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEmailRequest {
+    pub email: String,
+    #[serde(default, deserialize_with = "crate::body::present")]
+    pub reauthentication: Option<Reauthentication>,
+}
+
+impl Validate for ChangeEmailRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        check::email("email", &self.email)?;
+        step_up::validate(self.reauthentication.as_ref())
+    }
+}
+
+/// POST /auth/me/email: the only way to change the email (the app client
+/// cannot write it). Cognito sends a code to the new address and keeps the old
+/// one (sign-in, recovery) until /auth/email/verify gets that code. Every
+/// session ends: the caller signs in again to send the code.
+pub async fn change(
+    State(state): State<AppState>,
+    BearerToken(token): BearerToken,
+    ClientContext(client): ClientContext,
+    JsonBody(request): JsonBody<ChangeEmailRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+    let current = user.user_attributes().iter().find(|a| a.name() == EMAIL).and_then(|a| a.value());
+    if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
+        return Err(ApiError::validation("email", "this is already the user's email"));
+    }
+    let email = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+        .name(EMAIL)
+        .value(&request.email)
+        .build()
+        .map_err(|_| ApiError::validation("email", "`email` must be an email address"))?;
+    state
+        .cognito()
+        .admin_update_user_attributes()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(user.username())
+        .user_attributes(email)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    sessions::end_all(&state, user.username()).await?;
+    // Where the code went is the address the caller just gave: nothing to mask.
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"codeDelivery": {"deliveryMedium": "EMAIL", "attributeName": EMAIL}})),
+    ))
 }

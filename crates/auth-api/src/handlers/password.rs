@@ -1,6 +1,7 @@
 //! Passwords: POST /auth/password/forgot (always 202, the same body, whoever
 //! the username is), /auth/password/reset (the emailed code and a new
-//! password), /auth/password/change (the user's access token).
+//! password), /auth/password/change (the user's access token). A
+//! reset or a change ends every session of the user.
 
 use axum::extract::State;
 use axum::Json;
@@ -14,7 +15,9 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
+use crate::handlers::current_user::get_user;
 use crate::handlers::signup::{sent_alike, UsernameRequest};
+use crate::sessions;
 
 /// POST /auth/password/forgot
 pub async fn forgot(
@@ -72,6 +75,8 @@ pub async fn reset(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
+    // Whoever else held a session, a refresh token or a remembered device is out.
+    sessions::end_all(&state, &request.username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,7 +94,8 @@ impl Validate for ChangeRequest {
     }
 }
 
-/// POST /auth/password/change
+/// POST /auth/password/change: then every session ends, the caller's too
+/// (the client signs in again with the new password).
 pub async fn change(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
@@ -97,6 +103,7 @@ pub async fn change(
 ) -> Result<StatusCode, ApiError> {
     let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
     rules.password_policy.check("newPassword", request.new_password.expose())?;
+    let user = get_user(&state, &token).await?;
     state
         .cognito()
         .change_password()
@@ -106,5 +113,6 @@ pub async fn change(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::ChangePassword))?;
+    sessions::end_all(&state, user.username()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

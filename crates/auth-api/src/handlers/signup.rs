@@ -110,11 +110,11 @@ pub async fn sign_up(
     let output = state
         .cognito()
         .sign_up()
-        .client_id(&state.config().client_id)
+        .client_id(state.sign_up_client_id())
         .username(&username)
         .password(request.password.expose())
         .set_user_attributes(Some(attributes))
-        .set_secret_hash(state.secret_hash(&username).await?)
+        .set_secret_hash(state.sign_up_secret_hash(&username).await?)
         .user_context_data(context)
         .send()
         .await;
@@ -223,10 +223,10 @@ pub async fn confirm(
     state
         .cognito()
         .confirm_sign_up()
-        .client_id(&state.config().client_id)
+        .client_id(state.sign_up_client_id())
         .username(&request.username)
         .confirmation_code(request.code.expose())
-        .set_secret_hash(state.secret_hash(&request.username).await?)
+        .set_secret_hash(state.sign_up_secret_hash(&request.username).await?)
         .user_context_data(context)
         .send()
         .await
@@ -255,9 +255,9 @@ pub async fn resend(
     let sent = state
         .cognito()
         .resend_confirmation_code()
-        .client_id(&state.config().client_id)
+        .client_id(state.sign_up_client_id())
         .username(&request.username)
-        .set_secret_hash(state.secret_hash(&request.username).await?)
+        .set_secret_hash(state.sign_up_secret_hash(&request.username).await?)
         .user_context_data(context)
         .send()
         .await;

@@ -106,6 +106,7 @@ pub fn create_user_pool_client(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     let settings: ClientSettings = input(input_value)?;
     check_client_settings(&settings)?;
     let pool = pool_mut(ctx.state, &user_pool_id)?;
+    check_write_attributes(pool, &settings)?;
     let id = random::alphanumeric(26, random::LOWER_DIGITS);
     let client = AppClient {
         id: id.clone(),
@@ -158,6 +159,20 @@ fn check_client_settings(settings: &ClientSettings) -> Result<()> {
         return Err(error::invalid_parameter(
             "Refresh token validity must be between 60 minutes and 10 years, and longer than the access and ID tokens'",
         ));
+    }
+    Ok(())
+}
+
+/// Every client must be able to write the schema's required attributes (the
+/// developer guide's user pool attributes, "Attribute permissions and scopes");
+/// no list means all. Cognito's answer, as deployments meet it (aws-cdk#20760):
+/// InvalidParameterException "Invalid write attributes specified while creating a client".
+fn check_write_attributes(pool: &Pool, settings: &ClientSettings) -> Result<()> {
+    let Some(writable) = settings.write_attributes.as_ref().filter(|names| !names.is_empty()) else {
+        return Ok(());
+    };
+    if pool.required_attributes().iter().any(|required| !writable.contains(required)) {
+        return Err(error::invalid_parameter("Invalid write attributes specified while creating a client"));
     }
     Ok(())
 }

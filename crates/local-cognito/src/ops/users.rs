@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::sign_up::{send_code, CodePurpose};
 use super::{pool, pool_mut, user_not_found};
 use crate::attributes::{self, AttributeInput, Write};
 use crate::error::{self, Result};
@@ -302,19 +303,54 @@ struct UpdateInput {
 }
 
 /// Administrators ignore the client's WriteAttributes and may set the verified flags.
+/// An email or phone number listed in AttributesRequireVerificationBeforeUpdate
+/// keeps its old value until the new one is verified, unless the same request
+/// sets its verified flag to true (AdminUpdateUserAttributes, and
+/// UserAttributeUpdateSettingsType: "Amazon Cognito doesn't change the value of
+/// the attribute until your user responds to the verification message").
 pub fn admin_update_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: UpdateInput = input(input_value)?;
     let now = ctx.now;
     let pool = pool_mut(ctx.state, &request.user_pool_id)?;
     attributes::check(pool, &request.user_attributes, Write::Update)?;
     let key = pool.user_key(&request.username).ok_or_else(user_not_found)?;
-    let mut values = pool.users[&key].attributes.clone();
-    attributes::apply(&mut values, &request.user_attributes);
-    reset_verified_on_change(&pool.users[&key].attributes, &mut values, &request.user_attributes);
+    let wait_for_verification: Vec<String> = pool
+        .settings
+        .user_attribute_update_settings
+        .as_ref()
+        .map(|s| s.attributes_require_verification_before_update.clone())
+        .unwrap_or_default();
+    let auto_verified = pool.settings.auto_verified_attributes.clone();
+    let before = pool.users[&key].attributes.clone();
+    let said_verified = |name: &str| {
+        request
+            .user_attributes
+            .iter()
+            .any(|a| a.name == format!("{name}_verified") && a.value.as_deref() == Some("true"))
+    };
+    let (deferred, immediate): (Vec<AttributeInput>, Vec<AttributeInput>) =
+        request.user_attributes.iter().cloned().partition(|a| {
+            wait_for_verification.contains(&a.name)
+                && a.value.as_deref().is_some_and(|v| !v.is_empty())
+                && before.get(&a.name) != a.value.as_ref()
+                && !said_verified(&a.name)
+        });
+    let mut values = before.clone();
+    attributes::apply(&mut values, &immediate);
+    reset_verified_on_change(&before, &mut values, &immediate);
     claim_aliases(pool, &mut values, Some(&key), false)?;
     let user = pool.users.get_mut(&key).expect("found");
     user.attributes = values;
+    for attribute in &deferred {
+        user.pending_attributes.insert(attribute.name.clone(), attribute.value.clone().unwrap_or_default());
+    }
     user.modified = now;
+    let user = user.clone();
+    // The code goes to the new value; the old one stays for sign-in and recovery.
+    for attribute in deferred.iter().filter(|a| auto_verified.contains(&a.name)) {
+        let purpose = CodePurpose::Verify(if attribute.name == "email" { "email" } else { "phone_number" });
+        send_code(ctx, &request.user_pool_id, &key, &user, purpose)?;
+    }
     Ok(json!({}))
 }
 

@@ -21,7 +21,7 @@ async fn sign_up(target: &Target) -> String {
     let answer = target
         .sdk
         .sign_up()
-        .client_id(&target.client_id)
+        .client_id(&target.sign_up_client_id)
         .username(&username)
         .password(PASSWORD)
         .user_attributes(attribute("email", "jane@example.com"))
@@ -156,8 +156,12 @@ async fn sign_up_is_refused_when_only_administrators_create_users() {
 
 #[tokio::test]
 async fn sign_up_requires_the_schemas_required_attributes() {
-    let Some(target) = sign_up_pool().await else { return };
-    let result = target.sdk.sign_up().client_id(&target.client_id).username("no-email").password(PASSWORD).send().await;
+    // GIVEN a pool whose schema requires the email (every client must then be able to write it)
+    let seed = json!({"allowSignUp": true, "client": {"WriteAttributes": ["email", "birthdate"]}, "pool": {"Schema": [
+        {"Name": "email", "AttributeDataType": "String", "Required": true, "Mutable": true}]}});
+    let Some(target) = Target::custom(seed, "a pool of its own").await else { return };
+    let result =
+        target.sdk.sign_up().client_id(&target.sign_up_client_id).username("no-email").password(PASSWORD).send().await;
     let (code, message) = error_of(result);
     assert_eq!(code, "InvalidParameterException");
     assert!(message.contains("email"), "{message}");

@@ -33,7 +33,7 @@ async fn the_outbox_holds_every_message_with_its_destination() {
     target
         .sdk
         .sign_up()
-        .client_id(&target.client_id)
+        .client_id(&target.sign_up_client_id)
         .username("outbox-user")
         .password(PASSWORD)
         .user_attributes(attribute("email", "outbox@example.com"))
@@ -70,6 +70,7 @@ async fn with_a_state_file_users_and_tokens_survive_a_restart() {
             pool_id: ids.user_pool_id.clone(),
             client_id: ids.client_id.clone(),
             client_secret: None,
+            sign_up_client_id: ids.sign_up_client_id.clone(),
             local: Some(url.to_owned()),
         }
     };

@@ -9,6 +9,7 @@
 
 mod target;
 
+mod account_security;
 mod codes;
 mod devices;
 mod existence;

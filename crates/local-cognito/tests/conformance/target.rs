@@ -40,6 +40,9 @@ pub struct Target {
     pub pool_id: String,
     pub client_id: String,
     pub client_secret: Option<String>,
+    /// The client self sign-up goes through (CONFORMANCE_SIGN_UP_CLIENT_ID against a
+    /// real pool; the main client when unset).
+    pub sign_up_client_id: String,
     /// The emulator's URL; None against a real pool.
     pub local: Option<String>,
 }
@@ -50,7 +53,18 @@ impl Target {
     pub async fn standard() -> Self {
         if let Some((pool_id, client_id, client_secret)) = real_pool() {
             let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-            return Self { sdk: Client::new(&config), pool_id, client_id, client_secret, local: None };
+            let sign_up_client_id = std::env::var("CONFORMANCE_SIGN_UP_CLIENT_ID")
+                .ok()
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| client_id.clone());
+            return Self {
+                sdk: Client::new(&config),
+                pool_id,
+                client_id,
+                client_secret,
+                sign_up_client_id,
+                local: None,
+            };
         }
         Self::seeded(json!({})).await
     }
@@ -96,6 +110,7 @@ impl Target {
             pool_id: ids["userPoolId"].as_str().unwrap().to_owned(),
             client_id: ids["clientId"].as_str().unwrap().to_owned(),
             client_secret: ids["clientSecret"].as_str().map(str::to_owned),
+            sign_up_client_id: ids["signUpClientId"].as_str().unwrap().to_owned(),
             local: Some(url),
         }
     }

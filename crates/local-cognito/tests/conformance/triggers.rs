@@ -87,7 +87,7 @@ async fn sign_up(target: &Target, email: &str) -> Result<bool, (String, String)>
     let answer = target
         .sdk
         .sign_up()
-        .client_id(&target.client_id)
+        .client_id(&target.sign_up_client_id)
         .username(username)
         .password(PASSWORD)
         .user_attributes(attribute("email", email))
@@ -107,7 +107,7 @@ async fn a_pre_sign_up_refusal_is_user_lambda_validation_with_the_functions_mess
     let events = stub.events_of("pre-sign-up");
     assert_eq!(events[0]["triggerSource"], "PreSignUp_SignUp");
     assert_eq!(events[0]["request"]["userAttributes"]["email"], "ana@blocked.example");
-    assert_eq!(events[0]["callerContext"]["clientId"], target.client_id.as_str());
+    assert_eq!(events[0]["callerContext"]["clientId"], target.sign_up_client_id.as_str());
     let lookup = target.sdk.admin_get_user().user_pool_id(&target.pool_id).username("ana").send().await;
     assert_eq!(error_of(lookup).0, "UserNotFoundException");
 }
