@@ -97,9 +97,11 @@ async fn a_stolen_access_token_cannot_forget_a_device() {
     let api = TestApi::start(&pool).await;
     let username = confirmed_user(&pool, &[]).await;
     with_phone_number(&pool, &username).await;
-    let (tokens, device_key) = sign_in_remembering(&api, &username, PASSWORD).await;
+    let (tokens, _) = sign_in_remembering(&api, &username, PASSWORD).await;
     let stolen = tokens["accessToken"].as_str().unwrap();
-    // WHEN the attacker forgets it with the token alone THEN 403, and the device stays
+    let listed = api.get("/auth/me/devices", Some(stolen)).await;
+    let device_key = listed.body["devices"][0]["deviceKey"].as_str().expect("a listed device");
+    // WHEN the attacker forgets it by its listed key with the token alone THEN 403, and the device stays
     delete(&api, &format!("/auth/me/devices/{device_key}"), json!({}), stolen)
         .await
         .assert_problem(403, "REAUTHENTICATION_REQUIRED");

@@ -7,6 +7,7 @@
 use auth_api::app::{full_router, AppState};
 use auth_api::config::{Config, Secret};
 use auth_api::device_srp::DeviceId;
+use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput;
 use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::{
     AdminRespondToAuthChallengeInput, AdminRespondToAuthChallengeOutput,
@@ -83,11 +84,14 @@ async fn mfa_and_new_password_answers_carry_context_data() {
         ("/auth/mfa", json!({"username": "jane", "session": session, "challenge": "SMS_MFA", "code": "123456"})),
         ("/auth/new-password", json!({"username": "jane", "session": session, "newPassword": "Passw0rd-123!"})),
     ];
+    // The per-user count of wrong MFA codes (code_limit), read after an MFA answer: none.
+    let no_failures =
+        mock!(Client::admin_get_user).then_output(|| AdminGetUserOutput::builder().username("jane").build().unwrap());
     for (route, body) in cases {
         // GIVEN a Cognito that answers only a challenge answer with ContextData
         let answer = answer_with_context();
         // WHEN the route is called THEN the answer carried it, and the sign-in finished
-        assert_eq!(post(client(&[&answer]), route, body).await, 200, "{route}");
+        assert_eq!(post(client(&[&answer, &no_failures]), route, body).await, 200, "{route}");
         assert_eq!(answer.num_calls(), 1, "{route}");
     }
 }

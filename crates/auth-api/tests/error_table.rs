@@ -214,7 +214,19 @@ fn failing_client(case: &Case) -> Client {
         "/auth/me/devices" => mock!(Client::list_devices).then_http_response(answer()),
         other => panic!("no mock for {other}"),
     };
+    // The per-user count of wrong MFA codes (code_limit): none yet, and a wrong code is stored.
+    let failures = mock!(Client::admin_get_user).then_output(|| {
+        aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput::builder()
+            .username("jane")
+            .build()
+            .unwrap()
+    });
+    let counted = mock!(Client::admin_update_user_attributes).then_output(|| {
+        aws_sdk_cognitoidentityprovider::operation::admin_update_user_attributes::AdminUpdateUserAttributesOutput::builder()
+            .build()
+    });
     let rules: Vec<&Rule> = match case.route {
+        "/auth/mfa" => vec![&rule, &failures, &counted],
         "/auth/me/mfa/totp/verify" => vec![&rule, &user, &password_right],
         "/auth/me/mfa/totp" => vec![&rule, &user],
         _ => vec![&rule],
