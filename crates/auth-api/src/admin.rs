@@ -7,10 +7,10 @@
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 pub struct AdminCaller {
     pub username: String,

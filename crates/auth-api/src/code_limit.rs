@@ -15,9 +15,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 
-use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// The user attribute holding `<count>:<window start, Unix seconds>`.
 pub const ATTRIBUTE: &str = "dev:custom:failed_codes";

@@ -1,9 +1,9 @@
 //! An administrator's AdminForgetDevice, shared by step-up (the device its
 //! password check may mint) and the sign-out after a recovery.
 
-use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// AdminForgetDevice; a device already gone is not an error.
 pub async fn forget(state: &AppState, username: &str, device_key: &str) -> Result<(), ApiError> {

@@ -29,6 +29,7 @@ pub mod routes;
 pub mod secret_hash;
 pub mod sessions;
 pub mod sign_in;
+pub mod state;
 pub mod step_up;
 pub mod stored_secret;
 pub mod telemetry;

@@ -2,10 +2,10 @@
 //! (password changed or reset, MFA changed, email changed): whoever held a
 //! stolen refresh token, access token or remembered device is out.
 
-use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::device_admin;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// AdminUserGlobalSignOut (every refresh token, and the access tokens issued
 /// from them, are revoked), then AdminForgetDevice for every device the user

@@ -7,12 +7,12 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthenticationResultType, ChallengeNameType, ContextDataType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
 };
 
-use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse, RememberedDevice, SignInStep};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_srp::{new_salt, DeviceId};
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// Who is signing in, as the request said it.
 pub struct Attempt<'a> {

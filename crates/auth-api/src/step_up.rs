@@ -12,11 +12,11 @@ use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_admin;
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// The request field that carries the proof.
 pub const FIELD: &str = "reauthentication";

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth_result::incomplete;
 use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
@@ -20,6 +19,7 @@ use crate::error::ApiError;
 use crate::handlers::current_user::get_user;
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::sessions;
+use crate::state::AppState;
 use crate::step_up::{self, Reauthentication};
 
 #[derive(Debug, Default, Serialize)]

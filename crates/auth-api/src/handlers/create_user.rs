@@ -9,11 +9,11 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::admin::AdminCaller;
-use crate::app::AppState;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// Attributes set through their own fields, or by Cognito alone.
 const RESERVED_ATTRIBUTES: &[(&str, &str)] = &[

@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct CurrentUser {

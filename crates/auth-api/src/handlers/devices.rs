@@ -10,12 +10,12 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::step_up::{self, Reauthentication};
 
 #[derive(Debug, Serialize)]

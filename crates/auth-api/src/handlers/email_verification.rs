@@ -9,7 +9,6 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -17,6 +16,7 @@ use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::sessions;
+use crate::state::AppState;
 use crate::step_up::{self, Reauthentication};
 
 const EMAIL: &str = "email";

@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -21,6 +20,7 @@ use crate::context_data::ClientContext;
 use crate::device_srp::DeviceId;
 use crate::error::{ApiError, ErrorCode};
 use crate::sign_in::{complete, device_of, Attempt};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -15,12 +15,12 @@ use axum::extract::State;
 use http::StatusCode;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -9,10 +9,10 @@ use axum::extract::{Path, State};
 use http::StatusCode;
 
 use crate::admin::AdminCaller;
-use crate::app::AppState;
 use crate::body::check;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// POST /auth/users/{username}/confirm
 pub async fn confirm(

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::code_limit;
@@ -17,6 +16,7 @@ use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::sign_in::{complete, respond, Attempt};
+use crate::state::AppState;
 
 /// The MFA challenges a client answers here, as login names them.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

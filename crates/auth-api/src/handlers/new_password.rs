@@ -8,13 +8,13 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::sign_in::{complete, respond, Attempt};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

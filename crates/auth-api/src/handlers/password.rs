@@ -8,7 +8,6 @@ use axum::Json;
 use http::StatusCode;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -18,6 +17,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::handlers::current_user::get_user;
 use crate::handlers::signup::{sent_alike, UsernameRequest};
 use crate::sessions;
+use crate::state::AppState;
 
 /// POST /auth/password/forgot
 pub async fn forgot(

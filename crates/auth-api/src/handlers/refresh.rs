@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth_result::{incomplete, AuthResponse, Tokens};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_srp::DeviceId;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
