@@ -37,6 +37,14 @@ async fn sign_up(api: &TestApi, username: &str, email: &str) -> Answer {
     api.post("/auth/signup", json!({"username": username, "email": email, "password": PASSWORD}), None).await
 }
 
+/// A sign-up confirmed with its emailed code: an account that holds its address.
+async fn confirmed_sign_up(api: &TestApi, username: &str, email: &str) {
+    assert_eq!(sign_up(api, username, email).await.status, 201);
+    let code = outbox_code(username, "sign_up").await;
+    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
+}
+
 /// Users of `pool` who hold `email`.
 async fn holders(pool: &Pool, email: &str) -> Vec<String> {
     let found = sdk()
@@ -64,7 +72,7 @@ async fn a_taken_username_or_email_is_answered_as_a_new_sign_up_and_creates_noth
     let (_, fresh_api) = sign_up_pool().await;
     let (held_pool, held_api) = sign_up_pool().await;
     let holder = unique("holder");
-    assert_eq!(sign_up(&held_api, &holder, &email).await.status, 201);
+    confirmed_sign_up(&held_api, &holder, &email).await;
     let (taken_pool, taken_api) = sign_up_pool().await;
     let first_email = format!("{}@example.com", unique("first"));
     assert_eq!(sign_up(&taken_api, &username, &first_email).await.status, 201);
@@ -210,7 +218,7 @@ async fn a_held_address_is_refused_exactly_as_a_new_one_would_be() {
     // GIVEN an open pool where one address is held
     let (_, api) = sign_up_pool().await;
     let holder_email = format!("{}@example.com", unique("held"));
-    assert_eq!(sign_up(&api, &unique("holder"), &holder_email).await.status, 201);
+    confirmed_sign_up(&api, &unique("holder"), &holder_email).await;
     let with = |email: String, attributes: Value| {
         let body = json!({"username": "same-name", "email": email, "password": PASSWORD, "attributes": attributes});
         let api = &api;
@@ -222,4 +230,27 @@ async fn a_held_address_is_refused_exactly_as_a_new_one_would_be() {
         assert_eq!(new.status, 400, "{new:?}");
         assert_eq!(seen(&with(holder_email.clone(), attributes).await), seen(&new));
     }
+}
+
+#[tokio::test]
+async fn an_unconfirmed_sign_up_cannot_squat_its_owners_address() {
+    // GIVEN an attacker who signed up first with the victim's address (and cannot confirm:
+    // the code went to the victim)
+    let (pool, api) = sign_up_pool().await;
+    let email = format!("{}@example.com", unique("victim"));
+    let (mallory, victim) = (unique("mallory"), unique("victim"));
+    assert_eq!(sign_up(&api, &mallory, &email).await.status, 201);
+    // WHEN the owner of the address signs up THEN their account is made and a code is sent
+    confirmed_sign_up(&api, &victim, &email).await;
+    assert_eq!(messages_to(&pool, &victim).await, 1);
+    // AND the squatter's account can no longer be confirmed, even with the code it was sent
+    let squatters_code = outbox_code(&mallory, "sign_up").await;
+    let refused = api.post("/auth/signup/confirm", json!({"username": mallory, "code": squatters_code}), None).await;
+    let wrong =
+        api.post("/auth/signup/confirm", json!({"username": mallory, "code": wrong_code(&squatters_code)}), None).await;
+    assert_eq!(seen(&refused), seen(&wrong), "refused as a wrong code is");
+    let status = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&mallory).send().await.unwrap();
+    assert_eq!(status.user_status().map(|s| s.as_str()), Some("UNCONFIRMED"));
+    // AND the address has one confirmed holder: the owner
+    assert!(!api.access_token(&victim, PASSWORD).await.is_empty());
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod context_data;
 pub mod device_admin;
 pub mod device_srp;
+pub mod email_holders;
 pub mod error;
 pub mod handlers;
 pub mod jwt;

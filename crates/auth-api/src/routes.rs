@@ -95,12 +95,16 @@ impl Function {
             Function::ManageUsers => {
                 &["cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminCreateUser", "cognito-idp:AdminListGroupsForUser"]
             }
-            // ListUsers: one address, one account. DescribeUserPool(Client): the password
-            // policy, schema and WriteAttributes, checked before Cognito is asked, so that
-            // a held address (never sent to SignUp) is refused as a new one would be.
-            Function::SignUp => {
-                &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient", "cognito-idp:ListUsers"]
-            }
+            // ListUsers, AdminGetUser: one address, one account (at sign-up and at
+            // confirmation). DescribeUserPool(Client): the password policy, schema and
+            // WriteAttributes, checked before Cognito is asked, so that a held address
+            // (never sent to SignUp) is refused as a new one would be.
+            Function::SignUp => &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:DescribeUserPool",
+                "cognito-idp:DescribeUserPoolClient",
+                "cognito-idp:ListUsers",
+            ],
             // The password policy, checked first; a reset or change ends every session.
             Function::Password => &[
                 "cognito-idp:AdminForgetDevice",

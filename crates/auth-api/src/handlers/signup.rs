@@ -13,9 +13,10 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{check, present, JsonBody, Validate};
-use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
+use crate::email_holders::{email_of, holder_of};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
@@ -98,7 +99,7 @@ pub async fn sign_up(
         code_delivery: rules.emails_sign_up_codes.then_some(EMAILED),
     };
     // One address, one account.
-    if email_is_held(&state, &request.email).await? {
+    if holder_of(&state, &request.email, None).await?.is_some() {
         tracing::info!("sign-up with an address another user holds: answered as a new one, nothing created");
         return Ok((StatusCode::CREATED, Json(fresh)));
     }
@@ -168,30 +169,6 @@ fn check_attributes(
     Ok(())
 }
 
-/// Whether any user holds `email` (as given, or in lower case).
-async fn email_is_held(state: &AppState, email: &str) -> Result<bool, ApiError> {
-    let lower = email.to_lowercase();
-    let spellings = if lower == email { vec![email] } else { vec![email, lower.as_str()] };
-    for spelling in spellings {
-        // ListUsers' filter quotes the value: a quote or backslash in it is escaped.
-        let quoted = spelling.replace('\\', "\\\\").replace('"', "\\\"");
-        let found = state
-            .cognito()
-            .list_users()
-            .user_pool_id(&state.config().user_pool_id)
-            .filter(format!("email = \"{quoted}\""))
-            .attributes_to_get("email")
-            .limit(1)
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-        if !found.users().is_empty() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// Cognito does not say which attribute the client may not write; with one sent, it is that one.
 fn name_the_attribute(mut error: ApiError, request: &SignUpRequest) -> ApiError {
     if error.field.as_deref() == Some("attributes") && request.attributes.len() == 1 {
@@ -214,12 +191,20 @@ impl Validate for ConfirmRequest {
     }
 }
 
-/// POST /auth/signup/confirm: the email becomes verified.
+/// POST /auth/signup/confirm: the email becomes verified, unless another
+/// account already holds it (then the answer is a wrong code's, and the
+/// account stays unconfirmed).
 pub async fn confirm(
     State(state): State<AppState>,
     UserContext(context): UserContext,
     JsonBody(request): JsonBody<ConfirmRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    if let Some((username, email)) = email_of(&state, &request.username).await? {
+        if holder_of(&state, &email, Some(&username)).await?.is_some() {
+            tracing::info!("confirmation of a sign-up whose address another account holds: refused as a wrong code");
+            return Err(wrong_or_expired_code());
+        }
+    }
     state
         .cognito()
         .confirm_sign_up()
