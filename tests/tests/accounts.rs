@@ -31,7 +31,7 @@ async fn sign_up_confirm_and_log_in() {
     let username = sign_up(&api).await;
     // THEN they cannot log in before confirming
     let early = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
-    early.assert_problem(403, "USER_NOT_CONFIRMED");
+    early.assert_problem(401, "INVALID_CREDENTIALS");
     // WHEN they confirm with the emailed code THEN they log in, with a verified email
     let code = outbox_code(&username, "sign_up").await;
     let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;

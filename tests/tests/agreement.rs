@@ -309,6 +309,14 @@ fn every_route_that_guesses_or_sends_has_a_per_ip_limit_and_a_tighter_throttle()
         pattern(&scope[1]["NotStatement"]["Statement"]["RegexMatchStatement"]),
     );
     assert_eq!(scope[0]["RegexMatchStatement"]["FieldToMatch"], yaml_value("{UriPath: {}}"));
+    // A script may write /auth/%6Cogin or //auth//login: the path is matched decoded and normalized.
+    let transformations: Vec<&str> = scope[0]["RegexMatchStatement"]["TextTransformations"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|t| t["Type"].as_str().unwrap())
+        .collect();
+    assert_eq!(transformations, ["URL_DECODE", "NORMALIZE_PATH", "LOWERCASE"]);
     assert_eq!(
         scope[1]["NotStatement"]["Statement"]["RegexMatchStatement"]["FieldToMatch"],
         yaml_value("{Method: {}}")

@@ -20,7 +20,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn an_unconfirmed_user_is_told_so() {
+async fn an_unconfirmed_user_is_answered_as_a_wrong_password() {
     // GIVEN a user who signed up but never confirmed
     let pool = create_pool(PoolOptions { allow_sign_up: true, ..Default::default() }).await;
     let api = TestApi::start(&pool).await;
@@ -35,9 +35,12 @@ async fn an_unconfirmed_user_is_told_so() {
         .send()
         .await
         .expect("signed up");
-    // WHEN the user logs in with the right password THEN 403 USER_NOT_CONFIRMED
+    // WHEN the user logs in with the right password THEN the answer is a wrong password's:
+    // whoever signed the account up with someone's address learns nothing from it
     let answer = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
-    answer.assert_problem(403, "USER_NOT_CONFIRMED");
+    let wrong = api.post("/auth/login", json!({"username": username, "password": "Wrong-Passw0rd-1"}), None).await;
+    answer.assert_problem(401, "INVALID_CREDENTIALS");
+    assert_eq!(answer.body["detail"], wrong.body["detail"]);
 }
 
 #[tokio::test]

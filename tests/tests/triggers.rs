@@ -87,7 +87,7 @@ async fn an_invited_domain_signs_up_outside_the_allowed_list_and_still_confirms_
     assert_eq!(answer.body["codeDelivery"]["deliveryMedium"], "EMAIL");
     let code = outbox_code(&username, "sign_up").await;
     let early = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
-    early.assert_problem(403, "USER_NOT_CONFIRMED");
+    early.assert_problem(401, "INVALID_CREDENTIALS");
     let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
     let verified = user.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
     assert_ne!(verified, Some("true"), "no verified email before the code");

@@ -124,6 +124,13 @@ pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     T::deserialize(deserializer).map(Some)
 }
 
+/// For `#[serde(deserialize_with = "email_address")]`: an email address as it is
+/// stored, in lower case. One address, one account: `Ana@Example.com` and
+/// `ana@example.com` are one address, and Cognito's lookups match exactly.
+pub fn email_address<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    <String as serde::Deserialize>::deserialize(deserializer).map(|address| address.to_lowercase())
+}
+
 /// Shared field checks, each naming the field.
 pub mod check {
     use crate::error::ApiError;

@@ -74,6 +74,14 @@ where
     mapped
 }
 
+/// Login's one answer for every refusal only a real account could get.
+pub fn wrong_credentials() -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidCredentials,
+        "the username or password is wrong, or the account is not confirmed yet (POST /auth/signup/resend sends a new code)",
+    )
+}
+
 pub fn upstream_unavailable(detail: &str) -> ApiError {
     ApiError::new(ErrorCode::UpstreamUnavailable, detail).retry_after(UPSTREAM_RETRY_AFTER)
 }
@@ -115,17 +123,21 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if call == Admin && message.starts_with("User cannot be confirmed") => {
             ApiError::new(C::InvalidUserState, "only an unconfirmed user can be confirmed")
         }
-        // Only a real account can be locked out, or meet a pre-authentication trigger: at
-        // login both answer as a wrong password does, or they would tell who exists.
-        "NotAuthorizedException" | "UserLambdaValidationException" if call == Login => {
-            ApiError::new(C::InvalidCredentials, "the username or password is wrong")
+        // Only a real account can be locked out, meet a pre-authentication trigger, or be
+        // unconfirmed: at login each answers as a wrong password does, or it would tell who
+        // exists (sign up with someone's address and your own password, then log in: an
+        // unconfirmed answer would say the sign-up made an account, so the address was free).
+        "NotAuthorizedException" | "UserLambdaValidationException" | "UserNotConfirmedException"
+            if call == Login =>
+        {
+            wrong_credentials()
         }
         "NotAuthorizedException" if message.contains("Password attempts exceeded") => {
             ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60)
         }
         "UserNotFoundException" if call == Admin => ApiError::new(C::NotFound, "no user has this username"),
         "NotAuthorizedException" | "UserNotFoundException" => match call {
-            Login => ApiError::new(C::InvalidCredentials, "the username or password is wrong"),
+            Login => wrong_credentials(),
             AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),
             WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
             ChangePassword => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
@@ -325,7 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lockout_or_a_trigger_at_login_looks_like_a_wrong_password() {
+    fn a_lockout_a_trigger_or_an_unconfirmed_account_at_login_looks_like_a_wrong_password() {
         let wrong = from_service_error(
             Some("NotAuthorizedException"),
             Some("Incorrect username or password."),
@@ -334,6 +346,7 @@ mod tests {
         for (code, message) in [
             ("NotAuthorizedException", "Password attempts exceeded"),
             ("UserLambdaValidationException", "PreAuthentication failed with error Blocked."),
+            ("UserNotConfirmedException", "User is not confirmed."),
         ] {
             assert_eq!(from_service_error(Some(code), Some(message), CognitoCall::Login), wrong, "{code}");
         }

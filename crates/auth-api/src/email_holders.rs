@@ -53,17 +53,3 @@ pub async fn holder_of(state: &AppState, email: &str, except: Option<&str>) -> R
     }
     Ok(None)
 }
-
-/// The username and email of `username` (AdminGetUser), or None for no such user.
-pub async fn email_of(state: &AppState, username: &str) -> Result<Option<(String, String)>, ApiError> {
-    let user =
-        state.cognito().admin_get_user().user_pool_id(&state.config().user_pool_id).username(username).send().await;
-    match user {
-        Ok(user) => {
-            let email = user.user_attributes().iter().find(|a| a.name() == "email").and_then(|a| a.value());
-            Ok(email.map(|email| (user.username().to_owned(), email.to_owned())))
-        }
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => Ok(None),
-        Err(error) => Err(from_sdk(error, CognitoCall::Admin)),
-    }
-}

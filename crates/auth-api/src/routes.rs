@@ -82,12 +82,14 @@ impl Function {
                 "cognito-idp:AdminListDevices",
                 "cognito-idp:AdminUserGlobalSignOut",
             ],
+            // ListUsers: an email change keeps one address, one account.
             Function::EmailVerification => &[
                 "cognito-idp:AdminForgetDevice",
                 "cognito-idp:AdminInitiateAuth",
                 "cognito-idp:AdminListDevices",
                 "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
+                "cognito-idp:ListUsers",
             ],
             Function::Devices => &["cognito-idp:AdminForgetDevice", "cognito-idp:AdminInitiateAuth"],
             // The live check of ID tokens (crate::live).

@@ -51,7 +51,7 @@ const fn case(
 const CASES: &[Case] = &[
     case("/auth/login", "NotAuthorizedException", "Incorrect username or password.", 401, "INVALID_CREDENTIALS"),
     case("/auth/login", "UserNotFoundException", "User does not exist.", 401, "INVALID_CREDENTIALS"),
-    case("/auth/login", "UserNotConfirmedException", "User is not confirmed.", 403, "USER_NOT_CONFIRMED"),
+    case("/auth/login", "UserNotConfirmedException", "User is not confirmed.", 401, "INVALID_CREDENTIALS"),
     case(
         "/auth/login",
         "PasswordResetRequiredException",

@@ -2,8 +2,10 @@
 //! /auth/me/mfa (factors and preference), POST /auth/me/mfa/totp (start TOTP
 //! set-up) and POST /auth/me/mfa/totp/verify (verify it and prefer it).
 //! Turning a factor off, choosing the preferred one, and adding or replacing
-//! the authenticator need a fresh proof (step-up) and then end every session.
+//! the authenticator need a fresh proof (step-up); every change then ends
+//! every session.
 
+use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use aws_sdk_cognitoidentityprovider::types::{EmailMfaSettingsType, SmsMfaSettingsType, SoftwareTokenMfaSettingsType};
 use axum::extract::State;
 use axum::Json;
@@ -37,12 +39,15 @@ pub struct MfaSettings {
 
 /// The user's factors and preference, as Cognito holds them (GetUser).
 async fn settings(state: &AppState, token: &Secret) -> Result<MfaSettings, ApiError> {
-    let user = get_user(state, token).await?;
+    Ok(settings_of(&get_user(state, token).await?))
+}
+
+fn settings_of(user: &GetUserOutput) -> MfaSettings {
     let enabled = |factor: Factor| user.user_mfa_setting_list().iter().any(|name| name == factor.cognito_name());
-    Ok(MfaSettings {
+    MfaSettings {
         factors: Factors { totp: enabled(Factor::Totp), sms: enabled(Factor::Sms), email: enabled(Factor::Email) },
         preferred: Factor::ALL.into_iter().find(|f| user.preferred_mfa_setting() == Some(f.cognito_name())),
-    })
+    }
 }
 
 /// GET /auth/me/mfa
@@ -117,16 +122,15 @@ pub async fn update(
     ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
-    let proven = match request.needs_step_up() {
-        true => Some(step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?),
-        false => None,
-    };
-    set_preference(&state, &token, &request).await?;
-    let settings = settings(&state, &token).await?;
-    if let Some(user) = proven {
-        sessions::end_all(&state, user.username()).await?;
+    if request.needs_step_up() {
+        step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     }
-    Ok(Json(settings))
+    set_preference(&state, &token, &request).await?;
+    let user = get_user(&state, &token).await?;
+    // Any MFA change, turning a factor on included, ends every session: whoever
+    // holds a refresh token from before must meet the factors as they are now.
+    sessions::end_all(&state, user.username()).await?;
+    Ok(Json(settings_of(&user)))
 }
 
 async fn set_preference(state: &AppState, token: &Secret, request: &UpdateRequest) -> Result<(), ApiError> {

@@ -26,6 +26,7 @@ const RESERVED_ATTRIBUTES: &[(&str, &str)] = &[
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[serde(deserialize_with = "crate::body::email_address")]
     pub email: String,
     /// A UUID is generated when absent.
     #[serde(default, deserialize_with = "present")]

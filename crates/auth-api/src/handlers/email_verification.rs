@@ -14,6 +14,7 @@ use crate::body::{check, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
+use crate::email_holders::holder_of;
 use crate::error::{ApiError, ErrorCode};
 use crate::sessions;
 use crate::state::AppState;
@@ -140,6 +141,7 @@ pub async fn send_reauthentication_code(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeEmailRequest {
+    #[serde(deserialize_with = "crate::body::email_address")]
     pub email: String,
     #[serde(default, deserialize_with = "crate::body::present")]
     pub reauthentication: Option<Reauthentication>,
@@ -167,20 +169,26 @@ pub async fn change(
     if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
         return Err(ApiError::validation("email", "this is already the user's email"));
     }
-    let email = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-        .name(EMAIL)
-        .value(&request.email)
-        .build()
-        .map_err(|_| ApiError::validation("email", "`email` must be an email address"))?;
-    state
-        .cognito()
-        .admin_update_user_attributes()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(user.username())
-        .user_attributes(email)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    // One address, one account. A held address is answered as any other (the same
+    // 202, every session ends) and nothing changes: no answer tells that it is held.
+    if holder_of(&state, &request.email, Some(user.username())).await?.is_some() {
+        tracing::info!("email change to an address another account holds: answered alike, nothing changed");
+    } else {
+        let email = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+            .name(EMAIL)
+            .value(&request.email)
+            .build()
+            .map_err(|_| ApiError::validation("email", "`email` must be an email address"))?;
+        state
+            .cognito()
+            .admin_update_user_attributes()
+            .user_pool_id(&state.config().user_pool_id)
+            .username(user.username())
+            .user_attributes(email)
+            .send()
+            .await
+            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    }
     sessions::end_all(&state, user.username()).await?;
     // Where the code went is the address the caller just gave: nothing to mask.
     Ok((

@@ -16,7 +16,7 @@ use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
-use crate::email_holders::{email_of, holder_of};
+use crate::email_holders::holder_of;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
@@ -39,6 +39,7 @@ pub struct SignUpRequest {
     /// The email when absent.
     #[serde(default, deserialize_with = "present")]
     pub username: Option<String>,
+    #[serde(deserialize_with = "crate::body::email_address")]
     pub email: String,
     pub password: Secret,
     /// Attributes users may write (the app client's WriteAttributes).
@@ -263,4 +264,18 @@ pub fn sent_alike<T, E: ProvideErrorMetadata>(
         }
     }
     Ok((StatusCode::ACCEPTED, Json(serde_json::json!({"codeDelivery": EMAILED}))))
+}
+
+/// The username and email of `username` (AdminGetUser), or None for no such user.
+async fn email_of(state: &AppState, username: &str) -> Result<Option<(String, String)>, ApiError> {
+    let user =
+        state.cognito().admin_get_user().user_pool_id(&state.config().user_pool_id).username(username).send().await;
+    match user {
+        Ok(user) => {
+            let email = user.user_attributes().iter().find(|a| a.name() == "email").and_then(|a| a.value());
+            Ok(email.map(|email| (user.username().to_owned(), email.to_owned())))
+        }
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => Ok(None),
+        Err(error) => Err(from_sdk(error, CognitoCall::Admin)),
+    }
 }
