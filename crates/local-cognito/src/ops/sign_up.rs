@@ -344,12 +344,16 @@ pub fn forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
     }
-    let delivery = send_code(ctx, &pool_id, &key, &user, CodePurpose::ForgotPassword)?.ok_or_else(|| {
-        error::invalid_parameter(
-            "Cannot reset password for the user as there is no registered/verified email or phone_number",
-        )
-    })?;
+    let delivery =
+        send_code(ctx, &pool_id, &key, &user, CodePurpose::ForgotPassword)?.ok_or_else(no_recovery_channel)?;
     Ok(json!({"CodeDeliveryDetails": delivery}))
+}
+
+/// Cognito's answer when a password reset has no verified email or phone number to go to.
+pub fn no_recovery_channel() -> error::CognitoError {
+    error::invalid_parameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    )
 }
 
 pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {

@@ -373,14 +373,19 @@ pub fn admin_reset_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Va
     let UserRef { user_pool_id, username } = input(input_value)?;
     let pool = pool_mut(ctx.state, &user_pool_id)?;
     let key = pool.user_key(&username).ok_or_else(user_not_found)?;
-    let user = pool.users.get_mut(&key).expect("found");
-    if user.status == UserStatus::Unconfirmed {
+    let user = pool.users[&key].clone();
+    // A user who never set a password of their own (UNCONFIRMED, or invited and
+    // still FORCE_CHANGE_PASSWORD) has nothing to reset: Cognito refuses both.
+    if matches!(user.status, UserStatus::Unconfirmed | UserStatus::ForceChangePassword) {
         return Err(error::not_authorized("User password cannot be reset in the current state."));
     }
+    // The code must reach a verified email or phone number, as for ForgotPassword;
+    // otherwise the user would be locked out with no way back.
+    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?
+        .ok_or_else(super::sign_up::no_recovery_channel)?;
+    let user = pool_mut(ctx.state, &user_pool_id)?.users.get_mut(&key).expect("found");
     user.status = UserStatus::ResetRequired;
     user.modified = ctx.now;
-    let user = user.clone();
-    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?;
     Ok(json!({}))
 }
 

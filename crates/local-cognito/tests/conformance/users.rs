@@ -425,3 +425,42 @@ async fn list_users_takes_escaped_quotes_in_the_filter_value() {
     let users = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await.unwrap();
     assert_eq!(users.users().iter().filter_map(|u| u.username()).collect::<Vec<_>>(), [username.as_str()]);
 }
+
+#[tokio::test]
+async fn admin_reset_refuses_an_invited_user() {
+    // AdminResetUserPassword (API reference, Errors: NotAuthorizedException), with the
+    // message Cognito answers for a FORCE_CHANGE_PASSWORD user.
+    // GIVEN an invited user who never chose a password
+    let target = Target::standard().await;
+    let invited = target.invited_user(true).await;
+    // WHEN an administrator resets the password
+    let result = target.sdk.admin_reset_user_password().user_pool_id(&target.pool_id).username(&invited).send().await;
+    // THEN Cognito refuses, and the user stays invited
+    assert_eq!(
+        error_of(result),
+        ("NotAuthorizedException".into(), "User password cannot be reset in the current state.".into())
+    );
+    assert_eq!(status(&target, &invited).await, UserStatusType::ForceChangePassword);
+}
+
+#[tokio::test]
+async fn admin_reset_needs_a_verified_channel_for_the_code() {
+    // AdminResetUserPassword (API reference: "sends a code to the user's verified
+    // email or phone"); Cognito's observed answer without one is ForgotPassword's
+    // InvalidParameterException (amazon-cognito-identity-js#678, aws-sdk-js-v3#7101).
+    // GIVEN a confirmed user with no verified email or phone number
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target.set_attributes(&username, &[("email_verified", "false")]).await;
+    // WHEN an administrator resets the password
+    let result = target.sdk.admin_reset_user_password().user_pool_id(&target.pool_id).username(&username).send().await;
+    // THEN Cognito refuses, and the user can still sign in with the old password
+    assert_eq!(
+        error_of(result),
+        (
+            "InvalidParameterException".into(),
+            "Cannot reset password for the user as there is no registered/verified email or phone_number".into()
+        )
+    );
+    assert_eq!(status(&target, &username).await, UserStatusType::Confirmed);
+}
