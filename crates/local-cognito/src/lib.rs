@@ -31,6 +31,7 @@ pub mod srp;
 mod store;
 mod tokens;
 mod triggers;
+mod validation;
 mod wire;
 
 pub use clock::Clock;
