@@ -24,6 +24,7 @@ mod keys;
 mod local;
 mod model;
 mod ops;
+mod paging;
 mod password;
 mod random;
 mod seed;

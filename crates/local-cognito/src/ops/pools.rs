@@ -72,7 +72,17 @@ pub fn delete_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     Ok(json!({}))
 }
 
-pub fn list_user_pools(ctx: &mut Ctx, _input: Value) -> Result<Value> {
+pub fn list_user_pools(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    // ListUserPools' model: MaxResults is required, 1 to 60.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        max_results: i64,
+        #[serde(default)]
+        next_token: Option<String>,
+    }
+    let request: Input = input(input_value)?;
+    crate::validation::within("maxResults", request.max_results, 1, 60)?;
     let pools: Vec<Value> = ctx
         .state
         .pools
@@ -81,7 +91,12 @@ pub fn list_user_pools(ctx: &mut Ctx, _input: Value) -> Result<Value> {
             json!({"Id": pool.id, "Name": pool.settings.pool_name, "CreationDate": pool.created, "LastModifiedDate": pool.modified})
         })
         .collect();
-    Ok(json!({"UserPools": pools}))
+    let (pools, next) = crate::paging::page(pools, request.next_token.as_deref(), request.max_results as usize)?;
+    let mut output = json!({"UserPools": pools});
+    if let Some(next) = next {
+        output["NextToken"] = json!(next);
+    }
+    Ok(output)
 }
 
 fn describe(pool: &Pool) -> Value {
@@ -155,8 +170,45 @@ fn take_pool_id(input_value: &mut Value) -> Result<String> {
         })
 }
 
+/// ExplicitAuthFlowsType, as CreateUserPoolClient's model lists it.
+const AUTH_FLOWS: &[&str] = &[
+    "ADMIN_NO_SRP_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY",
+    "USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_AUTH",
+];
+
+/// The enums CreateUserPoolClient's model declares, in AWS's validation form.
+fn check_client_enums(settings: &ClientSettings) -> Result<()> {
+    use crate::validation::{each_one_of, one_of};
+    if let Some(flows) = &settings.explicit_auth_flows {
+        each_one_of("explicitAuthFlows", flows, AUTH_FLOWS)?;
+    }
+    if let Some(prevent) = &settings.prevent_user_existence_errors {
+        one_of("preventUserExistenceErrors", prevent, &["LEGACY", "ENABLED"])?;
+    }
+    if let Some(units) = &settings.token_validity_units {
+        for (member, unit) in [
+            ("tokenValidityUnits.accessToken", &units.access_token),
+            ("tokenValidityUnits.idToken", &units.id_token),
+            ("tokenValidityUnits.refreshToken", &units.refresh_token),
+        ] {
+            if let Some(unit) = unit {
+                one_of(member, unit, &["seconds", "minutes", "hours", "days"])?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The ranges CreateUserPoolClient documents.
 fn check_client_settings(settings: &ClientSettings) -> Result<()> {
+    check_client_enums(settings)?;
     if let Some(minutes) = settings.auth_session_validity {
         if !(3..=15).contains(&minutes) {
             return Err(error::invalid_parameter("AuthSessionValidity must be between 3 and 15 minutes"));

@@ -20,4 +20,5 @@ mod sessions;
 mod tokens;
 mod triggers;
 mod users;
+mod validation;
 mod wire;
