@@ -441,7 +441,7 @@ struct ListInput {
     #[serde(default)]
     filter: Option<String>,
     #[serde(default)]
-    limit: Option<usize>,
+    limit: Option<i64>,
     #[serde(default)]
     pagination_token: Option<String>,
     #[serde(default)]
@@ -466,17 +466,15 @@ pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: ListInput = input(input_value)?;
     let pool = pool(ctx.state, &request.user_pool_id)?;
     let filter = request.filter.as_deref().filter(|f| !f.trim().is_empty()).map(parse_filter).transpose()?;
+    // ListUsers' model: Limit is 0 to 60 (0 is read as the default, an assumption).
     let limit = request.limit.unwrap_or(60);
-    if !(1..=60).contains(&limit) {
-        return Err(error::invalid_parameter("Limit must be between 1 and 60"));
-    }
-    let start: usize = request.pagination_token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+    crate::validation::within("limit", limit, 0, 60)?;
+    let limit = if limit == 0 { 60 } else { limit as usize };
     let matching: Vec<&User> =
         pool.users.values().filter(|user| filter.as_ref().is_none_or(|f| f.matches(user))).collect();
-    let page: Vec<Value> = matching
+    let (page, next) = crate::paging::page(matching, request.pagination_token.as_deref(), limit)?;
+    let page: Vec<Value> = page
         .iter()
-        .skip(start)
-        .take(limit)
         .map(|user| {
             let mut described = summary(user);
             if let Some(names) = &request.attributes_to_get {
@@ -489,8 +487,8 @@ pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         })
         .collect();
     let mut output = json!({"Users": page});
-    if start + limit < matching.len() {
-        output["PaginationToken"] = json!((start + limit).to_string());
+    if let Some(next) = next {
+        output["PaginationToken"] = json!(next);
     }
     Ok(output)
 }
@@ -510,7 +508,16 @@ impl Filter {
             "status" => Some(if user.enabled { "Enabled" } else { "Disabled" }),
             name => user.attributes.get(name).map(String::as_str),
         };
-        actual.is_some_and(|actual| if self.prefix { actual.starts_with(&self.value) } else { actual == self.value })
+        // ListUsers' Filter: "cognito:user_status ... (case-insensitive)"; `status` is case-sensitive.
+        let fold = |text: &str| {
+            if self.attribute == "cognito:user_status" {
+                text.to_lowercase()
+            } else {
+                text.to_owned()
+            }
+        };
+        let wanted = fold(&self.value);
+        actual.map(fold).is_some_and(|actual| if self.prefix { actual.starts_with(&wanted) } else { actual == wanted })
     }
 }
 

@@ -13,6 +13,7 @@ mod account_security;
 mod codes;
 mod devices;
 mod existence;
+mod lists;
 mod local_controls;
 mod mfa;
 mod refresh;
