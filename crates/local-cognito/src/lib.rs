@@ -26,6 +26,7 @@ mod model;
 mod ops;
 mod paging;
 mod password;
+mod pool_defaults;
 mod random;
 mod seed;
 pub mod srp;

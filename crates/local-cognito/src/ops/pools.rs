@@ -109,20 +109,13 @@ fn describe(pool: &Pool) -> Value {
         "LastModifiedDate": pool.modified,
         "MfaConfiguration": pool.settings.mfa_configuration.clone().unwrap_or_else(|| "OFF".into()),
         "EstimatedNumberOfUsers": pool.users.len(),
-        "SchemaAttributes": pool.settings.schema.iter().map(|attribute| {
-            let mut described = serde_json::to_value(attribute).expect("schema serialises");
-            if attribute.developer_only_attribute == Some(true) {
-                described["Name"] = json!(format!("dev:custom:{}", attribute.name));
-            } else if !crate::attributes::STANDARD.contains(&attribute.name.as_str()) {
-                described["Name"] = json!(format!("custom:{}", attribute.name));
-            }
-            described
-        }).collect::<Vec<_>>(),
+        "SchemaAttributes": crate::pool_defaults::schema(pool),
     });
     let object = described.as_object_mut().expect("an object");
     object.remove("PoolName");
     object.remove("Schema");
     object.extend(extra.as_object().expect("an object").clone());
+    crate::pool_defaults::fill(object);
     described
 }
 
