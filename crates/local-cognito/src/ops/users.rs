@@ -206,8 +206,10 @@ fn policy(pool: &Pool) -> crate::model::PasswordPolicy {
 }
 
 fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, mediums: &[String]) -> Result<()> {
-    let mediums: Vec<&str> =
-        if mediums.is_empty() { vec!["EMAIL"] } else { mediums.iter().map(String::as_str).collect() };
+    // AdminCreateUser, DesiredDeliveryMediums: "The default value is SMS." A user with
+    // no phone number then gets no invitation (the temporary password is the admin's to pass on).
+    let defaulted = mediums.is_empty();
+    let mediums: Vec<&str> = if defaulted { vec!["SMS"] } else { mediums.iter().map(String::as_str).collect() };
     for medium in mediums {
         let attribute = match medium {
             "EMAIL" => "email",
@@ -224,7 +226,7 @@ fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, m
                 code: temporary_password.to_owned(),
                 at: ctx.now,
             });
-        } else if medium == "SMS" {
+        } else if medium == "SMS" && !defaulted {
             return Err(error::invalid_parameter("User has no phone number to send the invitation to."));
         }
     }

@@ -3,7 +3,9 @@
 //! attributes"; API reference: AdminCreateUser, AdminConfirmSignUp,
 //! AdminResetUserPassword, UpdateUserAttributes, ListUsers.)
 
-use aws_sdk_cognitoidentityprovider::types::{ChallengeNameType, MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{
+    ChallengeNameType, DeliveryMediumType, MessageActionType, UserStatusType,
+};
 use serde_json::json;
 
 use crate::target::*;
@@ -87,6 +89,7 @@ async fn resending_an_invitation_keeps_the_user_and_replaces_the_password() {
         .user_pool_id(&target.pool_id)
         .username(&username)
         .message_action(MessageActionType::Resend)
+        .desired_delivery_mediums(DeliveryMediumType::Email)
         .send()
         .await
         .expect("re-sent");
@@ -336,6 +339,7 @@ async fn a_generated_temporary_password_is_sent_with_the_invitation() {
         .user_pool_id(&target.pool_id)
         .username(&username)
         .user_attributes(attribute("email", "invited@example.com"))
+        .desired_delivery_mediums(DeliveryMediumType::Email)
         .send()
         .await
         .unwrap();
@@ -463,4 +467,65 @@ async fn admin_reset_needs_a_verified_channel_for_the_code() {
         )
     );
     assert_eq!(status(&target, &username).await, UserStatusType::Confirmed);
+}
+
+#[tokio::test]
+async fn describe_user_pool_shows_the_standard_schema_and_cognitos_defaults() {
+    // DescribeUserPool (API reference, UserPoolType.SchemaAttributes: "A list of the user
+    // attributes and their properties in your user pool", standard ones included, `sub`
+    // required and immutable); PasswordPolicyType's defaults (8 characters, every class
+    // required, temporary passwords 7 days); AdminCreateUserConfigType's
+    // (AllowAdminCreateUserOnly false).
+    // GIVEN a pool created with nothing but its name
+    let target = Target::standard().await;
+    let created = target.sdk.create_user_pool().pool_name("conformance-defaults").send().await.unwrap();
+    let pool_id = created.user_pool().and_then(|p| p.id()).unwrap().to_owned();
+    // WHEN it is described
+    let described = target.sdk.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+    let pool = described.user_pool().unwrap();
+    // THEN the standard attributes are there, `sub` required and immutable
+    let schema = pool.schema_attributes();
+    let sub = schema.iter().find(|a| a.name() == Some("sub")).expect("sub is listed");
+    assert_eq!((sub.required(), sub.mutable()), (Some(true), Some(false)));
+    for name in ["email", "email_verified", "phone_number", "preferred_username", "updated_at", "birthdate"] {
+        assert!(schema.iter().any(|a| a.name() == Some(name)), "{name} is listed");
+    }
+    // AND Cognito's defaults stand where the input said nothing
+    let policy = pool.policies().and_then(|p| p.password_policy()).expect("a password policy");
+    assert_eq!(policy.minimum_length(), Some(8));
+    assert!(policy.require_uppercase() && policy.require_lowercase() && policy.require_numbers());
+    assert!(policy.require_symbols());
+    assert_eq!(policy.temporary_password_validity_days(), 7);
+    let admin_create = pool.admin_create_user_config().expect("AdminCreateUserConfig");
+    assert!(!admin_create.allow_admin_create_user_only());
+    target.sdk.delete_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_invitation_goes_by_sms_unless_email_is_asked_for() {
+    // AdminCreateUser, DesiredDeliveryMediums: "Specify SMS if the phone number will be
+    // used. The default value is SMS."
+    // GIVEN a user with an email and a phone number, invited without saying how
+    let Some(target) = Target::custom(json!({}), "the outbox").await else { return };
+    let username = format!("invited-{}", uuid::Uuid::new_v4());
+    target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .user_attributes(attribute("email", "invited@example.com"))
+        .user_attributes(attribute("phone_number", "+15555550123"))
+        .send()
+        .await
+        .unwrap();
+    // THEN the invitation went by SMS only
+    let url = target.local.as_ref().unwrap();
+    let messages: Vec<serde_json::Value> =
+        reqwest::get(format!("{url}/_local/outbox")).await.unwrap().json().await.unwrap();
+    let mediums: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["username"] == username.as_str() && m["kind"] == "invitation")
+        .filter_map(|m| m["deliveryMedium"].as_str())
+        .collect();
+    assert_eq!(mediums, vec!["SMS"]);
 }
