@@ -89,14 +89,21 @@ pub fn confirm_device(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 }
 
 pub fn update_device_status(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    update_status(ctx, input_value, false)
+}
+
+/// AdminUpdateDeviceStatus: UpdateDeviceStatus by pool and username.
+pub fn admin_update_device_status(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    update_status(ctx, input_value, true)
+}
+
+fn update_status(ctx: &mut Ctx, input_value: Value, admin: bool) -> Result<Value> {
     let request: DeviceInput = input(input_value)?;
     let now = ctx.now;
-    let user = owner(ctx, &request, false)?;
-    let remembered = match request.device_remembered_status.as_deref() {
-        Some("remembered") => true,
-        Some("not_remembered") => false,
-        other => return Err(error::invalid_parameter(format!("Invalid DeviceRememberedStatus: {other:?}"))),
-    };
+    let user = owner(ctx, &request, admin)?;
+    let given = request.device_remembered_status.as_deref().unwrap_or_default();
+    crate::validation::one_of("deviceRememberedStatus", given, &["remembered", "not_remembered"])?;
+    let remembered = given == "remembered";
     let device = device_of(user, &request)?;
     if device.verifier.is_none() {
         return Err(not_found());

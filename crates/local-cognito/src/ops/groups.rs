@@ -170,3 +170,34 @@ struct GroupName {
     user_pool_id: String,
     group_name: String,
 }
+
+/// DeleteGroup: members leave the group (their tokens say so from their next sign-in).
+pub fn delete_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let GroupName { user_pool_id, group_name } = input(input_value)?;
+    let pool = pool_mut(ctx.state, &user_pool_id)?;
+    group(pool, &group_name)?;
+    pool.groups.remove(&group_name);
+    for user in pool.users.values_mut() {
+        user.groups.remove(&group_name);
+    }
+    Ok(json!({}))
+}
+
+/// UpdateGroup: only the members given change.
+pub fn update_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let update: GroupInput = input(input_value)?;
+    let pool = pool_mut(ctx.state, &update.user_pool_id)?;
+    group(pool, &update.group_name)?;
+    let pool_id = pool.id.clone();
+    let group = pool.groups.get_mut(&update.group_name).expect("found");
+    if update.description.is_some() {
+        group.description = update.description;
+    }
+    if update.precedence.is_some() {
+        group.precedence = update.precedence;
+    }
+    if update.role_arn.is_some() {
+        group.role_arn = update.role_arn;
+    }
+    Ok(json!({"Group": describe(&pool_id, group)}))
+}

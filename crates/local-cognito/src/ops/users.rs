@@ -546,3 +546,20 @@ fn parse_filter(filter: &str) -> Result<Filter> {
     }
     Ok(Filter { attribute, prefix, value })
 }
+
+/// AdminDeleteUserAttributes: administrators ignore the client's WriteAttributes.
+pub fn admin_delete_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        user_pool_id: String,
+        username: String,
+        user_attribute_names: Vec<String>,
+    }
+    let request: Input = input(input_value)?;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    let key = pool.user_key(&request.username).ok_or_else(user_not_found)?;
+    attributes::delete(pool, &key, &request.user_attribute_names)?;
+    pool.users.get_mut(&key).expect("found").modified = ctx.now;
+    Ok(json!({}))
+}

@@ -10,6 +10,7 @@
 mod target;
 
 mod account_security;
+mod administration;
 mod codes;
 mod devices;
 mod existence;
