@@ -240,24 +240,6 @@ pub fn apply(target: &mut BTreeMap<String, String>, attributes: &[AttributeInput
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn destinations_are_masked_as_cognito_masks_them() {
-        assert_eq!(mask("jane@example.com"), "j***@e***");
-        assert_eq!(mask("+15555550123"), "+*******0123");
-    }
-
-    #[test]
-    fn phone_numbers_are_e164() {
-        assert!(is_phone_number("+15555550123"));
-        assert!(!is_phone_number("5555550123"));
-        assert!(!is_phone_number("+1555-555"));
-    }
-}
-
 /// DeleteUserAttributes and AdminDeleteUserAttributes: the names must be in the
 /// schema, mutable and not required (the messages follow `check`'s; the ones for
 /// required attributes are an assumption). A deleted email or phone number takes
@@ -292,4 +274,22 @@ pub fn delete(pool: &mut Pool, key: &str, names: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_are_masked_as_cognito_masks_them() {
+        assert_eq!(mask("jane@example.com"), "j***@e***");
+        assert_eq!(mask("+15555550123"), "+*******0123");
+    }
+
+    #[test]
+    fn phone_numbers_are_e164() {
+        assert!(is_phone_number("+15555550123"));
+        assert!(!is_phone_number("5555550123"));
+        assert!(!is_phone_number("+1555-555"));
+    }
 }
