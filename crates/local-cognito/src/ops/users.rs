@@ -526,13 +526,11 @@ impl Filter {
 /// `attribute = "value"` or `attribute ^= "prefix"`.
 fn parse_filter(filter: &str) -> Result<Filter> {
     let invalid = || error::invalid_parameter("Error while parsing filter.");
-    let (attribute, prefix, rest) = if let Some((attribute, rest)) = filter.split_once("^=") {
-        (attribute, true, rest)
-    } else if let Some((attribute, rest)) = filter.split_once('=') {
-        (attribute, false, rest)
-    } else {
-        return Err(invalid());
-    };
+    // The operator is the first `=` (or `^=`): the quoted value may hold either.
+    let at = filter.find('=').ok_or_else(invalid)?;
+    let prefix = filter[..at].ends_with('^');
+    let attribute = if prefix { &filter[..at - 1] } else { &filter[..at] };
+    let rest = &filter[at + 1..];
     let attribute = attribute.trim().trim_matches('"').to_owned();
     if !FILTERABLE.contains(&attribute.as_str()) {
         return Err(error::invalid_parameter(format!("Invalid search attribute: {attribute}")));

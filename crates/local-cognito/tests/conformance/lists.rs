@@ -120,3 +120,18 @@ async fn group_lists_honour_limit_and_next_token() {
     assert_eq!(in_group.users().len(), 1);
     assert!(in_group.next_token().is_none());
 }
+
+#[tokio::test]
+async fn a_filter_value_may_hold_the_operators() {
+    // ListUsers, Filter: `AttributeName Filter-Type "AttributeValue"`; the value is
+    // everything between the quotes, `=` and `^=` included.
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let family_name = format!("a=b^=c-{}", &username[username.len() - 12..]);
+    target.set_attributes(&username, &[("family_name", &family_name)]).await;
+    for filter in [format!("family_name = \"{family_name}\""), format!("family_name ^= \"{family_name}\"")] {
+        let users = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await.unwrap();
+        let names: Vec<&str> = users.users().iter().filter_map(|u| u.username()).collect();
+        assert_eq!(names, [username.as_str()], "{filter}");
+    }
+}
