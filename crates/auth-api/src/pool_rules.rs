@@ -102,8 +102,12 @@ impl PoolRules {
         let sign_up_allowed = !admin_only;
         let schema = pool.schema_attributes();
         let declared_attributes = schema.iter().filter_map(|a| a.name().map(str::to_owned)).collect();
-        let required_attributes =
-            schema.iter().filter(|a| a.required() == Some(true)).filter_map(|a| a.name().map(str::to_owned)).collect();
+        // Cognito lists `sub` as required, but sets it itself: no caller gives it.
+        let required_attributes = schema
+            .iter()
+            .filter(|a| a.required() == Some(true) && a.name() != Some("sub"))
+            .filter_map(|a| a.name().map(str::to_owned))
+            .collect();
         let lengths = schema
             .iter()
             .filter_map(|a| {

@@ -240,6 +240,42 @@ pub fn apply(target: &mut BTreeMap<String, String>, attributes: &[AttributeInput
     }
 }
 
+/// DeleteUserAttributes and AdminDeleteUserAttributes: the names must be in the
+/// schema, mutable and not required (the messages follow `check`'s; the ones for
+/// required attributes are an assumption). A deleted email or phone number takes
+/// its verified flag and any change waiting for verification with it.
+pub fn delete(pool: &mut Pool, key: &str, names: &[String]) -> Result<()> {
+    let required = pool.required_attributes();
+    let mut problems = Vec::new();
+    for name in names {
+        match pool.declared(name) {
+            None => problems.push(format!("{name}: Attribute does not exist in the schema.")),
+            Some(declared) if !declared.mutable => {
+                problems.push(format!("{name}: Attribute cannot be updated. (changing an immutable attribute)"))
+            }
+            Some(_) if required.contains(name) => {
+                problems.push(format!("{name}: Required attribute cannot be deleted."))
+            }
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(error::invalid_parameter(format!(
+            "Attributes did not conform to the schema: {}",
+            problems.join("\n")
+        )));
+    }
+    let user = pool.users.get_mut(key).ok_or_else(|| error::user_not_found("User does not exist."))?;
+    for name in names {
+        user.attributes.remove(name);
+        user.pending_attributes.remove(name);
+        if name == "email" || name == "phone_number" {
+            user.attributes.remove(&format!("{name}_verified"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

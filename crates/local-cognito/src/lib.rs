@@ -24,13 +24,16 @@ mod keys;
 mod local;
 mod model;
 mod ops;
+mod paging;
 mod password;
+mod pool_defaults;
 mod random;
 mod seed;
 pub mod srp;
 mod store;
 mod tokens;
 mod triggers;
+mod validation;
 mod wire;
 
 pub use clock::Clock;

@@ -181,6 +181,9 @@ pub struct AppClient {
     pub name: String,
     pub secret: Option<String>,
     pub created: i64,
+    /// Set by UpdateUserPoolClient.
+    #[serde(default)]
+    pub modified: Option<i64>,
     pub settings: ClientSettings,
 }
 

@@ -35,9 +35,8 @@ struct DeviceInput {
     #[serde(default)]
     device_remembered_status: Option<String>,
     #[serde(default)]
-    limit: Option<usize>,
+    limit: Option<i64>,
     #[serde(default)]
-    #[allow(dead_code)]
     pagination_token: Option<String>,
 }
 
@@ -90,14 +89,21 @@ pub fn confirm_device(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 }
 
 pub fn update_device_status(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    update_status(ctx, input_value, false)
+}
+
+/// AdminUpdateDeviceStatus: UpdateDeviceStatus by pool and username.
+pub fn admin_update_device_status(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    update_status(ctx, input_value, true)
+}
+
+fn update_status(ctx: &mut Ctx, input_value: Value, admin: bool) -> Result<Value> {
     let request: DeviceInput = input(input_value)?;
     let now = ctx.now;
-    let user = owner(ctx, &request, false)?;
-    let remembered = match request.device_remembered_status.as_deref() {
-        Some("remembered") => true,
-        Some("not_remembered") => false,
-        other => return Err(error::invalid_parameter(format!("Invalid DeviceRememberedStatus: {other:?}"))),
-    };
+    let user = owner(ctx, &request, admin)?;
+    let given = request.device_remembered_status.as_deref().unwrap_or_default();
+    crate::validation::one_of("deviceRememberedStatus", given, &["remembered", "not_remembered"])?;
+    let remembered = given == "remembered";
     let device = device_of(user, &request)?;
     if device.verifier.is_none() {
         return Err(not_found());
@@ -141,11 +147,18 @@ pub fn admin_get_device(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 /// Only confirmed devices are listed.
 fn list(ctx: &mut Ctx, input_value: Value, admin: bool) -> Result<Value> {
     let request: DeviceInput = input(input_value)?;
-    let limit = request.limit.unwrap_or(60).clamp(1, 60);
+    // ListDevices' model: Limit 0 to 60 (0 read as the default, an assumption).
+    let limit = request.limit.unwrap_or(60);
+    crate::validation::within("limit", limit, 0, 60)?;
+    let limit = if limit == 0 { 60 } else { limit as usize };
     let user = owner(ctx, &request, admin)?;
-    let devices: Vec<Value> =
-        user.devices.values().filter(|d| d.verifier.is_some()).take(limit).map(describe).collect();
-    Ok(json!({"Devices": devices}))
+    let devices: Vec<Value> = user.devices.values().filter(|d| d.verifier.is_some()).map(describe).collect();
+    let (devices, next) = crate::paging::page(devices, request.pagination_token.as_deref(), limit)?;
+    let mut output = json!({"Devices": devices});
+    if let Some(next) = next {
+        output["PaginationToken"] = json!(next);
+    }
+    Ok(output)
 }
 
 pub fn list_devices(ctx: &mut Ctx, input_value: Value) -> Result<Value> {

@@ -59,10 +59,12 @@ pub fn list_groups(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     #[serde(rename_all = "PascalCase")]
     struct Input {
         user_pool_id: String,
+        #[serde(flatten)]
+        page: PageInput,
     }
-    let Input { user_pool_id } = input(input_value)?;
+    let Input { user_pool_id, page } = input(input_value)?;
     let pool = pool(ctx.state, &user_pool_id)?;
-    Ok(json!({"Groups": pool.groups.values().map(|g| describe(&pool.id, g)).collect::<Vec<_>>()}))
+    page.answer("Groups", pool.groups.values().map(|g| describe(&pool.id, g)).collect())
 }
 
 fn group<'a>(pool: &'a Pool, name: &str) -> Result<&'a Group> {
@@ -110,22 +112,55 @@ pub fn admin_list_groups_for_user(ctx: &mut Ctx, input_value: Value) -> Result<V
     struct Input {
         user_pool_id: String,
         username: String,
+        #[serde(flatten)]
+        page: PageInput,
     }
-    let Input { user_pool_id, username } = input(input_value)?;
+    let Input { user_pool_id, username, page } = input(input_value)?;
     let pool = pool(ctx.state, &user_pool_id)?;
     let user = pool.user(&username)?;
     let groups: Vec<Value> =
         user.groups.iter().filter_map(|name| pool.groups.get(name)).map(|g| describe(&pool.id, g)).collect();
-    Ok(json!({"Groups": groups}))
+    page.answer("Groups", groups)
 }
 
 pub fn list_users_in_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
-    let GroupName { user_pool_id, group_name } = input(input_value)?;
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        user_pool_id: String,
+        group_name: String,
+        #[serde(flatten)]
+        page: PageInput,
+    }
+    let Input { user_pool_id, group_name, page } = input(input_value)?;
     let pool = pool(ctx.state, &user_pool_id)?;
     group(pool, &group_name)?;
     let users: Vec<Value> =
         pool.users.values().filter(|u| u.groups.contains(&group_name)).map(super::users::summary).collect();
-    Ok(json!({"Users": users}))
+    page.answer("Users", users)
+}
+
+/// Limit (0 to 60 in the group lists' models; 0 read as the default, an
+/// assumption) and NextToken.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct PageInput {
+    limit: Option<i64>,
+    next_token: Option<String>,
+}
+
+impl PageInput {
+    fn answer(self, name: &str, items: Vec<Value>) -> Result<Value> {
+        let limit = self.limit.unwrap_or(60);
+        crate::validation::within("limit", limit, 0, 60)?;
+        let limit = if limit == 0 { 60 } else { limit as usize };
+        let (items, next) = crate::paging::page(items, self.next_token.as_deref(), limit)?;
+        let mut output = json!({ name: items });
+        if let Some(next) = next {
+            output["NextToken"] = json!(next);
+        }
+        Ok(output)
+    }
 }
 
 /// The input of the operations that name one group of one pool.
@@ -134,4 +169,35 @@ pub fn list_users_in_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 struct GroupName {
     user_pool_id: String,
     group_name: String,
+}
+
+/// DeleteGroup: members leave the group (their tokens say so from their next sign-in).
+pub fn delete_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let GroupName { user_pool_id, group_name } = input(input_value)?;
+    let pool = pool_mut(ctx.state, &user_pool_id)?;
+    group(pool, &group_name)?;
+    pool.groups.remove(&group_name);
+    for user in pool.users.values_mut() {
+        user.groups.remove(&group_name);
+    }
+    Ok(json!({}))
+}
+
+/// UpdateGroup: only the members given change.
+pub fn update_group(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    let update: GroupInput = input(input_value)?;
+    let pool = pool_mut(ctx.state, &update.user_pool_id)?;
+    group(pool, &update.group_name)?;
+    let pool_id = pool.id.clone();
+    let group = pool.groups.get_mut(&update.group_name).expect("found");
+    if update.description.is_some() {
+        group.description = update.description;
+    }
+    if update.precedence.is_some() {
+        group.precedence = update.precedence;
+    }
+    if update.role_arn.is_some() {
+        group.role_arn = update.role_arn;
+    }
+    Ok(json!({"Group": describe(&pool_id, group)}))
 }

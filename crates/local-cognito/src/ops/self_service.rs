@@ -186,3 +186,24 @@ pub fn verify_user_attribute(ctx: &mut Ctx, input_value: Value) -> Result<Value>
     user.modified = now;
     Ok(json!({}))
 }
+
+/// DeleteUserAttributes: a user's own, within the client's WriteAttributes.
+pub fn delete_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        access_token: String,
+        user_attribute_names: Vec<String>,
+    }
+    let request: Input = input(input_value)?;
+    let caller = tokens::authenticate(ctx, &request.access_token)?;
+    let now = ctx.now;
+    let pool = pool_mut(ctx.state, &caller.pool_id)?;
+    let client = pool.client(&caller.client_id)?.clone();
+    if request.user_attribute_names.iter().any(|name| !client.can_write(name)) {
+        return Err(error::not_authorized("A client attempted to write unauthorized attribute"));
+    }
+    attributes::delete(pool, &caller.username, &request.user_attribute_names)?;
+    pool.users.get_mut(&caller.username).expect("the caller exists").modified = now;
+    Ok(json!({}))
+}

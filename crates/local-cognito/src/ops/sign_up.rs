@@ -62,7 +62,7 @@ pub fn send_code(ctx: &mut Ctx, pool_id: &str, key: &str, user: &User, purpose: 
                 pool.settings.auto_verified_attributes.iter().any(|v| v == a) && user.attributes.contains_key(*a)
             })
         }
-        CodePurpose::ForgotPassword => ["email", "phone_number"].into_iter().find(|a| {
+        CodePurpose::ForgotPassword => recovery_order(pool(ctx.state, pool_id)?, user).into_iter().find(|a| {
             user.attributes.contains_key(*a)
                 && user.attributes.get(&format!("{a}_verified")).is_some_and(|v| v == "true")
         }),
@@ -93,6 +93,29 @@ pub fn send_code(ctx: &mut Ctx, pool_id: &str, key: &str, user: &User, purpose: 
         at: ctx.now,
     });
     Ok(Some(delivery(&destination, medium, attribute)))
+}
+
+/// Where a password reset code may go, first choice first (AccountRecoverySettingType):
+/// the pool's RecoveryMechanisms by Priority (`admin_only`: nowhere; a phone does not
+/// qualify when the user has SMS MFA on); without the setting, Cognito's legacy
+/// order, "where SMS is preferred through email".
+fn recovery_order(pool: &Pool, user: &User) -> Vec<&'static str> {
+    let Some(setting) = &pool.settings.account_recovery_setting else { return vec!["phone_number", "email"] };
+    let mut mechanisms: Vec<(i64, &str)> = setting["RecoveryMechanisms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| (m["Priority"].as_i64().unwrap_or(i64::MAX), m["Name"].as_str().unwrap_or_default()))
+        .collect();
+    mechanisms.sort();
+    mechanisms
+        .into_iter()
+        .filter_map(|(_, name)| match name {
+            "verified_email" => Some("email"),
+            "verified_phone_number" if !user.mfa.sms_enabled => Some("phone_number"),
+            _ => None,
+        })
+        .collect()
 }
 
 pub fn delivery(destination: &str, medium: &str, attribute: &str) -> Value {
@@ -344,12 +367,16 @@ pub fn forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
     }
-    let delivery = send_code(ctx, &pool_id, &key, &user, CodePurpose::ForgotPassword)?.ok_or_else(|| {
-        error::invalid_parameter(
-            "Cannot reset password for the user as there is no registered/verified email or phone_number",
-        )
-    })?;
+    let delivery =
+        send_code(ctx, &pool_id, &key, &user, CodePurpose::ForgotPassword)?.ok_or_else(no_recovery_channel)?;
     Ok(json!({"CodeDeliveryDetails": delivery}))
+}
+
+/// Cognito's answer when a password reset has no verified email or phone number to go to.
+pub fn no_recovery_channel() -> error::CognitoError {
+    error::invalid_parameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    )
 }
 
 pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {

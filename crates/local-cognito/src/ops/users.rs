@@ -206,8 +206,10 @@ fn policy(pool: &Pool) -> crate::model::PasswordPolicy {
 }
 
 fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, mediums: &[String]) -> Result<()> {
-    let mediums: Vec<&str> =
-        if mediums.is_empty() { vec!["EMAIL"] } else { mediums.iter().map(String::as_str).collect() };
+    // AdminCreateUser, DesiredDeliveryMediums: "The default value is SMS." A user with
+    // no phone number then gets no invitation (the temporary password is the admin's to pass on).
+    let defaulted = mediums.is_empty();
+    let mediums: Vec<&str> = if defaulted { vec!["SMS"] } else { mediums.iter().map(String::as_str).collect() };
     for medium in mediums {
         let attribute = match medium {
             "EMAIL" => "email",
@@ -224,7 +226,7 @@ fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, m
                 code: temporary_password.to_owned(),
                 at: ctx.now,
             });
-        } else if medium == "SMS" {
+        } else if medium == "SMS" && !defaulted {
             return Err(error::invalid_parameter("User has no phone number to send the invitation to."));
         }
     }
@@ -373,14 +375,19 @@ pub fn admin_reset_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Va
     let UserRef { user_pool_id, username } = input(input_value)?;
     let pool = pool_mut(ctx.state, &user_pool_id)?;
     let key = pool.user_key(&username).ok_or_else(user_not_found)?;
-    let user = pool.users.get_mut(&key).expect("found");
-    if user.status == UserStatus::Unconfirmed {
+    let user = pool.users[&key].clone();
+    // A user who never set a password of their own (UNCONFIRMED, or invited and
+    // still FORCE_CHANGE_PASSWORD) has nothing to reset: Cognito refuses both.
+    if matches!(user.status, UserStatus::Unconfirmed | UserStatus::ForceChangePassword) {
         return Err(error::not_authorized("User password cannot be reset in the current state."));
     }
+    // The code must reach a verified email or phone number, as for ForgotPassword;
+    // otherwise the user would be locked out with no way back.
+    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?
+        .ok_or_else(super::sign_up::no_recovery_channel)?;
+    let user = pool_mut(ctx.state, &user_pool_id)?.users.get_mut(&key).expect("found");
     user.status = UserStatus::ResetRequired;
     user.modified = ctx.now;
-    let user = user.clone();
-    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?;
     Ok(json!({}))
 }
 
@@ -436,7 +443,7 @@ struct ListInput {
     #[serde(default)]
     filter: Option<String>,
     #[serde(default)]
-    limit: Option<usize>,
+    limit: Option<i64>,
     #[serde(default)]
     pagination_token: Option<String>,
     #[serde(default)]
@@ -461,17 +468,15 @@ pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: ListInput = input(input_value)?;
     let pool = pool(ctx.state, &request.user_pool_id)?;
     let filter = request.filter.as_deref().filter(|f| !f.trim().is_empty()).map(parse_filter).transpose()?;
+    // ListUsers' model: Limit is 0 to 60 (0 is read as the default, an assumption).
     let limit = request.limit.unwrap_or(60);
-    if !(1..=60).contains(&limit) {
-        return Err(error::invalid_parameter("Limit must be between 1 and 60"));
-    }
-    let start: usize = request.pagination_token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+    crate::validation::within("limit", limit, 0, 60)?;
+    let limit = if limit == 0 { 60 } else { limit as usize };
     let matching: Vec<&User> =
         pool.users.values().filter(|user| filter.as_ref().is_none_or(|f| f.matches(user))).collect();
-    let page: Vec<Value> = matching
+    let (page, next) = crate::paging::page(matching, request.pagination_token.as_deref(), limit)?;
+    let page: Vec<Value> = page
         .iter()
-        .skip(start)
-        .take(limit)
         .map(|user| {
             let mut described = summary(user);
             if let Some(names) = &request.attributes_to_get {
@@ -484,8 +489,8 @@ pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         })
         .collect();
     let mut output = json!({"Users": page});
-    if start + limit < matching.len() {
-        output["PaginationToken"] = json!((start + limit).to_string());
+    if let Some(next) = next {
+        output["PaginationToken"] = json!(next);
     }
     Ok(output)
 }
@@ -505,20 +510,27 @@ impl Filter {
             "status" => Some(if user.enabled { "Enabled" } else { "Disabled" }),
             name => user.attributes.get(name).map(String::as_str),
         };
-        actual.is_some_and(|actual| if self.prefix { actual.starts_with(&self.value) } else { actual == self.value })
+        // ListUsers' Filter: "cognito:user_status ... (case-insensitive)"; `status` is case-sensitive.
+        let fold = |text: &str| {
+            if self.attribute == "cognito:user_status" {
+                text.to_lowercase()
+            } else {
+                text.to_owned()
+            }
+        };
+        let wanted = fold(&self.value);
+        actual.map(fold).is_some_and(|actual| if self.prefix { actual.starts_with(&wanted) } else { actual == wanted })
     }
 }
 
 /// `attribute = "value"` or `attribute ^= "prefix"`.
 fn parse_filter(filter: &str) -> Result<Filter> {
     let invalid = || error::invalid_parameter("Error while parsing filter.");
-    let (attribute, prefix, rest) = if let Some((attribute, rest)) = filter.split_once("^=") {
-        (attribute, true, rest)
-    } else if let Some((attribute, rest)) = filter.split_once('=') {
-        (attribute, false, rest)
-    } else {
-        return Err(invalid());
-    };
+    // The operator is the first `=` (or `^=`): the quoted value may hold either.
+    let at = filter.find('=').ok_or_else(invalid)?;
+    let prefix = filter[..at].ends_with('^');
+    let attribute = if prefix { &filter[..at - 1] } else { &filter[..at] };
+    let rest = &filter[at + 1..];
     let attribute = attribute.trim().trim_matches('"').to_owned();
     if !FILTERABLE.contains(&attribute.as_str()) {
         return Err(error::invalid_parameter(format!("Invalid search attribute: {attribute}")));
@@ -531,4 +543,21 @@ fn parse_filter(filter: &str) -> Result<Filter> {
         value.push(if c == '\\' { chars.next().ok_or_else(invalid)? } else { c });
     }
     Ok(Filter { attribute, prefix, value })
+}
+
+/// AdminDeleteUserAttributes: administrators ignore the client's WriteAttributes.
+pub fn admin_delete_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Input {
+        user_pool_id: String,
+        username: String,
+        user_attribute_names: Vec<String>,
+    }
+    let request: Input = input(input_value)?;
+    let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    let key = pool.user_key(&request.username).ok_or_else(user_not_found)?;
+    attributes::delete(pool, &key, &request.user_attribute_names)?;
+    pool.users.get_mut(&key).expect("found").modified = ctx.now;
+    Ok(json!({}))
 }

@@ -166,3 +166,30 @@ async fn sign_up_requires_the_schemas_required_attributes() {
     assert_eq!(code, "InvalidParameterException");
     assert!(message.contains("email"), "{message}");
 }
+
+/// The medium ForgotPassword chose for a user with a verified email and phone,
+/// in a pool whose AccountRecoverySetting is `setting` (null: none).
+async fn recovery_medium(setting: serde_json::Value) -> String {
+    let seed = serde_json::json!({"pool": {"AccountRecoverySetting": setting}});
+    let target = Target::custom(seed, "a pool of its own").await.expect("the emulator");
+    let username = target.confirmed_user().await;
+    target.with_phone(&username).await;
+    let sent = target.sdk.forgot_password().client_id(&target.client_id).username(&username).send().await.unwrap();
+    sent.code_delivery_details.unwrap().delivery_medium().unwrap().as_str().to_owned()
+}
+
+#[tokio::test]
+async fn account_recovery_setting_decides_where_the_reset_code_goes() {
+    // AccountRecoverySettingType (API reference): the RecoveryMechanisms by Priority; "In
+    // the absence of this setting, Amazon Cognito uses the legacy behavior to determine
+    // the recovery method where SMS is preferred through email."
+    if Target::custom(serde_json::json!({}), "pools of their own").await.is_none() {
+        return;
+    }
+    let phone_first = serde_json::json!({"RecoveryMechanisms": [
+        {"Name": "verified_email", "Priority": 2}, {"Name": "verified_phone_number", "Priority": 1}]});
+    let email_only = serde_json::json!({"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]});
+    assert_eq!(recovery_medium(phone_first).await, "SMS");
+    assert_eq!(recovery_medium(email_only).await, "EMAIL");
+    assert_eq!(recovery_medium(serde_json::Value::Null).await, "SMS");
+}

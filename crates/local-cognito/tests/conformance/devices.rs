@@ -273,3 +273,57 @@ async fn another_users_device_key_is_refused() {
         .await;
     assert_eq!(error_of(result).0, "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn an_administrator_remembers_a_device_for_the_user() {
+    // AdminUpdateDeviceStatus (API reference): "Updates the status of a user's device so
+    // that it is marked as remembered or not remembered".
+    // GIVEN a device the user did not ask to remember
+    let Some(target) = Target::custom(tracking(true), "a pool with device tracking").await else { return };
+    let username = user(&target).await;
+    let (_, device, _) = first_sign_in(&target, &username).await;
+    // WHEN an administrator marks it remembered
+    target
+        .sdk
+        .admin_update_device_status()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .device_key(&device.key)
+        .device_remembered_status(DeviceRememberedStatusType::Remembered)
+        .send()
+        .await
+        .unwrap();
+    // THEN a device sign-in skips MFA
+    let done = device_auth(&target, &username, &device, &device.password).await.unwrap();
+    assert!(done.authentication_result.is_some());
+}
+
+#[tokio::test]
+async fn list_devices_honours_limit_and_pagination_token() {
+    // ListDevices (API reference): Limit, and PaginationToken in the request and answer.
+    // GIVEN a user with two confirmed devices
+    let Some(target) = Target::custom(tracking(false), "a pool with device tracking").await else { return };
+    let username = user(&target).await;
+    let (tokens, first, _) = first_sign_in(&target, &username).await;
+    let (_, second, _) = first_sign_in(&target, &username).await;
+    let access = tokens.access_token.unwrap();
+    // WHEN they are listed one at a time THEN two pages, each device once
+    let page = target.sdk.list_devices().access_token(&access).limit(1).send().await.unwrap();
+    assert_eq!(page.devices().len(), 1);
+    let next = target
+        .sdk
+        .list_devices()
+        .access_token(&access)
+        .limit(1)
+        .pagination_token(page.pagination_token().expect("a second page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(next.devices().len(), 1);
+    assert!(next.pagination_token().is_none());
+    let mut keys: Vec<&str> = page.devices().iter().chain(next.devices()).filter_map(|d| d.device_key()).collect();
+    keys.sort();
+    let mut expected = vec![first.key.as_str(), second.key.as_str()];
+    expected.sort();
+    assert_eq!(keys, expected);
+}

@@ -10,9 +10,11 @@
 mod target;
 
 mod account_security;
+mod administration;
 mod codes;
 mod devices;
 mod existence;
+mod lists;
 mod local_controls;
 mod mfa;
 mod refresh;
@@ -20,4 +22,5 @@ mod sessions;
 mod tokens;
 mod triggers;
 mod users;
+mod validation;
 mod wire;

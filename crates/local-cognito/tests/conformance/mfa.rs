@@ -263,3 +263,97 @@ async fn totp_cannot_be_turned_on_before_it_is_verified() {
         .await;
     assert_eq!(error_of(result).0, "InvalidParameterException");
 }
+
+#[tokio::test]
+async fn create_user_pool_refuses_required_mfa_without_sms() {
+    // CreateUserPool (API reference, MfaConfiguration; CreateUserPool configures no
+    // factor but SMS). Cognito's observed answer (aws-cdk#11478,
+    // cloudformation-coverage-roadmap#2221): InvalidParameterException.
+    let target = Target::standard().await;
+    for configuration in ["ON", "OPTIONAL"] {
+        // WHEN a pool is created with MFA required or optional and no SmsConfiguration
+        let result = target
+            .sdk
+            .create_user_pool()
+            .pool_name("conformance-mfa-without-factor")
+            .mfa_configuration(configuration.into())
+            .send()
+            .await;
+        // THEN Cognito refuses it
+        assert_eq!(
+            error_of(result),
+            (
+                "InvalidParameterException".into(),
+                "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
+                    .into()
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn set_user_pool_mfa_config_refuses_mfa_without_a_factor() {
+    // SetUserPoolMfaConfig (API reference, MfaConfiguration: "OPTIONAL ... ON ...";
+    // the factors are its SmsMfaConfiguration, SoftwareTokenMfaConfiguration and
+    // EmailMfaConfiguration). Cognito's observed answer (sst#5177).
+    // GIVEN a pool without MFA
+    let Some(target) = Target::custom(json!({}), "a pool of its own").await else { return };
+    for configuration in ["ON", "OPTIONAL"] {
+        // WHEN MFA is made required or optional with every factor off
+        let result = target
+            .sdk
+            .set_user_pool_mfa_config()
+            .user_pool_id(&target.pool_id)
+            .mfa_configuration(configuration.into())
+            .software_token_mfa_configuration(
+                aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaConfigType::builder().enabled(false).build(),
+            )
+            .send()
+            .await;
+        // THEN Cognito refuses, and the pool keeps MFA off
+        assert_eq!(
+            error_of(result),
+            (
+                "InvalidParameterException".into(),
+                "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
+                    .into()
+            )
+        );
+    }
+    let config = target.sdk.get_user_pool_mfa_config().user_pool_id(&target.pool_id).send().await.unwrap();
+    assert_eq!(config.mfa_configuration().map(|c| c.as_str()), Some("OFF"));
+}
+
+#[tokio::test]
+async fn a_user_cannot_turn_on_a_factor_the_pool_does_not_offer() {
+    // SetUserMFAPreference and AdminSetUserMFAPreference (API reference, Errors:
+    // InvalidParameterException). Cognito's message is not documented: the text here
+    // is an assumption; the point is that the factor is refused, not silently kept.
+    // GIVEN a pool with optional MFA by TOTP only, and a user with a verified phone
+    let Some(target) = Target::custom(mfa_pool("OPTIONAL", false, false), "a pool with MFA").await else { return };
+    let username = target.confirmed_user().await;
+    target.with_phone(&username).await;
+    let tokens = target.tokens(&username).await;
+    // WHEN the user turns on SMS MFA, or an administrator does it for them
+    let own = target
+        .sdk
+        .set_user_mfa_preference()
+        .access_token(tokens.access_token().unwrap())
+        .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(true).preferred_mfa(true).build())
+        .send()
+        .await;
+    let admin = target
+        .sdk
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(true).build())
+        .send()
+        .await;
+    // THEN both are refused, and the user has no MFA factor
+    let refused = ("InvalidParameterException".to_owned(), "SMS_MFA is not enabled for the user pool.".to_owned());
+    assert_eq!(error_of(own), refused);
+    assert_eq!(error_of(admin), refused);
+    let user = target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    assert!(user.user_mfa_setting_list().is_empty());
+}

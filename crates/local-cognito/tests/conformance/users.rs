@@ -3,7 +3,9 @@
 //! attributes"; API reference: AdminCreateUser, AdminConfirmSignUp,
 //! AdminResetUserPassword, UpdateUserAttributes, ListUsers.)
 
-use aws_sdk_cognitoidentityprovider::types::{ChallengeNameType, MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{
+    ChallengeNameType, DeliveryMediumType, MessageActionType, UserStatusType,
+};
 use serde_json::json;
 
 use crate::target::*;
@@ -87,6 +89,7 @@ async fn resending_an_invitation_keeps_the_user_and_replaces_the_password() {
         .user_pool_id(&target.pool_id)
         .username(&username)
         .message_action(MessageActionType::Resend)
+        .desired_delivery_mediums(DeliveryMediumType::Email)
         .send()
         .await
         .expect("re-sent");
@@ -336,6 +339,7 @@ async fn a_generated_temporary_password_is_sent_with_the_invitation() {
         .user_pool_id(&target.pool_id)
         .username(&username)
         .user_attributes(attribute("email", "invited@example.com"))
+        .desired_delivery_mediums(DeliveryMediumType::Email)
         .send()
         .await
         .unwrap();
@@ -424,4 +428,104 @@ async fn list_users_takes_escaped_quotes_in_the_filter_value() {
     let filter = format!("family_name = \"{}\"", family_name.replace('"', "\\\""));
     let users = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await.unwrap();
     assert_eq!(users.users().iter().filter_map(|u| u.username()).collect::<Vec<_>>(), [username.as_str()]);
+}
+
+#[tokio::test]
+async fn admin_reset_refuses_an_invited_user() {
+    // AdminResetUserPassword (API reference, Errors: NotAuthorizedException), with the
+    // message Cognito answers for a FORCE_CHANGE_PASSWORD user.
+    // GIVEN an invited user who never chose a password
+    let target = Target::standard().await;
+    let invited = target.invited_user(true).await;
+    // WHEN an administrator resets the password
+    let result = target.sdk.admin_reset_user_password().user_pool_id(&target.pool_id).username(&invited).send().await;
+    // THEN Cognito refuses, and the user stays invited
+    assert_eq!(
+        error_of(result),
+        ("NotAuthorizedException".into(), "User password cannot be reset in the current state.".into())
+    );
+    assert_eq!(status(&target, &invited).await, UserStatusType::ForceChangePassword);
+}
+
+#[tokio::test]
+async fn admin_reset_needs_a_verified_channel_for_the_code() {
+    // AdminResetUserPassword (API reference: "sends a code to the user's verified
+    // email or phone"); Cognito's observed answer without one is ForgotPassword's
+    // InvalidParameterException (amazon-cognito-identity-js#678, aws-sdk-js-v3#7101).
+    // GIVEN a confirmed user with no verified email or phone number
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target.set_attributes(&username, &[("email_verified", "false")]).await;
+    // WHEN an administrator resets the password
+    let result = target.sdk.admin_reset_user_password().user_pool_id(&target.pool_id).username(&username).send().await;
+    // THEN Cognito refuses, and the user can still sign in with the old password
+    assert_eq!(
+        error_of(result),
+        (
+            "InvalidParameterException".into(),
+            "Cannot reset password for the user as there is no registered/verified email or phone_number".into()
+        )
+    );
+    assert_eq!(status(&target, &username).await, UserStatusType::Confirmed);
+}
+
+#[tokio::test]
+async fn describe_user_pool_shows_the_standard_schema_and_cognitos_defaults() {
+    // DescribeUserPool (API reference, UserPoolType.SchemaAttributes: "A list of the user
+    // attributes and their properties in your user pool", standard ones included, `sub`
+    // required and immutable); PasswordPolicyType's defaults (8 characters, every class
+    // required, temporary passwords 7 days); AdminCreateUserConfigType's
+    // (AllowAdminCreateUserOnly false).
+    // GIVEN a pool created with nothing but its name
+    let target = Target::standard().await;
+    let created = target.sdk.create_user_pool().pool_name("conformance-defaults").send().await.unwrap();
+    let pool_id = created.user_pool().and_then(|p| p.id()).unwrap().to_owned();
+    // WHEN it is described
+    let described = target.sdk.describe_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+    let pool = described.user_pool().unwrap();
+    // THEN the standard attributes are there, `sub` required and immutable
+    let schema = pool.schema_attributes();
+    let sub = schema.iter().find(|a| a.name() == Some("sub")).expect("sub is listed");
+    assert_eq!((sub.required(), sub.mutable()), (Some(true), Some(false)));
+    for name in ["email", "email_verified", "phone_number", "preferred_username", "updated_at", "birthdate"] {
+        assert!(schema.iter().any(|a| a.name() == Some(name)), "{name} is listed");
+    }
+    // AND Cognito's defaults stand where the input said nothing
+    let policy = pool.policies().and_then(|p| p.password_policy()).expect("a password policy");
+    assert_eq!(policy.minimum_length(), Some(8));
+    assert!(policy.require_uppercase() && policy.require_lowercase() && policy.require_numbers());
+    assert!(policy.require_symbols());
+    assert_eq!(policy.temporary_password_validity_days(), 7);
+    let admin_create = pool.admin_create_user_config().expect("AdminCreateUserConfig");
+    assert!(!admin_create.allow_admin_create_user_only());
+    target.sdk.delete_user_pool().user_pool_id(&pool_id).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_invitation_goes_by_sms_unless_email_is_asked_for() {
+    // AdminCreateUser, DesiredDeliveryMediums: "Specify SMS if the phone number will be
+    // used. The default value is SMS."
+    // GIVEN a user with an email and a phone number, invited without saying how
+    let Some(target) = Target::custom(json!({}), "the outbox").await else { return };
+    let username = format!("invited-{}", uuid::Uuid::new_v4());
+    target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .user_attributes(attribute("email", "invited@example.com"))
+        .user_attributes(attribute("phone_number", "+15555550123"))
+        .send()
+        .await
+        .unwrap();
+    // THEN the invitation went by SMS only
+    let url = target.local.as_ref().unwrap();
+    let messages: Vec<serde_json::Value> =
+        reqwest::get(format!("{url}/_local/outbox")).await.unwrap().json().await.unwrap();
+    let mediums: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["username"] == username.as_str() && m["kind"] == "invitation")
+        .filter_map(|m| m["deliveryMedium"].as_str())
+        .collect();
+    assert_eq!(mediums, vec!["SMS"]);
 }
