@@ -5,11 +5,12 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::ctx::{Ctx, REGION};
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut};
 use crate::model::{Challenge, Device, IssuedCode, Message, Pool, Progress, Session, User, UserStatus};
-use crate::ops::pool;
 use crate::tokens::{self, Grant, Lifetimes};
-use crate::{attributes, random, Ctx, REGION};
+use crate::{attributes, random};
 
 /// Cognito: MFA codes sent by SMS or email work for 3 minutes.
 const MFA_CODE_LIFETIME: i64 = 180;
@@ -107,7 +108,7 @@ fn finish(ctx: &mut Ctx, progress: Progress, device: Option<Device>) -> Result<V
             };
             new_device = Some(json!({"DeviceKey": device.key, "DeviceGroupKey": device.group_key}));
             let key = device.key.clone();
-            let user = crate::ops::pool_mut(ctx.state, &progress.pool_id)?
+            let user = pool_mut(ctx.state, &progress.pool_id)?
                 .users
                 .get_mut(&progress.username)
                 .ok_or_else(invalid_session)?;
@@ -149,6 +150,28 @@ pub fn issue_session(ctx: &mut Ctx, mut session: Session, parameters: Map<String
     let id = new_session_id();
     ctx.state.sessions.insert(id.clone(), session);
     Ok(json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters}))
+}
+
+/// Finds the session and checks it belongs to this pool, client, user and challenge.
+pub fn take_session(
+    ctx: &mut Ctx,
+    pool_id: &str,
+    client_id: &str,
+    id: &str,
+    challenge: Option<&str>,
+) -> Result<Session> {
+    let session = ctx.state.sessions.get(id).cloned().ok_or_else(invalid_session)?;
+    if session.expires <= ctx.now {
+        ctx.state.sessions.remove(id);
+        return Err(error::not_authorized("Invalid session for the user, session is expired."));
+    }
+    if session.progress.pool_id != pool_id
+        || session.progress.client_id != client_id
+        || challenge.is_some_and(|name| name != session.challenge.name())
+    {
+        return Err(invalid_session());
+    }
+    Ok(session)
 }
 
 /// Opaque, long and random, as Cognito's are.
@@ -273,4 +296,11 @@ pub fn totp_matches(secret_base32: &str, code: &str, now: i64) -> bool {
     let Some(secret) = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().ok() else { return false };
     let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret);
     totp.check(code, now.max(0) as u64)
+}
+
+/// The RFC 6238 code for a base32 secret at a time, as an authenticator app
+/// computes it: for tests of clients that set up TOTP against the emulator.
+pub fn totp_code(secret_base32: &str, unix_seconds: u64) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().expect("a base32 secret");
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).generate(unix_seconds)
 }

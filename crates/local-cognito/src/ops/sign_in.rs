@@ -7,14 +7,15 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::sign_up::check_secret_hash;
-use super::{pool, pool_mut, pool_of_client};
-use crate::auth::{self, invalid_session};
+use crate::auth::{self, invalid_session, take_session};
+use crate::client_secret::{check_client_secret, check_secret_hash};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut, pool_of_client, required};
 use crate::model::{AppClient, Challenge, Progress, RefreshToken, Session, SrpState};
 use crate::tokens::{self, Grant};
 use crate::wire::input;
-use crate::{attributes, password, random, srp, Ctx};
+use crate::{attributes, password, random, srp};
 
 /// Wrong answers a challenge survives before its session dies.
 /// Cognito's number is undocumented: an assumption.
@@ -57,7 +58,7 @@ pub fn initiate_auth(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 
 pub fn admin_initiate_auth(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: InitiateInput = input(input_value)?;
-    let pool_id = super::required(&request.user_pool_id, "userPoolId")?.to_owned();
+    let pool_id = required(&request.user_pool_id, "userPoolId")?.to_owned();
     pool(ctx.state, &pool_id)?;
     initiate(ctx, &pool_id, request, true)
 }
@@ -148,18 +149,6 @@ fn rotates(client: &AppClient) -> bool {
 enum SecretCheck<'a> {
     Hash(Option<&'a str>),
     Secret(Option<&'a str>),
-}
-
-fn check_client_secret(client: &AppClient, given: Option<&str>) -> Result<()> {
-    match (&client.secret, given) {
-        (None, _) => Ok(()),
-        (Some(secret), Some(given))
-            if aws_lc_rs::constant_time::verify_slices_are_equal(secret.as_bytes(), given.as_bytes()).is_ok() =>
-        {
-            Ok(())
-        }
-        (Some(_), _) => Err(error::not_authorized(format!("Unable to verify secret for client {}", client.id))),
-    }
 }
 
 fn refresh(
@@ -321,35 +310,13 @@ pub fn respond_to_auth_challenge(ctx: &mut Ctx, input_value: Value) -> Result<Va
 
 pub fn admin_respond_to_auth_challenge(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: RespondInput = input(input_value)?;
-    let pool_id = super::required(&request.user_pool_id, "userPoolId")?.to_owned();
+    let pool_id = required(&request.user_pool_id, "userPoolId")?.to_owned();
     pool(ctx.state, &pool_id)?.client(&request.client_id)?;
     respond(ctx, &pool_id, request)
 }
 
-/// Finds the session and checks it belongs to this pool, client, user and challenge.
-pub fn take_session(
-    ctx: &mut Ctx,
-    pool_id: &str,
-    client_id: &str,
-    id: &str,
-    challenge: Option<&str>,
-) -> Result<Session> {
-    let session = ctx.state.sessions.get(id).cloned().ok_or_else(invalid_session)?;
-    if session.expires <= ctx.now {
-        ctx.state.sessions.remove(id);
-        return Err(error::not_authorized("Invalid session for the user, session is expired."));
-    }
-    if session.progress.pool_id != pool_id
-        || session.progress.client_id != client_id
-        || challenge.is_some_and(|name| name != session.challenge.name())
-    {
-        return Err(invalid_session());
-    }
-    Ok(session)
-}
-
 fn respond(ctx: &mut Ctx, pool_id: &str, request: RespondInput) -> Result<Value> {
-    let session_id = super::required(&request.session, "session")?.to_owned();
+    let session_id = required(&request.session, "session")?.to_owned();
     let session = take_session(ctx, pool_id, &request.client_id, &session_id, Some(&request.challenge_name))?;
     let responses = &request.challenge_responses;
     let username = responses.get("USERNAME").filter(|u| !u.is_empty()).ok_or_else(|| missing("USERNAME"))?;
