@@ -92,3 +92,8 @@ pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
         ))
     })
 }
+
+/// A required member of a map (AuthParameters, ChallengeResponses) that is absent.
+pub fn missing(name: &str) -> error::CognitoError {
+    error::invalid_parameter(format!("Missing required parameter {name}"))
+}

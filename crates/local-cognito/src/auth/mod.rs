@@ -2,27 +2,40 @@
 //! to the next challenge or to tokens, in Cognito's order: a new password,
 //! then the device (DEVICE_SRP_AUTH), then MFA unless the device is
 //! remembered, then tokens (with NewDeviceMetadata when devices are tracked).
+//!
+//! The whole state machine is here: `ops::sign_in` only decodes the requests
+//! (InitiateAuth, RespondToAuthChallenge, their Admin twins) and answers what
+//! this returns. Each step's details live in a module below this one.
+
+use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+mod device;
+mod mfa;
+mod new_password;
+pub mod refresh;
+mod session;
+
+use device::{device_password_verifier, device_srp_auth};
+use mfa::{mfa_challenge, mfa_code, mfa_step, software_token_code, MfaStep};
+pub use mfa::{totp_code, totp_matches};
+use new_password::{new_password, new_password_parameters};
+use session::challenge;
+pub use session::{invalid_session, new_session_id, take_session};
+
+use crate::client_secret::check_secret_hash;
 use crate::ctx::{Ctx, REGION};
 use crate::error::{self, Result};
-use crate::lookups::{pool, pool_mut};
-use crate::model::{Challenge, Device, IssuedCode, Message, Pool, Progress, Session, User, UserStatus};
-use crate::tokens::{self, Grant, Lifetimes};
-use crate::{attributes, random};
-
-/// Cognito: MFA codes sent by SMS or email work for 3 minutes.
-const MFA_CODE_LIFETIME: i64 = 180;
+use crate::lookups::{missing, pool, pool_mut};
+use crate::model::{AppClient, Challenge, Device, Progress, User, UserStatus};
+use crate::tokens::{self, Grant};
+use crate::{password, random};
 
 /// Cognito lets five sign-ins fail, then locks for 1 s, doubling with every
 /// further failure up to about 15 minutes; 15 quiet minutes reset the count.
 const FREE_FAILURES: u32 = 5;
 const MAX_LOCKOUT: i64 = 900;
-
-pub fn invalid_session() -> error::CognitoError {
-    error::not_authorized("Invalid session for the user.")
-}
 
 /// Refuses a locked-out user before the password is even looked at.
 pub fn check_lockout(user: &User, now: i64) -> Result<()> {
@@ -132,175 +145,118 @@ fn finish(ctx: &mut Ctx, progress: Progress, device: Option<Device>) -> Result<V
     Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
 }
 
-/// Stores a session for `challenge` and answers it.
-pub fn challenge(
+/// Wrong answers a challenge survives before its session dies.
+/// Cognito's number is undocumented: an assumption.
+const CHALLENGE_ATTEMPTS: u32 = 5;
+
+/// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the next step.
+pub fn password_sign_in(
     ctx: &mut Ctx,
-    progress: Progress,
-    challenge: Challenge,
-    parameters: Map<String, Value>,
+    pool_id: &str,
+    client: &AppClient,
+    parameters: &HashMap<String, String>,
 ) -> Result<Value> {
-    issue_session(ctx, Session::new(progress, challenge), parameters)
+    let username = parameters.get("USERNAME").filter(|u| !u.is_empty()).ok_or_else(|| missing("USERNAME"))?;
+    let password = parameters.get("PASSWORD").filter(|p| !p.is_empty()).ok_or_else(|| missing("PASSWORD"))?;
+    check_secret_hash(client, username, parameters.get("SECRET_HASH").map(String::as_str))?;
+    let now = ctx.now;
+    let pool = pool_mut(ctx.state, pool_id)?;
+    let Some(key) = pool.user_key(username) else {
+        return Err(if client.hides_user_existence() {
+            error::not_authorized("Incorrect username or password.")
+        } else {
+            error::user_not_found("User does not exist.")
+        });
+    };
+    let user = pool.users.get_mut(&key).expect("found");
+    check_lockout(user, now)?;
+    if !user.password.as_ref().is_some_and(|hash| password::matches(hash, password)) {
+        record_failure(user, now);
+        return Err(error::not_authorized("Incorrect username or password."));
+    }
+    user.lockout = Default::default();
+    let progress = Progress {
+        pool_id: pool_id.to_owned(),
+        client_id: client.id.clone(),
+        username: key,
+        auth_time: now,
+        device_key: parameters.get("DEVICE_KEY").cloned(),
+        mfa_passed: false,
+        device_passed: false,
+    };
+    advance(ctx, progress)
 }
 
-pub fn issue_session(ctx: &mut Ctx, mut session: Session, parameters: Map<String, Value>) -> Result<Value> {
-    let pool = pool(ctx.state, &session.progress.pool_id)?;
-    let lifetime = Lifetimes::of(&pool.client(&session.progress.client_id)?.settings).session;
-    session.expires = ctx.now + lifetime;
-    let name = session.challenge.name();
-    let id = new_session_id();
-    ctx.state.sessions.insert(id.clone(), session);
-    Ok(json!({"ChallengeName": name, "Session": id, "ChallengeParameters": parameters}))
-}
-
-/// Finds the session and checks it belongs to this pool, client, user and challenge.
-pub fn take_session(
+/// An answer to the session's challenge, then the next step.
+pub fn respond(
     ctx: &mut Ctx,
     pool_id: &str,
     client_id: &str,
-    id: &str,
-    challenge: Option<&str>,
-) -> Result<Session> {
-    let session = ctx.state.sessions.get(id).cloned().ok_or_else(invalid_session)?;
-    if session.expires <= ctx.now {
-        ctx.state.sessions.remove(id);
-        return Err(error::not_authorized("Invalid session for the user, session is expired."));
-    }
-    if session.progress.pool_id != pool_id
-        || session.progress.client_id != client_id
-        || challenge.is_some_and(|name| name != session.challenge.name())
-    {
+    challenge_name: &str,
+    session_id: &str,
+    responses: &HashMap<String, String>,
+) -> Result<Value> {
+    let session = take_session(ctx, pool_id, client_id, session_id, Some(challenge_name))?;
+    let username = responses.get("USERNAME").filter(|u| !u.is_empty()).ok_or_else(|| missing("USERNAME"))?;
+    let pool = pool(ctx.state, pool_id)?;
+    let client = pool.client(client_id)?.clone();
+    if pool.user_key(username).as_deref() != Some(session.progress.username.as_str()) {
         return Err(invalid_session());
     }
-    Ok(session)
-}
+    check_secret_hash(&client, username, responses.get("SECRET_HASH").map(String::as_str))?;
 
-/// Opaque, long and random, as Cognito's are.
-pub fn new_session_id() -> String {
-    random::token(192)
-}
-
-/// As Cognito sends them: JSON strings; required attributes the user lacks, prefixed.
-fn new_password_parameters(pool: &Pool, user: &User) -> Map<String, Value> {
-    let required: Vec<String> = pool
-        .required_attributes()
-        .into_iter()
-        .filter(|name| !user.attributes.contains_key(name))
-        .map(|name| format!("userAttributes.{name}"))
-        .collect();
-    Map::from_iter([
-        ("USER_ID_FOR_SRP".to_owned(), json!(user.username)),
-        ("requiredAttributes".to_owned(), json!(serde_json::to_string(&required).expect("a list"))),
-        ("userAttributes".to_owned(), json!(serde_json::to_string(&user.attributes).expect("a map"))),
-    ])
-}
-
-/// The MFA a user must pass, or None.
-pub enum MfaStep {
-    Factor(Challenge),
-    Select(Vec<String>),
-    Setup(Vec<String>),
-}
-
-/// The factors a user has turned on that the pool still offers.
-pub fn enabled_factors(pool: &Pool, user: &User) -> Vec<Challenge> {
-    let mut factors = Vec::new();
-    if pool.mfa.sms && user.mfa.sms_enabled && user.attributes.contains_key("phone_number") {
-        factors.push(Challenge::SmsMfa);
-    }
-    if pool.mfa.email && user.mfa.email_enabled && user.attributes.contains_key("email") {
-        factors.push(Challenge::EmailOtp);
-    }
-    if pool.mfa.software_token && user.mfa.software_token_enabled && user.mfa.software_token_secret.is_some() {
-        factors.push(Challenge::SoftwareTokenMfa);
-    }
-    factors
-}
-
-/// Cognito's choice by MfaConfiguration (OFF, OPTIONAL, ON), the user's
-/// factors and preference.
-pub fn mfa_step(pool: &Pool, user: &User) -> Option<MfaStep> {
-    let configuration = pool.settings.mfa_configuration.as_deref().unwrap_or("OFF");
-    if configuration == "OFF" {
-        return None;
-    }
-    let factors = enabled_factors(pool, user);
-    if factors.is_empty() {
-        if configuration != "ON" {
-            return None;
+    let answered = match session.challenge {
+        Challenge::NewPasswordRequired => new_password(ctx, &session, responses),
+        Challenge::SmsMfa => mfa_code(ctx, &session, responses.get("SMS_MFA_CODE")),
+        Challenge::EmailOtp => mfa_code(ctx, &session, responses.get("EMAIL_OTP_CODE")),
+        Challenge::SoftwareTokenMfa => software_token_code(ctx, &session, responses.get("SOFTWARE_TOKEN_MFA_CODE")),
+        Challenge::SelectMfaType => {
+            let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
+            if !session.choices.contains(answer) {
+                return Err(error::invalid_parameter(format!(
+                    "Invalid ANSWER: {answer} is not one of MFAS_CAN_CHOOSE"
+                )));
+            }
+            ctx.state.sessions.remove(session_id);
+            let factor = match answer.as_str() {
+                "SMS_MFA" => Challenge::SmsMfa,
+                "EMAIL_OTP" => Challenge::EmailOtp,
+                _ => Challenge::SoftwareTokenMfa,
+            };
+            return mfa_challenge(ctx, session.progress, MfaStep::Factor(factor));
         }
-        // Required MFA with no factor yet: SMS when the user has a phone number, else set one up.
-        if pool.mfa.sms && user.attributes.contains_key("phone_number") {
-            return Some(MfaStep::Factor(Challenge::SmsMfa));
+        Challenge::MfaSetup => {
+            if !session.software_token_verified {
+                return Err(error::invalid_parameter(
+                    "Verify a software token with this session (VerifySoftwareToken) first.",
+                ));
+            }
+            Ok(())
         }
-        let mut can_set_up = Vec::new();
-        if pool.mfa.software_token {
-            can_set_up.push("SOFTWARE_TOKEN_MFA".to_owned());
+        Challenge::DeviceSrpAuth => {
+            ctx.state.sessions.remove(session_id);
+            return device_srp_auth(ctx, session, responses);
         }
-        if pool.mfa.email {
-            can_set_up.push("EMAIL_OTP".to_owned());
-        }
-        return Some(MfaStep::Setup(can_set_up));
-    }
-    if let Some(preferred) = user.mfa.preferred.as_deref() {
-        if let Some(factor) = factors.iter().find(|f| f.name() == preferred) {
-            return Some(MfaStep::Factor(factor.clone()));
-        }
-    }
-    if factors.len() == 1 {
-        return Some(MfaStep::Factor(factors[0].clone()));
-    }
-    Some(MfaStep::Select(factors.iter().map(|f| f.name().to_owned()).collect()))
-}
-
-pub fn mfa_challenge(ctx: &mut Ctx, progress: Progress, step: MfaStep) -> Result<Value> {
-    let user = pool(ctx.state, &progress.pool_id)?.users.get(&progress.username).ok_or_else(invalid_session)?.clone();
-    let mut parameters = Map::from_iter([("USER_ID_FOR_SRP".to_owned(), json!(user.username))]);
-    let mut session = Session::new(progress, Challenge::SoftwareTokenMfa);
-    match step {
-        MfaStep::Factor(factor @ (Challenge::SmsMfa | Challenge::EmailOtp)) => {
-            let (attribute, medium) =
-                if factor == Challenge::SmsMfa { ("phone_number", "SMS") } else { ("email", "EMAIL") };
-            let destination = user.attributes.get(attribute).cloned().unwrap_or_default();
-            let code = random::code();
-            ctx.send(Message {
-                user_pool_id: session.progress.pool_id.clone(),
-                username: user.username.clone(),
-                destination: destination.clone(),
-                delivery_medium: medium.into(),
-                kind: "mfa".into(),
-                code: code.clone(),
-                at: ctx.now,
+        Challenge::DevicePasswordVerifier => device_password_verifier(ctx, &session, responses),
+    };
+    if let Err(error) = answered {
+        if error.kind == "CodeMismatchException" {
+            let dead = ctx.state.sessions.get_mut(session_id).map(|s| {
+                s.failed_attempts += 1;
+                s.failed_attempts >= CHALLENGE_ATTEMPTS
             });
-            session.code = Some(IssuedCode { code, expires: ctx.now + MFA_CODE_LIFETIME, failed_attempts: 0 });
-            parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), json!(medium));
-            parameters.insert("CODE_DELIVERY_DESTINATION".into(), json!(attributes::mask(&destination)));
-            session.challenge = factor;
+            if dead == Some(true) {
+                ctx.state.sessions.remove(session_id);
+            }
         }
-        MfaStep::Factor(factor) => session.challenge = factor,
-        MfaStep::Select(choices) => {
-            parameters.insert("MFAS_CAN_CHOOSE".into(), json!(serde_json::to_string(&choices).expect("a list")));
-            session.choices = choices;
-            session.challenge = Challenge::SelectMfaType;
-        }
-        MfaStep::Setup(choices) => {
-            parameters.insert("MFAS_CAN_SETUP".into(), json!(serde_json::to_string(&choices).expect("a list")));
-            session.choices = choices;
-            session.challenge = Challenge::MfaSetup;
-        }
+        return Err(error);
     }
-    issue_session(ctx, session, parameters)
-}
-
-/// TOTP per RFC 6238: 6 digits, 30-second steps, one step of skew either way.
-pub fn totp_matches(secret_base32: &str, code: &str, now: i64) -> bool {
-    let Some(secret) = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().ok() else { return false };
-    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret);
-    totp.check(code, now.max(0) as u64)
-}
-
-/// The RFC 6238 code for a base32 secret at a time, as an authenticator app
-/// computes it: for tests of clients that set up TOTP against the emulator.
-pub fn totp_code(secret_base32: &str, unix_seconds: u64) -> String {
-    let secret = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().expect("a base32 secret");
-    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).generate(unix_seconds)
+    ctx.state.sessions.remove(session_id);
+    let mut progress = session.progress;
+    match session.challenge {
+        Challenge::NewPasswordRequired => {}
+        Challenge::DevicePasswordVerifier => progress.device_passed = true,
+        _ => progress.mfa_passed = true,
+    }
+    advance(ctx, progress)
 }

@@ -15,7 +15,7 @@ mod pools;
 mod self_service;
 mod sign_in;
 mod sign_up;
-mod users;
+pub mod users;
 
 const OPERATIONS: &[(&str, Operation)] = &[
     ("CreateUserPool", pools::create_user_pool),
