@@ -10,9 +10,10 @@
 //! ```
 //!
 //! Layers, top to bottom (a module imports only from below it; see
-//! `docs/architecture.md`): `server` → `wire`, `local` → `operation` →
-//! `triggers` → `emulator` → `seed` → `ops` (the operation table) → `ops::*`
-//! → `auth` (the sign-in engine) → `tokens` → `lookups`, `ctx` → the model.
+//! `docs/architecture.md`): `server`, `local` → `operation` → `triggers` →
+//! `emulator` → `seed` → `ops` (the operation table) → `ops::*` → `auth` (the
+//! sign-in engine) → `tokens`, `codes`, `client_secret` → `ctx`, `lookups`,
+//! `wire` → the model.
 
 mod attributes;
 mod auth;
