@@ -276,6 +276,15 @@ pub fn delete(pool: &mut Pool, key: &str, names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The pre sign-up trigger's autoVerifyEmail and autoVerifyPhone, on attributes given.
+pub fn apply_auto_verify(answer: &Value, values: &mut BTreeMap<String, String>) {
+    for (flag, attribute) in [("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")] {
+        if answer[flag] == true && values.contains_key(attribute) {
+            values.insert(format!("{attribute}_verified"), "true".into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,9 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// Cognito's content type (AWS JSON 1.1), for answers and errors alike.
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CognitoError {
     pub kind: &'static str,
@@ -63,7 +66,7 @@ impl IntoResponse for CognitoError {
         let body = serde_json::json!({"__type": self.kind, "message": self.message}).to_string();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(crate::wire::CONTENT_TYPE));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
         headers.insert("x-amzn-errortype", HeaderValue::from_static(self.kind));
         response
     }

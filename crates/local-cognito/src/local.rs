@@ -9,8 +9,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::emulator::Emulator;
 use crate::seed::SeedOptions;
-use crate::Emulator;
 
 pub fn routes() -> Router<Emulator> {
     Router::new()

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::ctx::{Ctx, REGION};
 use crate::error::Result;
-use crate::{ops, Ctx, REGION};
+use crate::ops;
 
 /// The pool `template.yaml` deploys; an agreement test keeps the two alike.
 pub const POOL_DEFINITION: &str = include_str!("../pool.json");

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
+use crate::ctx::Env;
 use crate::keys::{Keys, StoredKeys};
 use crate::model::State;
-use crate::{Clock, Env};
 
 #[derive(Serialize)]
 struct Saving<'a> {

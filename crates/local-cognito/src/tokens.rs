@@ -3,10 +3,12 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::keys::KeyUse;
+use crate::lookups::{pool, user_not_found};
 use crate::model::{ClientSettings, Pool, RefreshToken};
-use crate::{random, Ctx};
+use crate::random;
 
 /// Seconds each token (and a sign-in session) lives, from the client's settings.
 pub struct Lifetimes {
@@ -55,7 +57,7 @@ pub struct Grant<'a> {
 
 /// AuthenticationResult: access and ID tokens, and a refresh token when asked.
 pub fn issue(ctx: &mut Ctx, grant: &Grant, with_refresh_token: bool) -> Result<Value> {
-    let pool = super::ops::pool(ctx.state, grant.pool_id)?;
+    let pool = pool(ctx.state, grant.pool_id)?;
     let client = pool.client(grant.client_id)?;
     let user = pool.user(grant.username)?;
     let lifetimes = Lifetimes::of(&client.settings);
@@ -166,7 +168,7 @@ pub fn authenticate(ctx: &Ctx, access_token: &str) -> Result<Caller> {
     }
     let pool: &Pool = ctx.state.pools.get(&pool_id).ok_or_else(invalid)?;
     let sub = text("sub").ok_or_else(invalid)?;
-    let user = pool.users.values().find(|user| user.sub == sub).ok_or_else(super::ops::user_not_found)?;
+    let user = pool.users.values().find(|user| user.sub == sub).ok_or_else(user_not_found)?;
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
     }

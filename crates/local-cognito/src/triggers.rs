@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
+use crate::ctx::REGION;
+use crate::emulator::Emulator;
 use crate::error::{self, Result};
 use crate::model::Pool;
-use crate::{Emulator, REGION};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
@@ -108,7 +109,7 @@ fn text<'a>(input: &'a Value, member: &str) -> &'a str {
 /// The pool an operation's input names, by its app client or its id.
 fn pool_named<'a>(state: &'a crate::model::State, input: &Value) -> Option<&'a Pool> {
     match input["ClientId"].as_str() {
-        Some(client) => crate::ops::pool_of_client(state, client).ok(),
+        Some(client) => crate::lookups::pool_of_client(state, client).ok(),
         None => state.pools.get(text(input, "UserPoolId")),
     }
 }

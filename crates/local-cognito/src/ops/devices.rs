@@ -3,12 +3,12 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::pool_mut;
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool_mut, required};
 use crate::model::{Device, DeviceVerifier, User};
 use crate::tokens;
 use crate::wire::input;
-use crate::Ctx;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -43,11 +43,11 @@ struct DeviceInput {
 /// The user an access token (or, for Admin operations, a pool and username) names.
 fn owner<'a>(ctx: &'a mut Ctx, request: &DeviceInput, admin: bool) -> Result<&'a mut User> {
     if admin {
-        let pool_id = super::required(&request.user_pool_id, "userPoolId")?;
-        let username = super::required(&request.username, "username")?;
+        let pool_id = required(&request.user_pool_id, "userPoolId")?;
+        let username = required(&request.username, "username")?;
         return pool_mut(ctx.state, pool_id)?.user_mut(username);
     }
-    let token = super::required(&request.access_token, "accessToken")?;
+    let token = required(&request.access_token, "accessToken")?;
     let caller = tokens::authenticate(ctx, token)?;
     Ok(pool_mut(ctx.state, &caller.pool_id)?.users.get_mut(&caller.username).expect("the caller exists"))
 }
@@ -57,7 +57,7 @@ fn not_found() -> error::CognitoError {
 }
 
 fn device_of<'a>(user: &'a mut User, request: &DeviceInput) -> Result<&'a mut Device> {
-    let key = super::required(&request.device_key, "deviceKey")?;
+    let key = required(&request.device_key, "deviceKey")?;
     user.devices.get_mut(key).ok_or_else(not_found)
 }
 
@@ -65,7 +65,7 @@ fn device_of<'a>(user: &'a mut User, request: &DeviceInput) -> Result<&'a mut De
 /// remembers devices only when the user says so.
 pub fn confirm_device(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: DeviceInput = input(input_value)?;
-    let token = super::required(&request.access_token, "accessToken")?;
+    let token = required(&request.access_token, "accessToken")?;
     let caller = tokens::authenticate(ctx, token)?;
     let now = ctx.now;
     let pool = pool_mut(ctx.state, &caller.pool_id)?;
@@ -174,7 +174,7 @@ pub fn admin_list_devices(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 fn forget(ctx: &mut Ctx, input_value: Value, admin: bool) -> Result<Value> {
     let request: DeviceInput = input(input_value)?;
     let user = owner(ctx, &request, admin)?;
-    let key = super::required(&request.device_key, "deviceKey")?.to_owned();
+    let key = required(&request.device_key, "deviceKey")?.to_owned();
     user.devices.remove(&key).ok_or_else(not_found)?;
     ctx.state.refresh_tokens.retain(|_, token| token.device_key.as_deref() != Some(key.as_str()));
     Ok(json!({}))

@@ -3,11 +3,11 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{pool, pool_mut};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut};
 use crate::model::{Group, Pool};
 use crate::wire::input;
-use crate::Ctx;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -4,14 +4,14 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::sign_in::take_session;
-use super::{pool, pool_mut};
-use crate::auth;
+use crate::auth::{self, take_session};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut, required};
 use crate::model::{Challenge, PoolMfa, User};
+use crate::random;
 use crate::tokens;
 use crate::wire::input;
-use crate::{random, Ctx};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", default)]
@@ -146,7 +146,7 @@ fn mismatch() -> error::CognitoError {
 
 pub fn verify_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: TokenOrSession = input(input_value)?;
-    let code = super::required(&request.user_code, "userCode")?.to_owned();
+    let code = required(&request.user_code, "userCode")?.to_owned();
     let now = ctx.now;
     match (&request.access_token, &request.session) {
         (Some(token), _) => {
@@ -213,7 +213,7 @@ struct PreferenceInput {
 
 pub fn set_user_mfa_preference(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: PreferenceInput = input(input_value)?;
-    let token = super::required(&request.access_token, "accessToken")?;
+    let token = required(&request.access_token, "accessToken")?;
     let caller = tokens::authenticate(ctx, token)?;
     let pool = pool_mut(ctx.state, &caller.pool_id)?;
     let offered = pool.mfa.clone();
@@ -224,8 +224,8 @@ pub fn set_user_mfa_preference(ctx: &mut Ctx, input_value: Value) -> Result<Valu
 
 pub fn admin_set_user_mfa_preference(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: PreferenceInput = input(input_value)?;
-    let pool_id = super::required(&request.user_pool_id, "userPoolId")?.to_owned();
-    let username = super::required(&request.username, "username")?.to_owned();
+    let pool_id = required(&request.user_pool_id, "userPoolId")?.to_owned();
+    let username = required(&request.username, "username")?.to_owned();
     let pool = pool_mut(ctx.state, &pool_id)?;
     let offered = pool.mfa.clone();
     let user = pool.user_mut(&username)?;

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{pool, pool_mut};
+use crate::ctx::{Ctx, REGION};
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut};
 use crate::model::{AppClient, ClientSettings, Pool, PoolMfa, PoolSettings};
+use crate::random;
 use crate::wire::input;
-use crate::{random, Ctx, REGION};
 
 pub fn create_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let settings: PoolSettings = input(input_value)?;

@@ -3,13 +3,15 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::sign_up::{check_code, send_code, CodePurpose};
-use super::{pool, pool_mut, users};
+use super::users;
 use crate::attributes::{self, AttributeInput, Write};
+use crate::codes::{check_code, send_code, CodePurpose};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut, required};
+use crate::password;
 use crate::tokens::{self, Caller};
 use crate::wire::input;
-use crate::{password, Ctx};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -170,7 +172,7 @@ pub fn verify_user_attribute(ctx: &mut Ctx, input_value: Value) -> Result<Value>
     let request: VerificationInput = input(input_value)?;
     let caller = tokens::authenticate(ctx, &request.access_token)?;
     let attribute = verifiable(&request.attribute_name)?;
-    let code = super::required(&request.code, "code")?.to_owned();
+    let code = required(&request.code, "code")?.to_owned();
     let now = ctx.now;
     let pool = pool_mut(ctx.state, &caller.pool_id)?;
     let user = pool.users.get_mut(&caller.username).expect("the caller exists");

@@ -1,168 +1,21 @@
 //! Self sign-up, confirmation, and forgotten passwords: everything that
-//! works by a code sent to the user. Also the code bookkeeping every
-//! code-based operation shares.
+//! works by a code sent to the user (the code bookkeeping is in `codes`).
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{pool, pool_mut, pool_of_client, users};
+use super::users;
 use crate::attributes::{self, AttributeInput, Write};
+use crate::client_secret::check_secret_hash;
+use crate::codes::{check_code, delivery, no_recovery_channel, send_code, CodePurpose};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
-use crate::model::{AppClient, IssuedCode, Lockout, Message, Pool, User, UserStatus};
+use crate::lookups::{pool, pool_mut, pool_of_client, required, user_not_found};
+use crate::model::{AppClient, Lockout, Pool, User, UserStatus};
+use crate::password;
 use crate::wire::input;
-use crate::{password, random, Ctx};
-
-/// Wrong codes a code survives; then LimitExceededException until a new code is sent.
-/// Cognito documents a limit but not its number: an assumption.
-pub const CODE_ATTEMPTS: u32 = 5;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum CodePurpose {
-    SignUp,
-    ForgotPassword,
-    Verify(&'static str),
-}
-
-impl CodePurpose {
-    fn key(self) -> String {
-        match self {
-            Self::SignUp => "sign_up".into(),
-            Self::ForgotPassword => "forgot_password".into(),
-            Self::Verify(attribute) => format!("verify:{attribute}"),
-        }
-    }
-
-    /// Cognito: sign-up and attribute codes live 24 hours, forgot-password codes 1 hour.
-    fn lifetime(self) -> i64 {
-        match self {
-            Self::ForgotPassword => 3_600,
-            _ => 86_400,
-        }
-    }
-
-    fn kind(self) -> &'static str {
-        match self {
-            Self::SignUp => "sign_up",
-            Self::ForgotPassword => "forgot_password",
-            Self::Verify(_) => "attribute_verification",
-        }
-    }
-}
-
-/// Issues a new code (replacing any earlier one) and puts it in the outbox.
-/// Answers CodeDeliveryDetails, or None when the user has nowhere to receive it.
-pub fn send_code(ctx: &mut Ctx, pool_id: &str, key: &str, user: &User, purpose: CodePurpose) -> Result<Option<Value>> {
-    let attribute = match purpose {
-        CodePurpose::Verify(attribute) => Some(attribute),
-        CodePurpose::SignUp => {
-            let pool = pool(ctx.state, pool_id)?;
-            ["email", "phone_number"].into_iter().find(|a| {
-                pool.settings.auto_verified_attributes.iter().any(|v| v == a) && user.attributes.contains_key(*a)
-            })
-        }
-        CodePurpose::ForgotPassword => recovery_order(pool(ctx.state, pool_id)?, user).into_iter().find(|a| {
-            user.attributes.contains_key(*a)
-                && user.attributes.get(&format!("{a}_verified")).is_some_and(|v| v == "true")
-        }),
-    };
-    let Some(attribute) = attribute else { return Ok(None) };
-    let destination = user
-        .pending_attributes
-        .get(attribute)
-        .or_else(|| user.attributes.get(attribute))
-        .cloned()
-        .ok_or_else(|| error::invalid_parameter(format!("User has no attribute {attribute}.")))?;
-    let code = random::code();
-    let medium = if attribute == "email" { "EMAIL" } else { "SMS" };
-    let issued = IssuedCode { code: code.clone(), expires: ctx.now + purpose.lifetime(), failed_attempts: 0 };
-    pool_mut(ctx.state, pool_id)?
-        .users
-        .get_mut(key)
-        .ok_or_else(super::user_not_found)?
-        .codes
-        .insert(purpose.key(), issued);
-    ctx.send(Message {
-        user_pool_id: pool_id.to_owned(),
-        username: user.username.clone(),
-        destination: destination.clone(),
-        delivery_medium: medium.into(),
-        kind: purpose.kind().into(),
-        code,
-        at: ctx.now,
-    });
-    Ok(Some(delivery(&destination, medium, attribute)))
-}
-
-/// Where a password reset code may go, first choice first (AccountRecoverySettingType):
-/// the pool's RecoveryMechanisms by Priority (`admin_only`: nowhere; a phone does not
-/// qualify when the user has SMS MFA on); without the setting, Cognito's legacy
-/// order, "where SMS is preferred through email".
-fn recovery_order(pool: &Pool, user: &User) -> Vec<&'static str> {
-    let Some(setting) = &pool.settings.account_recovery_setting else { return vec!["phone_number", "email"] };
-    let mut mechanisms: Vec<(i64, &str)> = setting["RecoveryMechanisms"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|m| (m["Priority"].as_i64().unwrap_or(i64::MAX), m["Name"].as_str().unwrap_or_default()))
-        .collect();
-    mechanisms.sort();
-    mechanisms
-        .into_iter()
-        .filter_map(|(_, name)| match name {
-            "verified_email" => Some("email"),
-            "verified_phone_number" if !user.mfa.sms_enabled => Some("phone_number"),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn delivery(destination: &str, medium: &str, attribute: &str) -> Value {
-    json!({"Destination": attributes::mask(destination), "DeliveryMedium": medium, "AttributeName": attribute})
-}
-
-/// Checks a code and spends it when right.
-pub fn check_code(user: &mut User, purpose: CodePurpose, given: &str, now: i64) -> Result<()> {
-    let key = purpose.key();
-    let Some(issued) = user.codes.get_mut(&key) else {
-        return Err(error::expired_code("Invalid code provided, please request a code again."));
-    };
-    if issued.failed_attempts >= CODE_ATTEMPTS {
-        return Err(error::limit_exceeded("Attempt limit exceeded, please try after some time."));
-    }
-    if issued.expires <= now {
-        user.codes.remove(&key);
-        return Err(error::expired_code("Invalid code provided, please request a code again."));
-    }
-    if aws_lc_rs::constant_time::verify_slices_are_equal(issued.code.as_bytes(), given.as_bytes()).is_err() {
-        issued.failed_attempts += 1;
-        return Err(error::code_mismatch("Invalid verification code provided, please try again."));
-    }
-    user.codes.remove(&key);
-    Ok(())
-}
-
-/// SECRET_HASH for a client with a secret: Base64(HMAC-SHA256(secret, username + client id)).
-pub fn check_secret_hash(client: &AppClient, username: &str, given: Option<&str>) -> Result<()> {
-    let Some(secret) = &client.secret else { return Ok(()) };
-    let Some(given) = given.filter(|g| !g.is_empty()) else {
-        return Err(error::not_authorized(format!(
-            "Client {} is configured for secret but secret was not received",
-            client.id
-        )));
-    };
-    use base64::Engine;
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(username.as_bytes());
-    mac.update(client.id.as_bytes());
-    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    if aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), given.as_bytes()).is_err() {
-        return Err(error::not_authorized(format!("Unable to verify secret hash for client {}", client.id)));
-    }
-    Ok(())
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -190,7 +43,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if pool.settings.admin_create_user_config.as_ref().is_some_and(|c| c.allow_admin_create_user_only) {
         return Err(error::not_authorized("SignUp is not permitted for this user pool"));
     }
-    let password = super::required(&request.password, "password")?;
+    let password = required(&request.password, "password")?;
     password::check_format("password", password)?;
     password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, password)?;
     attributes::check(pool, &request.user_attributes, Write::Create)?;
@@ -224,7 +77,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let pool_id = pool.id.clone();
     let key = pool.canonical(&username);
     let answer = ctx.pre_sign_up.take().unwrap_or_default();
-    apply_auto_verify(&answer, &mut values);
+    attributes::apply_auto_verify(&answer, &mut values);
     // An auto-confirmed user gets no code (and, as in Cognito, no post confirmation).
     let confirmed = answer["autoConfirmUser"] == true;
     let status = if confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
@@ -237,15 +90,6 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         }
     }
     Ok(output)
-}
-
-/// The pre sign-up trigger's autoVerifyEmail and autoVerifyPhone, on attributes given.
-pub fn apply_auto_verify(answer: &Value, values: &mut BTreeMap<String, String>) {
-    for (flag, attribute) in [("autoVerifyEmail", "email"), ("autoVerifyPhone", "phone_number")] {
-        if answer[flag] == true && values.contains_key(attribute) {
-            values.insert(format!("{attribute}_verified"), "true".into());
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -285,7 +129,7 @@ fn unknown_user(client: &AppClient, hidden: error::CognitoError) -> error::Cogni
     if client.hides_user_existence() {
         hidden
     } else {
-        super::user_not_found()
+        user_not_found()
     }
 }
 
@@ -295,7 +139,7 @@ fn mismatch() -> error::CognitoError {
 
 pub fn confirm_sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: CodeInput = input(input_value)?;
-    let code = super::required(&request.confirmation_code, "confirmationCode")?.to_owned();
+    let code = required(&request.confirmation_code, "confirmationCode")?.to_owned();
     let (client, pool_id, key) = client_and_user(ctx, &request)?;
     let key = key.ok_or_else(|| unknown_user(&client, mismatch()))?;
     let now = ctx.now;
@@ -330,7 +174,7 @@ pub fn resend_confirmation_code(ctx: &mut Ctx, input_value: Value) -> Result<Val
         return if client.hides_user_existence() {
             Ok(simulated_delivery(ctx, &pool_id)?)
         } else {
-            Err(super::user_not_found())
+            Err(user_not_found())
         };
     };
     let user = pool(ctx.state, &pool_id)?.users[&key].clone();
@@ -357,11 +201,7 @@ pub fn forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: CodeInput = input(input_value)?;
     let (client, pool_id, key) = client_and_user(ctx, &request)?;
     let Some(key) = key else {
-        return if client.hides_user_existence() {
-            simulated_delivery(ctx, &pool_id)
-        } else {
-            Err(super::user_not_found())
-        };
+        return if client.hides_user_existence() { simulated_delivery(ctx, &pool_id) } else { Err(user_not_found()) };
     };
     let user = pool(ctx.state, &pool_id)?.users[&key].clone();
     if !user.enabled {
@@ -372,17 +212,10 @@ pub fn forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     Ok(json!({"CodeDeliveryDetails": delivery}))
 }
 
-/// Cognito's answer when a password reset has no verified email or phone number to go to.
-pub fn no_recovery_channel() -> error::CognitoError {
-    error::invalid_parameter(
-        "Cannot reset password for the user as there is no registered/verified email or phone_number",
-    )
-}
-
 pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: CodeInput = input(input_value)?;
-    let code = super::required(&request.confirmation_code, "confirmationCode")?.to_owned();
-    let new_password = super::required(&request.password, "password")?.to_owned();
+    let code = required(&request.confirmation_code, "confirmationCode")?.to_owned();
+    let new_password = required(&request.password, "password")?.to_owned();
     password::check_format("password", &new_password)?;
     let (client, pool_id, key) = client_and_user(ctx, &request)?;
     let key = key.ok_or_else(|| unknown_user(&client, mismatch()))?;

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::sign_up::{send_code, CodePurpose};
-use super::{pool, pool_mut, user_not_found};
 use crate::attributes::{self, AttributeInput, Write};
+use crate::codes::{no_recovery_channel, send_code, CodePurpose};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
+use crate::lookups::{pool, pool_mut, user_not_found};
 use crate::model::{Lockout, Message, Pool, User, UserStatus};
 use crate::wire::input;
-use crate::{password, tokens, Ctx};
+use crate::{password, tokens};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -120,7 +121,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     }
     claim_aliases(pool, &mut values, None, request.force_alias_creation)?;
     // An invited user is never auto-confirmed (they set a password first); verification applies.
-    super::sign_up::apply_auto_verify(&ctx.pre_sign_up.take().unwrap_or_default(), &mut values);
+    attributes::apply_auto_verify(&ctx.pre_sign_up.take().unwrap_or_default(), &mut values);
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
     let mut user = User::new(
         username.clone(),
@@ -383,8 +384,8 @@ pub fn admin_reset_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Va
     }
     // The code must reach a verified email or phone number, as for ForgotPassword;
     // otherwise the user would be locked out with no way back.
-    super::sign_up::send_code(ctx, &user_pool_id, &key, &user, super::sign_up::CodePurpose::ForgotPassword)?
-        .ok_or_else(super::sign_up::no_recovery_channel)?;
+    send_code(ctx, &user_pool_id, &key, &user, CodePurpose::ForgotPassword)?
+        .ok_or_else(no_recovery_channel)?;
     let user = pool_mut(ctx.state, &user_pool_id)?.users.get_mut(&key).expect("found");
     user.status = UserStatus::ResetRequired;
     user.modified = ctx.now;

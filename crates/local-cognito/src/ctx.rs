@@ -1,0 +1,71 @@
+//! What every operation takes: the locked state, the time now, and the
+//! emulator's keys, clock and address. Below every operation, so that none
+//! reaches up to the emulator for them.
+
+use crate::clock::Clock;
+use crate::{keys, model};
+
+/// The region every local pool id starts with.
+pub const REGION: &str = "us-east-1";
+
+/// What an operation needs besides the state.
+pub struct Env {
+    pub clock: Clock,
+    pub keys: keys::Keys,
+    /// The emulator's own address: token issuers are `<base_url>/<poolId>`.
+    pub base_url: String,
+}
+
+/// An operation's view of the emulator: the locked state and the time now.
+pub struct Ctx<'a> {
+    pub state: &'a mut model::State,
+    pub env: &'a Env,
+    pub now: i64,
+    print_outbox: bool,
+    /// Tokens to sign once the lock is released (RSA is the slow part of a sign-in):
+    /// their placeholders stand in the output until then.
+    unsigned: Option<Vec<Unsigned>>,
+    /// The pre sign-up trigger's response, for SignUp and AdminCreateUser.
+    pub pre_sign_up: Option<serde_json::Value>,
+}
+
+/// A token's placeholder, its key and its claims.
+pub type Unsigned = (String, keys::KeyUse, serde_json::Value);
+
+impl<'a> Ctx<'a> {
+    /// `unsigned`: Some to sign tokens after the lock is released, None to sign them now.
+    pub fn new(
+        state: &'a mut model::State,
+        env: &'a Env,
+        now: i64,
+        print_outbox: bool,
+        unsigned: Option<Vec<Unsigned>>,
+    ) -> Self {
+        Self { state, env, now, print_outbox, unsigned, pre_sign_up: None }
+    }
+
+    /// The tokens still to sign, with their placeholders.
+    pub fn take_unsigned(&mut self) -> Vec<Unsigned> {
+        self.unsigned.take().unwrap_or_default()
+    }
+
+    /// A signed token: now, or a placeholder signed when the lock is released.
+    pub fn sign(&mut self, key: keys::KeyUse, claims: serde_json::Value) -> String {
+        match &mut self.unsigned {
+            Some(unsigned) => {
+                let placeholder = format!("\u{0}unsigned-token-{}", unsigned.len());
+                unsigned.push((placeholder.clone(), key, claims));
+                placeholder
+            }
+            None => self.env.keys.sign(key, &claims),
+        }
+    }
+
+    /// Keeps a message Cognito would have sent, and prints it when asked to.
+    pub fn send(&mut self, message: model::Message) {
+        if self.print_outbox {
+            println!("[outbox] {} for {} to {}: {}", message.kind, message.username, message.destination, message.code);
+        }
+        self.state.outbox.push(message);
+    }
+}
