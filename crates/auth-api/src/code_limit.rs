@@ -176,13 +176,21 @@ pub async fn read_if_user(state: &AppState, username: &str) -> Result<Option<(St
 /// change): whatever someone else's wrong codes locked is theirs again. Nothing
 /// to clear, nothing written. A failure is logged, not answered: the password
 /// has changed by then.
-pub async fn clear(state: &AppState, username: &str, counts: Counts) {
+async fn clear(state: &AppState, username: &str, counts: Counts) {
     if counts == Counts::default() {
         return;
     }
     if let Err(error) = write(state, username, Counts::default()).await {
         tracing::warn!(code = error.code.as_str(), "the user's count of wrong codes was not cleared");
     }
+}
+
+/// Counts one more wrong code in `window`, reading the counts afresh (the read
+/// before Cognito answered is stale if guesses came in parallel); the counts after it.
+pub async fn record_failure(state: &AppState, username: &str, window: Window, now: u64) -> Result<Counts, ApiError> {
+    let counts = read(state, username).await?.after_failure(window, now);
+    write(state, username, counts).await?;
+    Ok(counts)
 }
 
 /// `clear`, reading the counts first; a failure is logged, not answered, too.

@@ -179,8 +179,7 @@ async fn check_email_code(
         ));
     }
     let now = code_limit::now();
-    let counts = code_limit::read(state, user.username()).await?;
-    if let Some(wait) = counts.locked_for(Window::SignIn, now) {
+    if let Some(wait) = code_limit::read(state, user.username()).await?.locked_for(Window::SignIn, now) {
         return Err(code_limit::too_many(wait));
     }
     let verified = state
@@ -196,8 +195,7 @@ async fn check_email_code(
     if !matches!(mapped.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) {
         return Err(mapped);
     }
-    let counts = counts.after_failure(Window::SignIn, now);
-    code_limit::write(state, user.username(), counts).await?;
+    let counts = code_limit::record_failure(state, user.username(), Window::SignIn, now).await?;
     Err(counts.locked_for(Window::SignIn, now).map_or_else(
         || required("reauthentication.emailCode", "the code is wrong or expired: request a new one"),
         code_limit::too_many,

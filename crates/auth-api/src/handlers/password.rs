@@ -88,13 +88,13 @@ pub async fn reset(
         .await
         .map_err(|error| from_sdk(error, CognitoCall::PublicCode));
     match (confirmed, user) {
-        (Err(wrong), Some((username, counts))) if wrong.code == ErrorCode::CodeMismatch => {
-            code_limit::write(&state, &username, counts.after_failure(Window::Reset, now)).await?;
+        (Err(wrong), Some((username, _))) if wrong.code == ErrorCode::CodeMismatch => {
+            code_limit::record_failure(&state, &username, Window::Reset, now).await?;
             return Err(wrong);
         }
         (Err(error), _) => return Err(error),
         // The user proved they hold the recovery address: no one else's wrong codes lock them now.
-        (Ok(_), Some((username, counts))) => code_limit::clear(&state, &username, counts).await,
+        (Ok(_), Some((username, _))) => code_limit::read_and_clear(&state, &username).await,
         (Ok(_), None) => {}
     }
     // Whoever else held a session, a refresh token or a remembered device is out.
