@@ -74,24 +74,33 @@ impl Function {
                 "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
-            // Step-up checks the password (AdminInitiateAuth) and forgets the device that may mint;
+            // Step-up checks the password (AdminInitiateAuth) and forgets the device that may mint,
+            // or counts wrong emailed codes (AdminGetUser, AdminUpdateUserAttributes: code_limit);
             // a change then ends every session (sessions::end_all).
             Function::AccountMfa => &[
                 "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
                 "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
             ],
-            // ListUsers: an email change keeps one address, one account.
+            // The same, and ListUsers: an email change keeps one address, one account.
             Function::EmailVerification => &[
                 "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
                 "cognito-idp:AdminListDevices",
                 "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
                 "cognito-idp:ListUsers",
             ],
-            Function::Devices => &["cognito-idp:AdminForgetDevice", "cognito-idp:AdminInitiateAuth"],
+            Function::Devices => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
             // The live check of ID tokens (crate::live).
             Function::ExampleClaims => &["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
             Function::ManageUsers => {
@@ -107,10 +116,13 @@ impl Function {
                 "cognito-idp:DescribeUserPoolClient",
                 "cognito-idp:ListUsers",
             ],
-            // The password policy, checked first; a reset or change ends every session.
+            // The password policy, checked first; a reset or change ends every session. The
+            // per-user count of wrong reset codes, cleared by a reset or change (code_limit).
             Function::Password => &[
                 "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
                 "cognito-idp:DescribeUserPool",
             ],

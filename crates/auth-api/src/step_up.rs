@@ -12,6 +12,7 @@ use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use serde::Deserialize;
 
+use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_admin;
@@ -158,7 +159,13 @@ async fn revoke(state: &AppState, refresh_token: &str) {
     }
 }
 
-/// VerifyUserAttribute with a code sent to the verified email.
+/// VerifyUserAttribute with a code sent to the verified email. Cognito limits wrong
+/// guesses per code, and a token thief can ask for a new code every few guesses:
+/// wrong codes also count per user, with sign-in codes (code_limit's SignIn
+/// window: a thief could lock the user's sign-in, but the user's recovery lifts
+/// it and ends the thief's sessions, where a lock on reset codes would block that
+/// recovery). While locked, every code, the right one too, is 429: the caller
+/// holds the user's token, so telling them is no existence oracle.
 async fn check_email_code(
     state: &AppState,
     token: &Secret,
@@ -171,22 +178,26 @@ async fn check_email_code(
             "the user has no verified email: reauthenticate with the current password",
         ));
     }
-    state
+    let now = code_limit::now();
+    if let Some(wait) = code_limit::read(state, user.username()).await?.locked_for(Window::SignIn, now) {
+        return Err(code_limit::too_many(wait));
+    }
+    let verified = state
         .cognito()
         .verify_user_attribute()
         .access_token(token.expose())
         .attribute_name("email")
         .code(code.expose())
         .send()
-        .await
-        .map_err(|error| {
-            let mapped = from_sdk(error, CognitoCall::WithAccessToken);
-            match mapped.code {
-                ErrorCode::CodeMismatch | ErrorCode::CodeExpired => {
-                    required("reauthentication.emailCode", "the code is wrong or expired: request a new one")
-                }
-                _ => mapped,
-            }
-        })?;
-    Ok(())
+        .await;
+    let Err(error) = verified else { return Ok(()) };
+    let mapped = from_sdk(error, CognitoCall::WithAccessToken);
+    if !matches!(mapped.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) {
+        return Err(mapped);
+    }
+    let counts = code_limit::record_failure(state, user.username(), Window::SignIn, now).await?;
+    Err(counts.locked_for(Window::SignIn, now).map_or_else(
+        || required("reauthentication.emailCode", "the code is wrong or expired: request a new one"),
+        code_limit::too_many,
+    ))
 }

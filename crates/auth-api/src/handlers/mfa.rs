@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::auth_result::{incomplete, AuthResponse, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
-use crate::code_limit;
+use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
@@ -107,12 +107,12 @@ async fn limit_codes(
     let now = code_limit::now();
     match step {
         Err(wrong) if wrong.code == ErrorCode::CodeMismatch => {
-            let failures = code_limit::read(state, username).await?.after_failure(now);
-            code_limit::write(state, username, failures).await?;
-            Err(failures.locked_for(now).map_or(wrong, code_limit::too_many))
+            let counts = code_limit::read(state, username).await?.after_failure(Window::SignIn, now);
+            code_limit::write(state, username, counts).await?;
+            Err(counts.locked_for(Window::SignIn, now).map_or(wrong, code_limit::too_many))
         }
         Err(other) => Err(other),
-        Ok(step) => match code_limit::read(state, username).await?.locked_for(now) {
+        Ok(step) => match code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
             Some(wait) => {
                 discard(state, &step).await;
                 Err(code_limit::too_many(wait))

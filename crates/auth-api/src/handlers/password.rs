@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
-use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::code_limit::{self, Window};
+use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
@@ -56,6 +57,12 @@ impl Validate for ResetRequest {
 
 /// POST /auth/password/reset: a wrong, expired or locked-out code and an unknown
 /// username get one answer; a weak password is refused before Cognito is asked.
+///
+/// Cognito limits wrong codes per code, and a script can ask for a new code every
+/// few guesses: wrong codes are also counted per user (code_limit, the reset
+/// window, apart from sign-in codes so that a stranger cannot lock the user's
+/// sign-in). A locked user's answer, the right code's included, is the one answer
+/// to a wrong code, without asking Cognito; an unknown user is never counted.
 pub async fn reset(
     State(state): State<AppState>,
     UserContext(context): UserContext,
@@ -63,7 +70,12 @@ pub async fn reset(
 ) -> Result<StatusCode, ApiError> {
     let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
     rules.password_policy.check("newPassword", request.new_password.expose())?;
-    state
+    let now = code_limit::now();
+    let user = code_limit::read_if_user(&state, &request.username).await?;
+    if user.as_ref().is_some_and(|(_, counts)| counts.locked_for(Window::Reset, now).is_some()) {
+        return Err(wrong_or_expired_code());
+    }
+    let confirmed = state
         .cognito()
         .confirm_forgot_password()
         .client_id(&state.config().client_id)
@@ -74,7 +86,17 @@ pub async fn reset(
         .user_context_data(context)
         .send()
         .await
-        .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
+        .map_err(|error| from_sdk(error, CognitoCall::PublicCode));
+    match (confirmed, user) {
+        (Err(wrong), Some((username, _))) if wrong.code == ErrorCode::CodeMismatch => {
+            code_limit::record_failure(&state, &username, Window::Reset, now).await?;
+            return Err(wrong);
+        }
+        (Err(error), _) => return Err(error),
+        // The user proved they hold the recovery address: no one else's wrong codes lock them now.
+        (Ok(_), Some((username, _))) => code_limit::read_and_clear(&state, &username).await,
+        (Ok(_), None) => {}
+    }
     // Whoever else held a session, a refresh token or a remembered device is out.
     sessions::end_all(&state, &request.username).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -113,6 +135,9 @@ pub async fn change(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::ChangePassword))?;
+    // The user proved the password (and the attacker who knew the old one no longer
+    // does): wrong codes someone else tried lock them no more.
+    code_limit::read_and_clear(&state, user.username()).await;
     sessions::end_all(&state, user.username()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
