@@ -384,8 +384,7 @@ pub fn admin_reset_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Va
     }
     // The code must reach a verified email or phone number, as for ForgotPassword;
     // otherwise the user would be locked out with no way back.
-    send_code(ctx, &user_pool_id, &key, &user, CodePurpose::ForgotPassword)?
-        .ok_or_else(no_recovery_channel)?;
+    send_code(ctx, &user_pool_id, &key, &user, CodePurpose::ForgotPassword)?.ok_or_else(no_recovery_channel)?;
     let user = pool_mut(ctx.state, &user_pool_id)?.users.get_mut(&key).expect("found");
     user.status = UserStatus::ResetRequired;
     user.modified = ctx.now;
