@@ -362,6 +362,22 @@ pub async fn outbox_code(username: &str, kind: &str) -> String {
         .to_owned()
 }
 
+/// An answer as a caller sees it, minus what differs on every request (the
+/// request id and the date): two answers that must not tell users apart compare equal.
+pub fn seen(answer: &Answer) -> (u16, std::collections::BTreeMap<String, String>, Value) {
+    let headers = answer
+        .headers
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "x-request-id" | "date"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut body = answer.body.clone();
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("requestId");
+    }
+    (answer.status, headers, body)
+}
+
 /// A six-digit code that is not `code`.
 pub fn wrong_code(code: &str) -> &'static str {
     if code == "000000" {

@@ -3,8 +3,6 @@
 //! headers), attempt limits included; one address, one account; an email-shaped
 //! username is the user's own email.
 
-use std::collections::BTreeMap;
-
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -16,21 +14,6 @@ async fn sign_up_pool() -> (Pool, TestApi) {
 
 fn unique(name: &str) -> String {
     format!("{name}-{}", uuid::Uuid::new_v4())
-}
-
-/// An answer as a caller sees it, minus what differs on every request.
-fn seen(answer: &Answer) -> (u16, BTreeMap<String, String>, Value) {
-    let headers = answer
-        .headers
-        .iter()
-        .filter(|(name, _)| !matches!(name.as_str(), "x-request-id" | "date"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut body = answer.body.clone();
-    if let Some(fields) = body.as_object_mut() {
-        fields.remove("requestId");
-    }
-    (answer.status, headers, body)
 }
 
 async fn sign_up(api: &TestApi, username: &str, email: &str) -> Answer {

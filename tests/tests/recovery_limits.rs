@@ -4,8 +4,6 @@
 //! recovery (a reset, a change) lifts a lock that someone who knew the old
 //! password put on the user. (From the attacker's review, branch g-review.)
 
-use std::collections::BTreeMap;
-
 use auth_api::code_limit::{MAX_FAILURES, WINDOW_SECONDS};
 use integration_tests::flows::enable_totp;
 use integration_tests::*;
@@ -13,21 +11,6 @@ use serde_json::{json, Value};
 
 async fn put(api: &TestApi, path: &str, body: Value, token: &str) -> Answer {
     api.send("PUT", path, Some(("application/json", body.to_string().into_bytes())), Some(token)).await
-}
-
-/// An answer as a caller sees it, minus what differs on every request.
-fn seen(answer: &Answer) -> (u16, BTreeMap<String, String>, Value) {
-    let headers = answer
-        .headers
-        .iter()
-        .filter(|(name, _)| !matches!(name.as_str(), "x-request-id" | "date"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut body = answer.body.clone();
-    if let Some(fields) = body.as_object_mut() {
-        fields.remove("requestId");
-    }
-    (answer.status, headers, body)
 }
 
 /// Password and TOTP code: the tokens.

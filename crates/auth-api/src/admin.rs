@@ -8,6 +8,7 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 
 use crate::bearer::BearerToken;
+use crate::caller::get_user;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -30,13 +31,7 @@ impl FromRequestParts<AppState> for AdminCaller {
         if !claims.groups.iter().any(|group| group == admin_group) {
             return Err(forbidden());
         }
-        let user = state
-            .cognito()
-            .get_user()
-            .access_token(token.expose())
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+        let user = get_user(state, &token).await?;
         let groups = state
             .cognito()
             .admin_list_groups_for_user()

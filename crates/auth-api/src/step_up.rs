@@ -12,11 +12,13 @@ use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use serde::Deserialize;
 
+use crate::caller::get_user;
 use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_admin;
 use crate::error::{ApiError, ErrorCode};
+use crate::revocation::revoke_unused;
 use crate::state::AppState;
 
 /// The request field that carries the proof.
@@ -61,13 +63,7 @@ pub async fn require(
     proof: Option<&Reauthentication>,
     client: ContextDataType,
 ) -> Result<GetUserOutput, ApiError> {
-    let user = state
-        .cognito()
-        .get_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let user = get_user(state, token).await?;
     match proof {
         Some(Reauthentication { current_password: Some(password), .. }) => {
             check_password(state, user.username(), password, client).await?
@@ -124,7 +120,7 @@ async fn check_password(
     };
     if let Some(result) = output.authentication_result() {
         if let Some(refresh_token) = result.refresh_token() {
-            revoke(state, refresh_token).await;
+            revoke_unused(state, refresh_token, "the step-up's password check").await;
         }
         if let Some(device) = result.new_device_metadata().and_then(|d| d.device_key()) {
             if let Err(error) = device_admin::forget(state, username, device).await {
@@ -137,28 +133,6 @@ async fn check_password(
 
 /// RevokeToken for the refresh token a password check minted (and so the access
 /// token issued with it). It never left the function: a failure is only logged.
-async fn revoke(state: &AppState, refresh_token: &str) {
-    let secret = match state.client_secret().await {
-        Ok(secret) => secret.map(|s| s.expose().to_owned()),
-        Err(error) => {
-            tracing::warn!(code = error.code.as_str(), "the step-up's refresh token was not revoked");
-            return;
-        }
-    };
-    let revoked = state
-        .cognito()
-        .revoke_token()
-        .client_id(&state.config().client_id)
-        .token(refresh_token)
-        .set_client_secret(secret)
-        .send()
-        .await;
-    if let Err(error) = revoked {
-        let error = from_sdk(error, CognitoCall::Revoke);
-        tracing::warn!(code = error.code.as_str(), "the step-up's refresh token was not revoked");
-    }
-}
-
 /// VerifyUserAttribute with a code sent to the verified email. Cognito limits wrong
 /// guesses per code, and a token thief can ask for a new code every few guesses:
 /// wrong codes also count per user, with sign-in codes (code_limit's SignIn

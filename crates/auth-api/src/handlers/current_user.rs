@@ -2,14 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
 use crate::bearer::BearerToken;
-use crate::cognito_error::{from_sdk, CognitoCall};
-use crate::config::Secret;
+use crate::caller::get_user;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -20,16 +18,6 @@ pub struct CurrentUser {
 }
 
 /// GetUser with the user's own access token.
-pub async fn get_user(state: &AppState, token: &Secret) -> Result<GetUserOutput, ApiError> {
-    state
-        .cognito()
-        .get_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))
-}
-
 pub async fn handle(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,

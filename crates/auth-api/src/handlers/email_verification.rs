@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
+use crate::caller::get_user;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
@@ -121,13 +122,7 @@ pub async fn send_reauthentication_code(
     BearerToken(token): BearerToken,
     JsonBody(_): JsonBody<SendCodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
-    let user = state
-        .cognito()
-        .get_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+    let user = get_user(&state, &token).await?;
     // A code to an address nobody proved would prove nothing.
     if !step_up::email_verified(&user) {
         return Err(ApiError::new(

@@ -15,6 +15,7 @@ use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
+use crate::revocation::revoke_unused;
 use crate::sign_in::{complete, respond, Attempt};
 use crate::state::AppState;
 
@@ -124,22 +125,8 @@ async fn limit_codes(
 
 /// Revokes the refresh token (and its access tokens) of a sign-in that is refused.
 async fn discard(state: &AppState, step: &SignInStep) {
-    let Some(refresh_token) = step.result.as_ref().and_then(|r| r.refresh_token()) else { return };
-    let secret = match state.client_secret().await {
-        Ok(secret) => secret.map(|s| s.expose().to_owned()),
-        Err(_) => None,
-    };
-    let revoked = state
-        .cognito()
-        .revoke_token()
-        .client_id(&state.config().client_id)
-        .token(refresh_token)
-        .set_client_secret(secret)
-        .send()
-        .await;
-    if let Err(error) = revoked {
-        // Logged by from_sdk. The tokens never leave the function; revoking them is tidiness.
-        let _ = from_sdk(error, CognitoCall::Revoke);
+    if let Some(refresh_token) = step.result.as_ref().and_then(|r| r.refresh_token()) {
+        revoke_unused(state, refresh_token, "a sign-in refused by the code limit").await;
     }
 }
 

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
+use crate::caller::get_user;
 use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers::current_user::get_user;
 use crate::handlers::signup::{sent_alike, UsernameRequest};
 use crate::sessions;
 use crate::state::AppState;
