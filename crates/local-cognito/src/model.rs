@@ -31,6 +31,13 @@ pub struct Pool {
     pub users: BTreeMap<String, User>,
 }
 
+impl Pool {
+    /// The pool's region: its id starts with it (`ap-northeast-1_AbC123`).
+    pub fn region(&self) -> &str {
+        self.id.split_once('_').map_or(&self.id, |(region, _)| region)
+    }
+}
+
 /// CreateUserPool's input, kept as given (DescribeUserPool echoes it).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]

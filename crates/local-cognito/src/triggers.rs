@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::ctx::REGION;
 use crate::emulator::Emulator;
 use crate::error::{self, Result};
 use crate::model::Pool;
@@ -50,7 +49,7 @@ pub fn event(pool_id: &str, client_id: Option<&str>, username: &str, source: &st
     };
     json!({
         "version": "1",
-        "region": REGION,
+        "region": pool_id.split_once('_').map_or(pool_id, |(region, _)| region),
         "userPoolId": pool_id,
         "userName": username,
         "triggerSource": source,

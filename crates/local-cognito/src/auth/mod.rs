@@ -25,7 +25,7 @@ use session::challenge;
 pub use session::{invalid_session, new_session_id, take_session};
 
 use crate::client_secret::check_secret_hash;
-use crate::ctx::{Ctx, REGION};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{missing, pool, pool_mut};
 use crate::model::{AppClient, Challenge, Device, Progress, User, UserStatus};
@@ -109,7 +109,7 @@ fn finish(ctx: &mut Ctx, progress: Progress, device: Option<Device>) -> Result<V
         Some(device) => Some(device.key),
         None if tracks_devices && progress.device_key.is_none() => {
             let device = Device {
-                key: format!("{REGION}_{}", uuid::Uuid::new_v4()),
+                key: format!("{}_{}", pool.region(), uuid::Uuid::new_v4()),
                 group_key: format!("-{}", random::alphanumeric(9, random::MIXED_DIGITS)),
                 name: None,
                 created: ctx.now,

@@ -18,6 +18,7 @@ mod lists;
 mod local_controls;
 mod mfa;
 mod refresh;
+mod regions;
 mod sessions;
 mod tokens;
 mod triggers;
