@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::users;
+use crate::aliases;
 use crate::attributes::{self, AttributeInput, Write};
 use crate::client_secret::check_secret_hash;
 use crate::codes::{check_code, delivery, no_recovery_channel, send_code, CodePurpose};
@@ -53,7 +53,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let mut values = BTreeMap::new();
     attributes::apply(&mut values, &request.user_attributes);
     let sub = uuid::Uuid::new_v4().to_string();
-    let username = users::sign_in_name(pool, &request.username, &mut values, &sub)?;
+    let username = aliases::sign_in_name(pool, &request.username, &mut values, &sub)?;
     let missing: Vec<String> =
         pool.required_attributes().into_iter().filter(|name| !values.contains_key(name)).collect();
     if !missing.is_empty() {
@@ -159,7 +159,7 @@ pub fn confirm_sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
             break;
         }
     }
-    users::claim_aliases(pool, &mut values, Some(&key), request.force_alias_creation)?;
+    aliases::claim(pool, &mut values, Some(&key), request.force_alias_creation)?;
     let user = pool.users.get_mut(&key).expect("found");
     user.attributes = values;
     user.status = UserStatus::Confirmed;

@@ -11,6 +11,7 @@ mod target;
 
 mod account_security;
 mod administration;
+mod aliases;
 mod codes;
 mod devices;
 mod existence;
