@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::emulator::Emulator;
 use crate::error::{self, Result};
 use crate::model::Pool;
+use crate::tokens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
@@ -206,9 +207,14 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
         let pool = state.pools.get(&pool_id)?;
         let url = url(pool, Trigger::PreTokenGeneration)?;
         let user = pool.user(&username).ok()?;
+        let groups = tokens::group_claims(pool, user);
         let request = json!({
             "userAttributes": user_attributes(user),
-            "groupConfiguration": {"groupsToOverride": user.groups, "iamRolesToOverride": [], "preferredRole": null},
+            "groupConfiguration": {
+                "groupsToOverride": groups.groups,
+                "iamRolesToOverride": groups.roles,
+                "preferredRole": groups.preferred_role,
+            },
             "clientMetadata": {},
         });
         let client_id = claims["aud"].as_str();
@@ -236,6 +242,16 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
         } else {
             claims.insert("cognito:groups".into(), Value::Array(groups.clone()));
         }
+    }
+    if let Some(roles) = details["groupOverrideDetails"]["iamRolesToOverride"].as_array() {
+        if roles.is_empty() {
+            claims.remove("cognito:roles");
+        } else {
+            claims.insert("cognito:roles".into(), Value::Array(roles.clone()));
+        }
+    }
+    if let Some(role) = details["groupOverrideDetails"].get("preferredRole").filter(|role| !role.is_null()) {
+        claims.insert("cognito:preferred_role".into(), role.clone());
     }
     Ok(())
 }

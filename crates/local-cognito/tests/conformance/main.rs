@@ -15,6 +15,7 @@ mod aliases;
 mod codes;
 mod devices;
 mod existence;
+mod group_claims;
 mod lists;
 mod local_controls;
 mod mfa;
