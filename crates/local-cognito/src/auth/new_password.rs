@@ -57,7 +57,7 @@ pub fn new_password(ctx: &mut Ctx, session: &Session, responses: &HashMap<String
     aliases::claim(pool, &mut values, Some(&session.progress.username), false)?;
     let user = pool.users.get_mut(&session.progress.username).expect("found");
     user.attributes = values;
-    user.password = Some(password::hash(new_password));
+    user.password = Some(password::hash_for(&session.progress.pool_id, &user.username, new_password));
     user.status = UserStatus::Confirmed;
     user.temporary_password_expires = None;
     user.modified = now;

@@ -134,7 +134,7 @@ pub fn change_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         return Err(error::not_authorized("Incorrect username or password."));
     }
     password::check_policy(&policy, &request.proposed_password)?;
-    user.password = Some(password::hash(&request.proposed_password));
+    user.password = Some(password::hash_for(&caller.pool_id, &user.username, &request.proposed_password));
     user.modified = now;
     Ok(json!({}))
 }

@@ -81,7 +81,8 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     // An auto-confirmed user gets no code (and, as in Cognito, no post confirmation).
     let confirmed = answer["autoConfirmUser"] == true;
     let status = if confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
-    let user = User::new(username, sub.clone(), values, status, password::hash(password), ctx.now);
+    let hash = password::hash_for(&pool_id, &username, password);
+    let user = User::new(username, sub.clone(), values, status, hash, ctx.now);
     pool_mut(ctx.state, &pool_id)?.users.insert(key.clone(), user.clone());
     let mut output = json!({"UserConfirmed": confirmed, "UserSub": sub});
     if !confirmed {
@@ -224,7 +225,7 @@ pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, &new_password)?;
     let user = pool.users.get_mut(&key).expect("found");
     check_code(user, CodePurpose::ForgotPassword, &code, now)?;
-    user.password = Some(password::hash(&new_password));
+    user.password = Some(password::hash_for(&pool_id, &user.username, &new_password));
     user.status = UserStatus::Confirmed;
     user.temporary_password_expires = None;
     user.lockout = Lockout::default();

@@ -97,7 +97,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
                 format!("Resend not possible. {} status is {}.", user.username, user.status.as_str()),
             ));
         }
-        user.password = Some(password::hash(&temporary_password));
+        user.password = Some(password::hash_for(&request.user_pool_id, &user.username, &temporary_password));
         user.modified = now;
         let user = user.clone();
         let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
@@ -129,7 +129,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         sub,
         values,
         UserStatus::ForceChangePassword,
-        password::hash(&temporary_password),
+        password::hash_for(&request.user_pool_id, &username, &temporary_password),
         now,
     );
     user.temporary_password_expires = Some(now + validity);
@@ -348,7 +348,7 @@ pub fn admin_set_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     password::check_policy(&policy(pool), &request.password)?;
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
     let user = pool.user_mut(&request.username)?;
-    user.password = Some(password::hash(&request.password));
+    user.password = Some(password::hash_for(&request.user_pool_id, &user.username, &request.password));
     user.lockout = Lockout::default();
     user.modified = now;
     if request.permanent {

@@ -24,6 +24,7 @@ mod regions;
 mod sessions;
 mod tokens;
 mod triggers;
+mod user_srp;
 mod users;
 mod validation;
 mod wire;
