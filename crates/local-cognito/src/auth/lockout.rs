@@ -28,4 +28,3 @@ pub fn record_failure(user: &mut User, now: i64) {
         lockout.locked_until = now + (1i64 << exponent).min(MAX_LOCKOUT);
     }
 }
-

@@ -83,8 +83,7 @@ pub fn password_verifier(ctx: &mut Ctx, session: &Session, responses: &HashMap<S
     let now = ctx.now;
     let pool_id = &session.progress.pool_id;
     let pool_name = pool_id.split_once('_').map_or(pool_id.as_str(), |(_, name)| name).to_owned();
-    let user =
-        pool_mut(ctx.state, pool_id)?.users.get_mut(&session.progress.username).ok_or_else(invalid_session)?;
+    let user = pool_mut(ctx.state, pool_id)?.users.get_mut(&session.progress.username).ok_or_else(invalid_session)?;
     check_lockout(user, now)?;
     let verifier = user.password.as_ref().and_then(|hash| hash.srp.clone()).ok_or_else(wrong_password)?;
     let expected = srp::expected_signature(&srp::Claim {

@@ -28,7 +28,11 @@ async fn srp_sign_in(
         aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeError,
     >,
 > {
-    let client = SrpClient::new(User::new(&target.pool_id, username, password), &target.client_id, target.client_secret.as_deref());
+    let client = SrpClient::new(
+        User::new(&target.pool_id, username, password),
+        &target.client_id,
+        target.client_secret.as_deref(),
+    );
     let start = client.get_auth_parameters();
     let mut initiate = target
         .sdk
@@ -117,5 +121,8 @@ async fn user_srp_auth_needs_the_client_to_allow_it() {
     }
     // WHEN the user starts USER_SRP_AUTH THEN the flow is not enabled
     let (code, message) = error_of(initiate.send().await);
-    assert_eq!((code.as_str(), message.as_str()), ("InvalidParameterException", "Auth flow not enabled for this client"));
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("InvalidParameterException", "Auth flow not enabled for this client")
+    );
 }
