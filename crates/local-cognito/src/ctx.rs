@@ -5,7 +5,7 @@
 use crate::clock::Clock;
 use crate::{keys, model};
 
-/// The region every local pool id starts with.
+/// The region local pool ids start with unless `Options::region` names another.
 pub const REGION: &str = "us-east-1";
 
 /// What an operation needs besides the state.
@@ -14,6 +14,8 @@ pub struct Env {
     pub keys: keys::Keys,
     /// The emulator's own address: token issuers are `<base_url>/<poolId>`.
     pub base_url: String,
+    /// The region this emulator stands for: pool ids, ARNs and device keys carry it.
+    pub region: String,
 }
 
 /// An operation's view of the emulator: the locked state and the time now.

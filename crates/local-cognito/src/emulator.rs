@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::Clock;
-use crate::ctx::{Ctx, Env, Unsigned};
+use crate::ctx::{Ctx, Env, Unsigned, REGION};
 use crate::error::CognitoError;
 use crate::seed::{self, PoolIds, SeedOptions};
 use crate::{keys, model, store};
@@ -20,6 +20,8 @@ pub struct Options {
     pub print_outbox: bool,
     /// Hold the clock still but for `POST /_local/clock` moves (tests of expiry).
     pub frozen_clock: bool,
+    /// The region the emulator stands for (pool ids, ARNs, device keys). Default us-east-1.
+    pub region: Option<String>,
 }
 
 /// The emulator: its state, behind one lock, and what every operation reads.
@@ -42,7 +44,7 @@ impl Emulator {
         };
         Ok(Self(Arc::new(Inner {
             state: Mutex::new(state),
-            env: Env { clock, keys, base_url },
+            env: Env { clock, keys, base_url, region: options.region.clone().unwrap_or_else(|| REGION.to_owned()) },
             state_file: options.state_file.clone(),
             print_outbox: options.print_outbox,
         })))

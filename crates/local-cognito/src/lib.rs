@@ -15,6 +15,7 @@
 //! sign-in engine) → `tokens`, `codes`, `client_secret` → `ctx`, `lookups`,
 //! `wire` → the model.
 
+mod aliases;
 mod attributes;
 mod auth;
 mod client_secret;

@@ -1,6 +1,7 @@
 //! The lookups every operation shares: a pool, its client, a user, by the
 //! names a request gives, with Cognito's answers when they are not there.
 
+use crate::aliases;
 use crate::error::{self, Result};
 use crate::model::{AppClient, Pool, State, User};
 
@@ -43,7 +44,7 @@ impl Pool {
     }
 
     /// The key of the user named `name`: its username, its `sub`, or an alias
-    /// (email or phone number) the pool signs in with.
+    /// (email, phone number or preferred_username) the pool signs in with.
     pub fn user_key(&self, name: &str) -> Option<String> {
         let key = self.canonical(name);
         if self.users.contains_key(&key) {
@@ -51,15 +52,7 @@ impl Pool {
         }
         self.users
             .iter()
-            .find(|(_, user)| {
-                user.sub == name
-                    || ["email", "phone_number"].iter().any(|attribute| {
-                        self.is_alias(attribute)
-                            && user.attributes.get(*attribute).is_some_and(|v| v.eq_ignore_ascii_case(name))
-                            && (self.signs_in_with(attribute)
-                                || user.attributes.get(&format!("{attribute}_verified")).is_some_and(|v| v == "true"))
-                    })
-            })
+            .find(|(_, user)| user.sub == name || aliases::names_user(self, user, name))
             .map(|(key, _)| key.clone())
     }
 

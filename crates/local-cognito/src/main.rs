@@ -1,7 +1,9 @@
 //! The local Cognito on a loopback port.
 //!
 //!     local-cognito [--port 9229] [--host 127.0.0.1] [--state FILE]
-//!                   [--seed JSON --seed-env FILE]
+//!                   [--region us-east-1] [--seed JSON --seed-env FILE]
+//!
+//! --region REGION   the region pool ids, ARNs and device keys carry
 //!
 //! --state FILE      keep pools, users and keys in FILE across restarts
 //! --seed JSON       create a pool like the deployed one (the body of
@@ -12,18 +14,20 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: local-cognito [--port PORT] [--host ADDRESS] [--state FILE] [--seed JSON --seed-env FILE]";
+const USAGE: &str = "usage: local-cognito [--port PORT] [--host ADDRESS] [--state FILE] [--region REGION] [--seed JSON --seed-env FILE]";
 
 struct Args {
     host: IpAddr,
     port: u16,
     state_file: Option<PathBuf>,
+    region: Option<String>,
     seed: Option<String>,
     seed_env: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut parsed = Args { host: [127, 0, 0, 1].into(), port: 9229, state_file: None, seed: None, seed_env: None };
+    let mut parsed =
+        Args { host: [127, 0, 0, 1].into(), port: 9229, state_file: None, region: None, seed: None, seed_env: None };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
@@ -31,6 +35,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--port" => parsed.port = value()?.parse().map_err(|_| format!("--port takes a number\n{USAGE}"))?,
             "--host" => parsed.host = value()?.parse().map_err(|_| format!("--host takes an IP address\n{USAGE}"))?,
             "--state" => parsed.state_file = Some(PathBuf::from(value()?)),
+            "--region" => parsed.region = Some(value()?),
             "--seed" => parsed.seed = Some(value()?),
             "--seed-env" => parsed.seed_env = Some(PathBuf::from(value()?)),
             "-h" | "--help" => {
@@ -51,6 +56,7 @@ async fn main() -> Result<(), String> {
         state_file: args.state_file,
         print_outbox: true,
         frozen_clock: false,
+        region: args.region,
     };
     let running = local_cognito::start(options).await.map_err(|e| format!("cannot start: {e}"))?;
     println!("local Cognito listening on {}", running.url);

@@ -31,6 +31,13 @@ pub struct Pool {
     pub users: BTreeMap<String, User>,
 }
 
+impl Pool {
+    /// The pool's region: its id starts with it (`ap-northeast-1_AbC123`).
+    pub fn region(&self) -> &str {
+        self.id.split_once('_').map_or(&self.id, |(region, _)| region)
+    }
+}
+
 /// CreateUserPool's input, kept as given (DescribeUserPool echoes it).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -296,6 +303,9 @@ pub struct User {
 pub struct PasswordHash {
     pub salt: String,
     pub sha256: String,
+    /// USER_SRP_AUTH's verifier and salt (passwords set before it existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srp: Option<DeviceVerifier>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -357,6 +367,8 @@ pub enum Challenge {
     MfaSetup,
     DeviceSrpAuth,
     DevicePasswordVerifier,
+    /// USER_SRP_AUTH's second step.
+    PasswordVerifier,
 }
 
 impl Challenge {
@@ -370,6 +382,7 @@ impl Challenge {
             Self::MfaSetup => "MFA_SETUP",
             Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             Self::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
+            Self::PasswordVerifier => "PASSWORD_VERIFIER",
         }
     }
 }

@@ -59,7 +59,19 @@ pub fn temporary(policy: &PasswordPolicy) -> String {
 
 pub fn hash(password: &str) -> PasswordHash {
     let salt = random::base64_bytes(16);
-    PasswordHash { sha256: digest(&salt, password), salt }
+    PasswordHash { sha256: digest(&salt, password), salt, srp: None }
+}
+
+/// A user's password: its hash, and the SRP verifier USER_SRP_AUTH checks
+/// (x = H(salt | H(poolName | username | ":" | password)), poolName the id after the `_`).
+pub fn hash_for(pool_id: &str, username: &str, password: &str) -> PasswordHash {
+    let pool_name = pool_id.split_once('_').map_or(pool_id, |(_, name)| name);
+    // A first byte of 1..=127: clients pad a salt with the high bit set and strip leading
+    // zeros (they read it as a number), so such a salt reads the same to all of them.
+    let mut salt = crate::random::bytes::<16>();
+    salt[0] = 1 + salt[0] % 127;
+    let (password_verifier, salt) = crate::srp::verifier_for(pool_name, username, password, &salt);
+    PasswordHash { srp: Some(crate::model::DeviceVerifier { password_verifier, salt }), ..hash(password) }
 }
 
 pub fn matches(hash: &PasswordHash, password: &str) -> bool {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::ctx::{Ctx, REGION};
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::ops;
 
@@ -109,7 +109,7 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
         }
     }
     Ok(PoolIds {
-        region: REGION.to_owned(),
+        region: ctx.env.region.clone(),
         user_pool_id: pool_id,
         client_id: client["ClientId"].as_str().expect("client id").to_owned(),
         client_secret: client["ClientSecret"].as_str().map(str::to_owned),

@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::keys::KeyUse;
 use crate::lookups::{pool, user_not_found};
-use crate::model::{ClientSettings, Pool, RefreshToken};
+use crate::model::{ClientSettings, Pool, RefreshToken, User};
 use crate::random;
 
 /// Seconds each token (and a sign-in session) lives, from the client's settings.
@@ -63,7 +63,7 @@ pub fn issue(ctx: &mut Ctx, grant: &Grant, with_refresh_token: bool) -> Result<V
     let lifetimes = Lifetimes::of(&client.settings);
     let issuer = format!("{}/{}", ctx.env.base_url, pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
-    let groups: Vec<&String> = user.groups.iter().collect();
+    let groups = group_claims(pool, user);
 
     let mut access = json!({
         "sub": user.sub,
@@ -92,9 +92,17 @@ pub fn issue(ctx: &mut Ctx, grant: &Grant, with_refresh_token: bool) -> Result<V
         "iat": ctx.now,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    if !groups.is_empty() {
-        access["cognito:groups"] = json!(groups);
-        id["cognito:groups"] = json!(groups);
+    if !groups.groups.is_empty() {
+        access["cognito:groups"] = json!(groups.groups);
+        id["cognito:groups"] = json!(groups.groups);
+    }
+    // Roles only in the ID token (developer guide, "Understanding the access token":
+    // its claims name groups, not roles).
+    if !groups.roles.is_empty() {
+        id["cognito:roles"] = json!(groups.roles);
+    }
+    if let Some(role) = &groups.preferred_role {
+        id["cognito:preferred_role"] = json!(role);
     }
     if let Some(device_key) = &grant.device_key {
         access["device_key"] = json!(device_key);
@@ -186,4 +194,48 @@ pub fn revoke_all(ctx: &mut Ctx, pool_id: &str, username: &str) {
         .collect();
     ctx.state.revoked_origins.extend(origins);
     ctx.state.refresh_tokens.retain(|_, token| !(token.pool_id == pool_id && token.username == username));
+}
+
+/// A user's groups as tokens carry them.
+pub struct GroupClaims {
+    /// `cognito:groups`: lowest Precedence first, groups without one last.
+    pub groups: Vec<String>,
+    /// `cognito:roles`: the RoleArn of each group that has one, in that order.
+    pub roles: Vec<String>,
+    /// `cognito:preferred_role`: the role of the group with the lowest Precedence.
+    pub preferred_role: Option<String>,
+}
+
+/// CreateGroup, Precedence: "Groups with lower Precedence values take precedence over
+/// groups with higher or null Precedence values ... it is the group with the lowest
+/// precedence value whose role ARN is given in the user's tokens for the cognito:roles
+/// and cognito:preferred_role claims. ... If the two groups have different role ARNs,
+/// the cognito:preferred_role claim isn't set in users' tokens."
+pub fn group_claims(pool: &Pool, user: &User) -> GroupClaims {
+    let mut groups: Vec<(&String, Option<i64>, Option<&String>)> = user
+        .groups
+        .iter()
+        .map(|name| {
+            let group = pool.groups.get(name);
+            (name, group.and_then(|g| g.precedence), group.and_then(|g| g.role_arn.as_ref()))
+        })
+        .collect();
+    // Stable: groups of equal precedence keep their names' order.
+    groups.sort_by_key(|(_, precedence, _)| (precedence.is_none(), *precedence));
+    let mut roles: Vec<String> = Vec::new();
+    for role in groups.iter().filter_map(|(_, _, role)| *role) {
+        if !roles.contains(role) {
+            roles.push(role.clone());
+        }
+    }
+    let with_roles: Vec<_> = groups.iter().filter(|(_, _, role)| role.is_some()).collect();
+    let preferred_role = with_roles.first().and_then(|(_, lowest, _)| {
+        let tied: std::collections::BTreeSet<&String> = with_roles
+            .iter()
+            .filter(|(_, precedence, _)| precedence == lowest)
+            .filter_map(|(_, _, role)| *role)
+            .collect();
+        (tied.len() == 1).then(|| tied.into_iter().next().expect("one").clone())
+    });
+    GroupClaims { groups: groups.into_iter().map(|(name, _, _)| name.clone()).collect(), roles, preferred_role }
 }

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::ctx::REGION;
 use crate::emulator::Emulator;
 use crate::error::{self, Result};
 use crate::model::Pool;
+use crate::tokens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
@@ -50,7 +50,7 @@ pub fn event(pool_id: &str, client_id: Option<&str>, username: &str, source: &st
     };
     json!({
         "version": "1",
-        "region": REGION,
+        "region": pool_id.split_once('_').map_or(pool_id, |(region, _)| region),
         "userPoolId": pool_id,
         "userName": username,
         "triggerSource": source,
@@ -207,9 +207,14 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
         let pool = state.pools.get(&pool_id)?;
         let url = url(pool, Trigger::PreTokenGeneration)?;
         let user = pool.user(&username).ok()?;
+        let groups = tokens::group_claims(pool, user);
         let request = json!({
             "userAttributes": user_attributes(user),
-            "groupConfiguration": {"groupsToOverride": user.groups, "iamRolesToOverride": [], "preferredRole": null},
+            "groupConfiguration": {
+                "groupsToOverride": groups.groups,
+                "iamRolesToOverride": groups.roles,
+                "preferredRole": groups.preferred_role,
+            },
             "clientMetadata": {},
         });
         let client_id = claims["aud"].as_str();
@@ -237,6 +242,16 @@ pub async fn pre_token_generation(emulator: &Emulator, operation: &str, claims: 
         } else {
             claims.insert("cognito:groups".into(), Value::Array(groups.clone()));
         }
+    }
+    if let Some(roles) = details["groupOverrideDetails"]["iamRolesToOverride"].as_array() {
+        if roles.is_empty() {
+            claims.remove("cognito:roles");
+        } else {
+            claims.insert("cognito:roles".into(), Value::Array(roles.clone()));
+        }
+    }
+    if let Some(role) = details["groupOverrideDetails"].get("preferredRole").filter(|role| !role.is_null()) {
+        claims.insert("cognito:preferred_role".into(), role.clone());
     }
     Ok(())
 }

@@ -12,12 +12,15 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 
 mod device;
+mod lockout;
 mod mfa;
 mod new_password;
 pub mod refresh;
 mod session;
+pub mod user_srp;
 
 use device::{device_password_verifier, device_srp_auth};
+pub use lockout::{check_lockout, record_failure};
 use mfa::{mfa_challenge, mfa_code, mfa_step, software_token_code, MfaStep};
 pub use mfa::{totp_code, totp_matches};
 use new_password::{new_password, new_password_parameters};
@@ -25,38 +28,12 @@ use session::challenge;
 pub use session::{invalid_session, new_session_id, take_session};
 
 use crate::client_secret::check_secret_hash;
-use crate::ctx::{Ctx, REGION};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{missing, pool, pool_mut};
 use crate::model::{AppClient, Challenge, Device, Progress, User, UserStatus};
 use crate::tokens::{self, Grant};
 use crate::{password, random};
-
-/// Cognito lets five sign-ins fail, then locks for 1 s, doubling with every
-/// further failure up to about 15 minutes; 15 quiet minutes reset the count.
-const FREE_FAILURES: u32 = 5;
-const MAX_LOCKOUT: i64 = 900;
-
-/// Refuses a locked-out user before the password is even looked at.
-pub fn check_lockout(user: &User, now: i64) -> Result<()> {
-    if user.lockout.locked_until > now {
-        return Err(error::not_authorized("Password attempts exceeded"));
-    }
-    Ok(())
-}
-
-pub fn record_failure(user: &mut User, now: i64) {
-    let lockout = &mut user.lockout;
-    if now - lockout.last_failure > MAX_LOCKOUT {
-        lockout.failures = 0;
-    }
-    lockout.failures += 1;
-    lockout.last_failure = now;
-    if lockout.failures >= FREE_FAILURES {
-        let exponent = (lockout.failures - FREE_FAILURES).min(10);
-        lockout.locked_until = now + (1i64 << exponent).min(MAX_LOCKOUT);
-    }
-}
 
 /// What a verified password leads to, by the user's status.
 pub fn check_status(user: &User, now: i64) -> Result<()> {
@@ -109,7 +86,7 @@ fn finish(ctx: &mut Ctx, progress: Progress, device: Option<Device>) -> Result<V
         Some(device) => Some(device.key),
         None if tracks_devices && progress.device_key.is_none() => {
             let device = Device {
-                key: format!("{REGION}_{}", uuid::Uuid::new_v4()),
+                key: format!("{}_{}", pool.region(), uuid::Uuid::new_v4()),
                 group_key: format!("-{}", random::alphanumeric(9, random::MIXED_DIGITS)),
                 name: None,
                 created: ctx.now,
@@ -238,6 +215,7 @@ pub fn respond(
             return device_srp_auth(ctx, session, responses);
         }
         Challenge::DevicePasswordVerifier => device_password_verifier(ctx, &session, responses),
+        Challenge::PasswordVerifier => user_srp::password_verifier(ctx, &session, responses),
     };
     if let Err(error) = answered {
         if error.kind == "CodeMismatchException" {
@@ -254,7 +232,7 @@ pub fn respond(
     ctx.state.sessions.remove(session_id);
     let mut progress = session.progress;
     match session.challenge {
-        Challenge::NewPasswordRequired => {}
+        Challenge::NewPasswordRequired | Challenge::PasswordVerifier => {}
         Challenge::DevicePasswordVerifier => progress.device_passed = true,
         _ => progress.mfa_passed = true,
     }

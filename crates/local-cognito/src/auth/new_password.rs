@@ -10,8 +10,7 @@ use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{missing, pool_mut};
 use crate::model::{Pool, Session, User, UserStatus};
-use crate::ops::users::claim_aliases;
-use crate::{attributes, password};
+use crate::{aliases, attributes, password};
 
 /// As Cognito sends them: JSON strings; required attributes the user lacks, prefixed.
 pub fn new_password_parameters(pool: &Pool, user: &User) -> Map<String, Value> {
@@ -55,10 +54,10 @@ pub fn new_password(ctx: &mut Ctx, session: &Session, responses: &HashMap<String
     if !missing.is_empty() {
         return Err(error::invalid_parameter(format!("Invalid attributes given, {} is missing", missing.join(", "))));
     }
-    claim_aliases(pool, &mut values, Some(&session.progress.username), false)?;
+    aliases::claim(pool, &mut values, Some(&session.progress.username), false)?;
     let user = pool.users.get_mut(&session.progress.username).expect("found");
     user.attributes = values;
-    user.password = Some(password::hash(new_password));
+    user.password = Some(password::hash_for(&session.progress.pool_id, &user.username, new_password));
     user.status = UserStatus::Confirmed;
     user.temporary_password_expires = None;
     user.modified = now;

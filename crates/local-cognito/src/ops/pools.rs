@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::ctx::{Ctx, REGION};
+use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{pool, pool_mut};
 use crate::model::{AppClient, ClientSettings, Pool, PoolMfa, PoolSettings};
@@ -35,10 +35,11 @@ pub fn create_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     }
     // The pool will sign tokens: have the keys ready by the first sign-in.
     ctx.env.keys.warm();
-    let id = format!("{REGION}_{}", random::alphanumeric(9, random::MIXED_DIGITS));
+    let region = &ctx.env.region;
+    let id = format!("{region}_{}", random::alphanumeric(9, random::MIXED_DIGITS));
     let mfa_configuration = settings.mfa_configuration.clone().unwrap_or_else(|| "OFF".into());
     let pool = Pool {
-        arn: format!("arn:aws:cognito-idp:{REGION}:000000000000:userpool/{id}"),
+        arn: format!("arn:aws:cognito-idp:{region}:000000000000:userpool/{id}"),
         id: id.clone(),
         created: ctx.now,
         modified: ctx.now,

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::users;
+use crate::aliases;
 use crate::attributes::{self, AttributeInput, Write};
 use crate::codes::{check_code, send_code, CodePurpose};
 use crate::ctx::Ctx;
@@ -72,7 +73,7 @@ pub fn update_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result<Value
     let mut values = before.clone();
     attributes::apply(&mut values, &immediate);
     users::reset_verified_on_change(&before, &mut values, &immediate);
-    users::claim_aliases(pool, &mut values, Some(&caller.username), false)?;
+    aliases::claim(pool, &mut values, Some(&caller.username), false)?;
     let user = pool.users.get_mut(&caller.username).expect("the caller exists");
     user.attributes = values;
     for attribute in &deferred {
@@ -133,7 +134,7 @@ pub fn change_password(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         return Err(error::not_authorized("Incorrect username or password."));
     }
     password::check_policy(&policy, &request.proposed_password)?;
-    user.password = Some(password::hash(&request.proposed_password));
+    user.password = Some(password::hash_for(&caller.pool_id, &user.username, &request.proposed_password));
     user.modified = now;
     Ok(json!({}))
 }
@@ -182,7 +183,7 @@ pub fn verify_user_attribute(ctx: &mut Ctx, input_value: Value) -> Result<Value>
         values.insert(attribute.to_owned(), pending);
     }
     values.insert(format!("{attribute}_verified"), "true".into());
-    users::claim_aliases(pool, &mut values, Some(&caller.username), false)?;
+    aliases::claim(pool, &mut values, Some(&caller.username), false)?;
     let user = pool.users.get_mut(&caller.username).expect("the caller exists");
     user.attributes = values;
     user.modified = now;

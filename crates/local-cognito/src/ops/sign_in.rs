@@ -66,7 +66,8 @@ fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -
         }
         ("USER_PASSWORD_AUTH", false) => &["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
         ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => &["ALLOW_REFRESH_TOKEN_AUTH"],
-        ("USER_SRP_AUTH" | "CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_USER_SRP_AUTH", _) => {
+        ("USER_SRP_AUTH", _) => &["ALLOW_USER_SRP_AUTH"],
+        ("CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_USER_SRP_AUTH", _) => {
             return Err(error::invalid_parameter(format!("The local Cognito does not implement the {flow} flow.")))
         }
         _ => return Err(error::invalid_parameter("Initiate Auth method not supported.")),
@@ -90,6 +91,9 @@ fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -
         let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
         let secret_hash = SecretCheck::Hash(parameters.get("SECRET_HASH").map(String::as_str));
         return refresh(ctx, &client, token, parameters.get("DEVICE_KEY").map(String::as_str), secret_hash, false);
+    }
+    if flow == "USER_SRP_AUTH" {
+        return auth::user_srp::start(ctx, pool_id, &client, parameters);
     }
     password_sign_in(ctx, pool_id, &client, parameters)
 }

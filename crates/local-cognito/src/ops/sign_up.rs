@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::users;
+use crate::aliases;
 use crate::attributes::{self, AttributeInput, Write};
 use crate::client_secret::check_secret_hash;
 use crate::codes::{check_code, delivery, no_recovery_channel, send_code, CodePurpose};
@@ -53,7 +53,7 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let mut values = BTreeMap::new();
     attributes::apply(&mut values, &request.user_attributes);
     let sub = uuid::Uuid::new_v4().to_string();
-    let username = users::sign_in_name(pool, &request.username, &mut values, &sub)?;
+    let username = aliases::sign_in_name(pool, &request.username, &mut values, &sub)?;
     let missing: Vec<String> =
         pool.required_attributes().into_iter().filter(|name| !values.contains_key(name)).collect();
     if !missing.is_empty() {
@@ -81,7 +81,8 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     // An auto-confirmed user gets no code (and, as in Cognito, no post confirmation).
     let confirmed = answer["autoConfirmUser"] == true;
     let status = if confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
-    let user = User::new(username, sub.clone(), values, status, password::hash(password), ctx.now);
+    let hash = password::hash_for(&pool_id, &username, password);
+    let user = User::new(username, sub.clone(), values, status, hash, ctx.now);
     pool_mut(ctx.state, &pool_id)?.users.insert(key.clone(), user.clone());
     let mut output = json!({"UserConfirmed": confirmed, "UserSub": sub});
     if !confirmed {
@@ -159,7 +160,7 @@ pub fn confirm_sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
             break;
         }
     }
-    users::claim_aliases(pool, &mut values, Some(&key), request.force_alias_creation)?;
+    aliases::claim(pool, &mut values, Some(&key), request.force_alias_creation)?;
     let user = pool.users.get_mut(&key).expect("found");
     user.attributes = values;
     user.status = UserStatus::Confirmed;
@@ -224,7 +225,7 @@ pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, &new_password)?;
     let user = pool.users.get_mut(&key).expect("found");
     check_code(user, CodePurpose::ForgotPassword, &code, now)?;
-    user.password = Some(password::hash(&new_password));
+    user.password = Some(password::hash_for(&pool_id, &user.username, &new_password));
     user.status = UserStatus::Confirmed;
     user.temporary_password_expires = None;
     user.lockout = Lockout::default();

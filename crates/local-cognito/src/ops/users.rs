@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::aliases;
 use crate::attributes::{self, AttributeInput, Write};
 use crate::codes::{no_recovery_channel, send_code, CodePurpose};
 use crate::ctx::Ctx;
@@ -96,7 +97,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
                 format!("Resend not possible. {} status is {}.", user.username, user.status.as_str()),
             ));
         }
-        user.password = Some(password::hash(&temporary_password));
+        user.password = Some(password::hash_for(&request.user_pool_id, &user.username, &temporary_password));
         user.modified = now;
         let user = user.clone();
         let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
@@ -115,11 +116,11 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let mut values = BTreeMap::new();
     attributes::apply(&mut values, &request.user_attributes);
     let sub = uuid::Uuid::new_v4().to_string();
-    let username = sign_in_name(pool, &request.username, &mut values, &sub)?;
+    let username = aliases::sign_in_name(pool, &request.username, &mut values, &sub)?;
     if pool.user_key(&username).is_some() || pool.users.contains_key(&pool.canonical(&username)) {
         return Err(error::username_exists("User account already exists"));
     }
-    claim_aliases(pool, &mut values, None, request.force_alias_creation)?;
+    aliases::claim(pool, &mut values, None, request.force_alias_creation)?;
     // An invited user is never auto-confirmed (they set a password first); verification applies.
     attributes::apply_auto_verify(&ctx.pre_sign_up.take().unwrap_or_default(), &mut values);
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
@@ -128,7 +129,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         sub,
         values,
         UserStatus::ForceChangePassword,
-        password::hash(&temporary_password),
+        password::hash_for(&request.user_pool_id, &username, &temporary_password),
         now,
     );
     user.temporary_password_expires = Some(now + validity);
@@ -138,68 +139,6 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         invite(ctx, &pool_id, &user, &temporary_password, &request.desired_delivery_mediums)?;
     }
     Ok(json!({"User": describe_created(&user)}))
-}
-
-/// With UsernameAttributes, the username given is the email or phone number
-/// and the user's real username is its `sub`.
-pub fn sign_in_name(pool: &Pool, given: &str, values: &mut BTreeMap<String, String>, sub: &str) -> Result<String> {
-    for attribute in ["email", "phone_number"] {
-        if pool.signs_in_with(attribute) && (given.contains('@') == (attribute == "email")) {
-            if values.get(attribute).is_some_and(|value| value != given) {
-                return Err(error::invalid_parameter(format!("Username and {attribute} must be the same")));
-            }
-            values.insert(attribute.to_owned(), given.to_owned());
-            return Ok(sub.to_owned());
-        }
-    }
-    if !pool.settings.username_attributes.is_empty() {
-        return Err(error::invalid_parameter(format!(
-            "Username should be {}.",
-            pool.settings
-                .username_attributes
-                .iter()
-                .map(|a| if a == "email" { "an email" } else { "a phone number" })
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )));
-    }
-    Ok(given.to_owned())
-}
-
-/// An email or phone number that is an alias belongs to one user: another
-/// verified holder gets AliasExistsException, or loses it with ForceAliasCreation.
-pub fn claim_aliases(
-    pool: &mut Pool,
-    values: &mut BTreeMap<String, String>,
-    owner: Option<&str>,
-    force: bool,
-) -> Result<()> {
-    for attribute in ["email", "phone_number"] {
-        let Some(value) = values.get(attribute).cloned() else { continue };
-        let verified_flag = format!("{attribute}_verified");
-        let counts = pool.signs_in_with(attribute) || values.get(&verified_flag).is_some_and(|v| v == "true");
-        if !pool.is_alias(attribute) || !counts {
-            continue;
-        }
-        let holder = pool
-            .users
-            .iter()
-            .find(|(key, user)| {
-                Some(key.as_str()) != owner
-                    && user.attributes.get(attribute).is_some_and(|v| v.eq_ignore_ascii_case(&value))
-                    && (pool.signs_in_with(attribute)
-                        || user.attributes.get(&verified_flag).is_some_and(|v| v == "true"))
-            })
-            .map(|(key, _)| key.clone());
-        if let Some(holder) = holder {
-            if !force || pool.signs_in_with(attribute) {
-                let noun = if attribute == "email" { "email" } else { "phone_number" };
-                return Err(error::alias_exists(format!("An account with the given {noun} already exists.")));
-            }
-            pool.users.get_mut(&holder).expect("found").attributes.insert(verified_flag.clone(), "false".into());
-        }
-    }
-    Ok(())
 }
 
 fn policy(pool: &Pool) -> crate::model::PasswordPolicy {
@@ -341,7 +280,7 @@ pub fn admin_update_user_attributes(ctx: &mut Ctx, input_value: Value) -> Result
     let mut values = before.clone();
     attributes::apply(&mut values, &immediate);
     reset_verified_on_change(&before, &mut values, &immediate);
-    claim_aliases(pool, &mut values, Some(&key), false)?;
+    aliases::claim(pool, &mut values, Some(&key), false)?;
     let user = pool.users.get_mut(&key).expect("found");
     user.attributes = values;
     for attribute in &deferred {
@@ -409,7 +348,7 @@ pub fn admin_set_user_password(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     password::check_policy(&policy(pool), &request.password)?;
     let validity = i64::from(policy(pool).temporary_password_validity_days) * 86_400;
     let user = pool.user_mut(&request.username)?;
-    user.password = Some(password::hash(&request.password));
+    user.password = Some(password::hash_for(&request.user_pool_id, &user.username, &request.password));
     user.lockout = Lockout::default();
     user.modified = now;
     if request.permanent {

@@ -99,7 +99,9 @@ async fn first_sign_in(
     let tokens = done.authentication_result.unwrap();
     let metadata = tokens.new_device_metadata.clone().expect("NewDeviceMetadata");
     let (key, group_key) = (metadata.device_key.unwrap(), metadata.device_group_key.unwrap());
-    assert!(key.starts_with("us-east-1_"), "{key}");
+    // A device key starts with the pool's region, as the pool id does.
+    let region = target.pool_id.split('_').next().unwrap();
+    assert!(key.starts_with(&format!("{region}_")), "{key}");
     let verifier = SrpClient::new(UntrackedDevice::new(&target.pool_id, &group_key, &key), &target.client_id, None)
         .get_password_verifier();
     let confirmed = target

@@ -78,16 +78,26 @@ impl Target {
             eprintln!("SKIP against a real pool: this test needs {needs}");
             return None;
         }
-        let options = local_cognito::Options { frozen_clock: true, ..Default::default() };
+        Self::custom_in(local_cognito::REGION, seed, needs).await
+    }
+
+    /// Like `custom`, in an emulator that stands for `region` (its pools are there).
+    pub async fn custom_in(region: &str, seed: Value, needs: &str) -> Option<Self> {
+        if real_pool().is_some() {
+            eprintln!("SKIP against a real pool: this test needs {needs}");
+            return None;
+        }
+        let options =
+            local_cognito::Options { frozen_clock: true, region: Some(region.to_owned()), ..Default::default() };
         let url = local_cognito::spawn_on_own_thread(options).expect("an emulator starts");
-        Some(Self::seeded_at(url, seed).await)
+        Some(Self::seeded_at(url, region, seed).await)
     }
 
     async fn seeded(seed: Value) -> Self {
-        Self::seeded_at(emulator_url(), seed).await
+        Self::seeded_at(emulator_url(), local_cognito::REGION, seed).await
     }
 
-    async fn seeded_at(url: String, seed: Value) -> Self {
+    async fn seeded_at(url: String, region: &str, seed: Value) -> Self {
         let ids: Value = reqwest::Client::new()
             .post(format!("{url}/_local/pools"))
             .json(&seed)
@@ -101,7 +111,7 @@ impl Target {
             .expect("ids");
         let config = aws_sdk_cognitoidentityprovider::Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
+            .region(Region::new(region.to_owned()))
             .credentials_provider(Credentials::new("local", "local", None, None, "conformance"))
             .endpoint_url(&url)
             .build();
