@@ -19,6 +19,7 @@ mod local_controls;
 mod mfa;
 mod refresh;
 mod sessions;
+mod sign_in_answers;
 mod tokens;
 mod triggers;
 mod users;
