@@ -175,7 +175,7 @@ pub fn authenticate(ctx: &Ctx, access_token: &str) -> Result<Caller> {
     Ok(Caller { username: pool.canonical(&user.username), pool_id, client_id: text("client_id").ok_or_else(invalid)? })
 }
 
-/// Revokes every sign-in of a user: their refresh tokens (kept, so they say so) and every access token issued from them.
+/// Revokes every sign-in of a user: their refresh tokens and every access token issued from them.
 pub fn revoke_all(ctx: &mut Ctx, pool_id: &str, username: &str) {
     let origins: Vec<String> = ctx
         .state
