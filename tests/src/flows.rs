@@ -107,12 +107,9 @@ pub async fn enable_totp(api: &TestApi, token: &str) -> String {
     assert_eq!(setup.status, 200, "{setup:?}");
     assert!(setup.body.get("session").is_none());
     let secret = setup.body["secret"].as_str().expect("a secret").to_owned();
+    let code = totp_next(&secret).await;
     let verified = api
-        .post(
-            "/auth/me/mfa/totp/verify",
-            json!({"code": totp_now(&secret), "reauthentication": password_proof()}),
-            Some(token),
-        )
+        .post("/auth/me/mfa/totp/verify", json!({"code": code, "reauthentication": password_proof()}), Some(token))
         .await;
     assert_eq!(verified.body, json!({"factors": {"totp": true, "sms": false, "email": false}, "preferred": "totp"}));
     secret

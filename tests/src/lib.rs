@@ -412,12 +412,46 @@ pub async fn with_phone_number(pool: &Pool, username: &str) {
         .expect("phone number set");
 }
 
-/// The TOTP code an authenticator app shows now for `secret`.
+/// The TOTP code an authenticator app shows now for `secret` (by the wall clock): for
+/// deriving a wrong code; a code to be accepted comes from `totp_next`.
 pub fn totp_now(secret: &str) -> String {
     local_cognito::totp_code(
         secret,
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
     )
+}
+
+/// The TOTP code to answer with next for `secret`. Cognito (and the local one) takes
+/// each code once ("Your software token has already been used once."), and no code of
+/// an earlier step after it; so each call gives a code of a later step than the last
+/// one given for the secret, by the local Cognito's clock, within the one step of skew
+/// it allows either way, and waits for the clock only when a test needs a fourth code
+/// within one 30-second step.
+pub async fn totp_next(secret: &str) -> String {
+    static LAST_STEP: std::sync::Mutex<Option<HashMap<String, i64>>> = std::sync::Mutex::new(None);
+    loop {
+        let clock: Value = reqwest::get(format!("{}/_local/clock", local_cognito_url()))
+            .await
+            .and_then(|response| response.error_for_status())
+            .expect("the local Cognito's clock")
+            .json()
+            .await
+            .expect("the clock as JSON");
+        let now = clock["now"].as_i64().expect("the local Cognito's time");
+        let (step, into_step) = (now / 30, now % 30);
+        // The previous step's code is safe only well before this step ends.
+        let earliest = if into_step < 25 { step - 1 } else { step };
+        {
+            let mut last = LAST_STEP.lock().unwrap();
+            let last = last.get_or_insert_with(HashMap::new);
+            let candidate = last.get(secret).map_or(earliest, |used| (used + 1).max(earliest));
+            if candidate <= step + 1 {
+                last.insert(secret.to_owned(), candidate);
+                return local_cognito::totp_code(secret, (candidate * 30) as u64);
+            }
+        }
+        tokio::time::sleep(Duration::from_secs((30 - into_step) as u64)).await;
+    }
 }
 
 /// Every user in the pool with their status, to prove a request changed nothing.

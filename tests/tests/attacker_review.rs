@@ -22,10 +22,11 @@ async fn sign_in_with_totp(api: &TestApi, username: &str, secret: &str) -> Value
     let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
     assert_eq!(login.body["challenge"]["name"], "SOFTWARE_TOKEN_MFA", "{login:?}");
     let session = login.body["challenge"]["session"].as_str().unwrap();
+    let code = totp_next(secret).await;
     let done = api
         .post(
             "/auth/mfa",
-            json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": totp_now(secret)}),
+            json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": code}),
             None,
         )
         .await;

@@ -11,7 +11,7 @@ async fn user_with_totp(pool: &Pool, api: &TestApi) -> (String, String) {
     let token = api.access_token(&username, PASSWORD).await;
     let sdk = sdk();
     let secret = sdk.associate_software_token().access_token(&token).send().await.unwrap().secret_code.unwrap();
-    sdk.verify_software_token().access_token(&token).user_code(totp_now(&secret)).send().await.unwrap();
+    sdk.verify_software_token().access_token(&token).user_code(totp_next(&secret).await).send().await.unwrap();
     sdk.admin_set_user_mfa_preference()
         .user_pool_id(&pool.user_pool_id)
         .username(&username)

@@ -73,11 +73,11 @@ async fn totp_is_set_up_during_sign_in_when_mfa_is_required() {
         api.post("/auth/mfa/setup/verify", json!({"username": username, "session": session, "code": code}), None)
     };
     verify(wrong_code(&totp_now(&secret)).to_owned()).await.assert_problem(400, "CODE_MISMATCH");
-    let done = verify(totp_now(&secret)).await;
+    let done = verify(totp_next(&secret).await).await;
     assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
     // AND the next sign-in asks for the TOTP code
     let (session, _) = challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
-    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_now(&secret)).await;
+    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_next(&secret).await).await;
     assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
 }
 
@@ -96,7 +96,7 @@ async fn a_signed_in_user_turns_totp_on_and_off() {
     api.get("/auth/me", Some(&token)).await.assert_problem(401, "UNAUTHENTICATED");
     // AND sign-in now asks for the code
     let (session, _) = challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
-    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_now(&secret)).await;
+    let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_next(&secret).await).await;
     let token = done.body["tokens"]["accessToken"].as_str().expect("tokens").to_owned();
     // WHEN they turn it off, proving their password THEN sign-in gives tokens again
     let body = json!({"totp": false, "reauthentication": password_proof()}).to_string().into_bytes();

@@ -18,8 +18,8 @@ async fn sign_in_with_totp(api: &TestApi, username: &str, password: &str, secret
     let login = api.post("/auth/login", json!({"username": username, "password": password}), None).await;
     assert_eq!(login.body["challenge"]["name"], "SOFTWARE_TOKEN_MFA", "{login:?}");
     let session = login.body["challenge"]["session"].as_str().unwrap();
-    let body =
-        json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": totp_now(secret)});
+    let code = totp_next(secret).await;
+    let body = json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": code});
     api.post("/auth/mfa", body, None).await
 }
 

@@ -166,6 +166,24 @@ const CASES: &[Case] = &[
     ),
     case("/auth/refresh", "NotAuthorizedException", "Invalid Refresh Token", 401, "INVALID_REFRESH_TOKEN"),
     case("/auth/refresh", "NotAuthorizedException", "Refresh Token has expired", 401, "INVALID_REFRESH_TOKEN"),
+    // The local Cognito's answers that follow Cognito per operation (issue 15).
+    case("/auth/refresh", "NotAuthorizedException", "Refresh Token has been revoked", 401, "INVALID_REFRESH_TOKEN"),
+    case(
+        "/auth/mfa",
+        "NotAuthorizedException",
+        "Invalid session for the user, session can only be used once.",
+        401,
+        "INVALID_SESSION",
+    ),
+    case("/auth/mfa", "CodeMismatchException", "Invalid code or auth state for the user.", 400, "CODE_MISMATCH"),
+    case("/auth/mfa", "ExpiredCodeException", "Your software token has already been used once.", 400, "CODE_EXPIRED"),
+    case(
+        "/auth/me/mfa/totp/verify",
+        "EnableSoftwareTokenMFAException",
+        "Code mismatch and fail enable Software Token MFA",
+        400,
+        "CODE_MISMATCH",
+    ),
     case("/auth/me/devices", "NotAuthorizedException", "Access Token has been revoked", 401, "UNAUTHENTICATED"),
     case("/auth/me", "ConcurrentModificationException", "being modified", 503, "UPSTREAM_UNAVAILABLE"),
     // Step-up's password check (AdminInitiateAuth): a wrong password asks for a proof again.

@@ -15,6 +15,9 @@ pub struct State {
     /// `origin_jti` of every revoked sign-in: access and ID tokens carrying it are dead.
     pub revoked_origins: HashSet<String>,
     pub outbox: Vec<Message>,
+    /// Sessions already answered, until they would have expired: a second use says so.
+    #[serde(default)]
+    pub spent_sessions: HashMap<String, i64>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -318,6 +321,16 @@ pub struct UserMfa {
     pub software_token_secret: Option<String>,
     /// A secret from AssociateSoftwareToken, not yet verified.
     pub pending_software_token_secret: Option<String>,
+    /// The last TOTP code accepted: Cognito takes each code once.
+    #[serde(default)]
+    pub software_token_last_use: Option<TotpUse>,
+}
+
+/// The secret and RFC 6238 time step of the last TOTP code accepted.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TotpUse {
+    pub secret: String,
+    pub step: i64,
 }
 
 /// Cognito's growing lockout after failed sign-ins (see `auth::lockout`).

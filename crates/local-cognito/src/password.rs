@@ -24,7 +24,20 @@ pub fn check_format(field: &str, password: &str) -> Result<()> {
     Ok(())
 }
 
+/// How each operation words a refusal (observed Cognito answers; the rule's text is the same):
+/// SignUp, ChangePassword and the rest say "Password did not conform with policy: ...".
+pub const DID_NOT_CONFORM: &str = "Password did not conform with policy";
+/// AdminCreateUser's TemporaryPassword (data-dot-all/dataall#690).
+pub const ADMIN_CREATE_USER: &str = "Password did not conform with password policy";
+/// ConfirmForgotPassword (reported by apps that handle it, e.g. in amplify-js answers).
+pub const CONFIRM_FORGOT_PASSWORD: &str = "Password does not conform to policy";
+
 pub fn check_policy(policy: &PasswordPolicy, password: &str) -> Result<()> {
+    check_policy_worded(policy, password, DID_NOT_CONFORM)
+}
+
+/// The policy check, refusals prefixed with the operation's own words.
+pub fn check_policy_worded(policy: &PasswordPolicy, password: &str, wording: &str) -> Result<()> {
     let reason = if password.chars().count() < policy.minimum_length as usize {
         Some("Password not long enough")
     } else if policy.require_uppercase && !password.chars().any(|c| c.is_uppercase()) {
@@ -39,7 +52,7 @@ pub fn check_policy(policy: &PasswordPolicy, password: &str) -> Result<()> {
         None
     };
     match reason {
-        Some(reason) => Err(error::invalid_password(format!("Password did not conform with policy: {reason}"))),
+        Some(reason) => Err(error::invalid_password(format!("{wording}: {reason}"))),
         None => Ok(()),
     }
 }

@@ -193,7 +193,6 @@ pub fn revoke_all(ctx: &mut Ctx, pool_id: &str, username: &str) {
         .map(|token| token.origin_jti.clone())
         .collect();
     ctx.state.revoked_origins.extend(origins);
-    ctx.state.refresh_tokens.retain(|_, token| !(token.pool_id == pool_id && token.username == username));
 }
 
 /// A user's groups as tokens carry them.

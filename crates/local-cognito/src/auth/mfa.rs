@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 use super::session::{invalid_session, issue_session};
 use crate::ctx::Ctx;
 use crate::error::{self, Result};
-use crate::lookups::{missing, pool};
-use crate::model::{Challenge, IssuedCode, Message, Pool, Progress, Session, User};
+use crate::lookups::{missing, pool, pool_mut};
+use crate::model::{Challenge, IssuedCode, Message, Pool, Progress, Session, TotpUse, User};
 use crate::{attributes, random};
 
 /// Cognito: MFA codes sent by SMS or email work for 3 minutes.
@@ -111,10 +111,46 @@ pub fn mfa_challenge(ctx: &mut Ctx, progress: Progress, step: MfaStep) -> Result
 }
 
 /// TOTP per RFC 6238: 6 digits, 30-second steps, one step of skew either way.
-pub fn totp_matches(secret_base32: &str, code: &str, now: i64) -> bool {
-    let Some(secret) = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().ok() else { return false };
-    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret);
-    totp.check(code, now.max(0) as u64)
+const TOTP_STEP: i64 = 30;
+
+/// The time step a code belongs to, within one step of skew either way, or None.
+fn totp_step(secret_base32: &str, code: &str, now: i64) -> Option<i64> {
+    let secret = totp_rs::Secret::Encoded(secret_base32.to_owned()).to_bytes().ok()?;
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, TOTP_STEP as u64, secret);
+    let current = now.max(0) / TOTP_STEP;
+    (current - 1..=current + 1).filter(|step| *step >= 0).find(|step| {
+        let expected = totp.generate((step * TOTP_STEP) as u64);
+        aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), code.as_bytes()).is_ok()
+    })
+}
+
+/// Why a TOTP code was refused: each operation words a mismatch its own way.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TotpRefusal {
+    Mismatch,
+    /// Cognito: "ExpiredCodeException: Your software token has already been used once."
+    AlreadyUsed,
+}
+
+pub fn totp_already_used() -> error::CognitoError {
+    error::expired_code("Your software token has already been used once.")
+}
+
+/// Accepts a code once (RFC 6238 section 5.2): a code of the step last
+/// accepted for this secret, or of an earlier step, is refused; a code that
+/// matches is remembered in `last_use`.
+pub fn accept_totp(
+    last_use: &mut Option<TotpUse>,
+    secret: &str,
+    code: &str,
+    now: i64,
+) -> std::result::Result<(), TotpRefusal> {
+    let step = totp_step(secret, code, now).ok_or(TotpRefusal::Mismatch)?;
+    if last_use.as_ref().is_some_and(|used| used.secret == secret && step <= used.step) {
+        return Err(TotpRefusal::AlreadyUsed);
+    }
+    *last_use = Some(TotpUse { secret: secret.to_owned(), step });
+    Ok(())
 }
 
 /// The RFC 6238 code for a base32 secret at a time, as an authenticator app
@@ -124,8 +160,14 @@ pub fn totp_code(secret_base32: &str, unix_seconds: u64) -> String {
     totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret).generate(unix_seconds)
 }
 
+/// A wrong TOTP code at sign-in (SOFTWARE_TOKEN_MFA).
 pub fn code_mismatch() -> error::CognitoError {
     error::code_mismatch("Invalid code received for user")
+}
+
+/// A wrong SMS or email code (SMS_MFA, EMAIL_OTP): observed Cognito answer.
+fn sent_code_mismatch() -> error::CognitoError {
+    error::code_mismatch("Invalid code or auth state for the user.")
 }
 
 pub fn mfa_code(ctx: &Ctx, session: &Session, given: Option<&String>) -> Result<()> {
@@ -136,20 +178,21 @@ pub fn mfa_code(ctx: &Ctx, session: &Session, given: Option<&String>) -> Result<
         return Err(error::expired_code("Invalid code or auth state for the user."));
     }
     if aws_lc_rs::constant_time::verify_slices_are_equal(issued.code.as_bytes(), given.as_bytes()).is_err() {
-        return Err(code_mismatch());
+        return Err(sent_code_mismatch());
     }
     Ok(())
 }
 
-pub fn software_token_code(ctx: &Ctx, session: &Session, given: Option<&String>) -> Result<()> {
+pub fn software_token_code(ctx: &mut Ctx, session: &Session, given: Option<&String>) -> Result<()> {
     let given = given.ok_or_else(|| missing("SOFTWARE_TOKEN_MFA_CODE"))?;
-    let user = pool(ctx.state, &session.progress.pool_id)?
+    let now = ctx.now;
+    let user = pool_mut(ctx.state, &session.progress.pool_id)?
         .users
-        .get(&session.progress.username)
+        .get_mut(&session.progress.username)
         .ok_or_else(invalid_session)?;
-    let secret = user.mfa.software_token_secret.as_deref().ok_or_else(invalid_session)?;
-    if !totp_matches(secret, given, ctx.now) {
-        return Err(code_mismatch());
-    }
-    Ok(())
+    let secret = user.mfa.software_token_secret.clone().ok_or_else(invalid_session)?;
+    accept_totp(&mut user.mfa.software_token_last_use, &secret, given, now).map_err(|refusal| match refusal {
+        TotpRefusal::Mismatch => code_mismatch(),
+        TotpRefusal::AlreadyUsed => totp_already_used(),
+    })
 }

@@ -21,11 +21,11 @@ pub mod user_srp;
 
 use device::{device_password_verifier, device_srp_auth};
 pub use lockout::{check_lockout, record_failure};
+pub use mfa::{accept_totp, totp_already_used, totp_code, TotpRefusal};
 use mfa::{mfa_challenge, mfa_code, mfa_step, software_token_code, MfaStep};
-pub use mfa::{totp_code, totp_matches};
 use new_password::{new_password, new_password_parameters};
 use session::challenge;
-pub use session::{invalid_session, new_session_id, take_session};
+pub use session::{invalid_session, new_session_id, spend_session, take_session, unknown_session};
 
 use crate::client_secret::check_secret_hash;
 use crate::ctx::Ctx;
@@ -194,7 +194,7 @@ pub fn respond(
                     "Invalid ANSWER: {answer} is not one of MFAS_CAN_CHOOSE"
                 )));
             }
-            ctx.state.sessions.remove(session_id);
+            spend_session(ctx, session_id);
             let factor = match answer.as_str() {
                 "SMS_MFA" => Challenge::SmsMfa,
                 "EMAIL_OTP" => Challenge::EmailOtp,
@@ -211,7 +211,7 @@ pub fn respond(
             Ok(())
         }
         Challenge::DeviceSrpAuth => {
-            ctx.state.sessions.remove(session_id);
+            spend_session(ctx, session_id);
             return device_srp_auth(ctx, session, responses);
         }
         Challenge::DevicePasswordVerifier => device_password_verifier(ctx, &session, responses),
@@ -229,7 +229,7 @@ pub fn respond(
         }
         return Err(error);
     }
-    ctx.state.sessions.remove(session_id);
+    spend_session(ctx, session_id);
     let mut progress = session.progress;
     match session.challenge {
         Challenge::NewPasswordRequired | Challenge::PasswordVerifier => {}

@@ -34,9 +34,6 @@ pub fn refresh(
     if record.client_id != client.id {
         return Err(invalid());
     }
-    if ctx.state.revoked_origins.contains(&record.origin_jti) {
-        return Err(error::not_authorized("Refresh Token has been revoked"));
-    }
     let grace = client.settings.refresh_token_rotation.as_ref().and_then(|r| r.retry_grace_period_seconds).unwrap_or(0);
     if record.superseded_at.is_some_and(|at| at + grace <= ctx.now) {
         return Err(invalid());
@@ -53,6 +50,11 @@ pub fn refresh(
     }
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
+    }
+    // Revocation keeps the record (a tombstone), so this can answer as Cognito does; a deleted
+    // or disabled user's tokens answer as above.
+    if ctx.state.revoked_origins.contains(&record.origin_jti) {
+        return Err(error::not_authorized("Refresh Token has been revoked"));
     }
     // Cognito, "Refresh tokens": with device tracking, a refresh must name the device its
     // sign-in was bound to, whether that device was confirmed or only issued.

@@ -41,7 +41,7 @@ pub fn take_session(
     id: &str,
     challenge: Option<&str>,
 ) -> Result<Session> {
-    let session = ctx.state.sessions.get(id).cloned().ok_or_else(invalid_session)?;
+    let session = ctx.state.sessions.get(id).cloned().ok_or_else(|| unknown_session(ctx, id))?;
     if session.expires <= ctx.now {
         ctx.state.sessions.remove(id);
         return Err(error::not_authorized("Invalid session for the user, session is expired."));
@@ -53,6 +53,25 @@ pub fn take_session(
         return Err(invalid_session());
     }
     Ok(session)
+}
+
+/// A session that is not (or no longer) open: Cognito tells one answered before.
+pub fn unknown_session(ctx: &Ctx, id: &str) -> error::CognitoError {
+    match ctx.state.spent_sessions.get(id) {
+        Some(expires) if *expires > ctx.now => {
+            error::not_authorized("Invalid session for the user, session can only be used once.")
+        }
+        _ => invalid_session(),
+    }
+}
+
+/// Ends a session that was answered, remembering it until it would have expired.
+pub fn spend_session(ctx: &mut Ctx, id: &str) {
+    if let Some(session) = ctx.state.sessions.remove(id) {
+        let now = ctx.now;
+        ctx.state.spent_sessions.retain(|_, expires| *expires > now);
+        ctx.state.spent_sessions.insert(id.to_owned(), session.expires);
+    }
 }
 
 /// Opaque, long and random, as Cognito's are.

@@ -112,7 +112,7 @@ fn new_secret() -> String {
 
 /// The MFA_SETUP session a set-up call names, wherever its client is.
 fn setup_session(ctx: &mut Ctx, id: &str) -> Result<crate::model::Session> {
-    let session = ctx.state.sessions.get(id).cloned().ok_or_else(auth::invalid_session)?;
+    let session = ctx.state.sessions.get(id).cloned().ok_or_else(|| auth::unknown_session(ctx, id))?;
     let (pool_id, client_id) = (session.progress.pool_id.clone(), session.progress.client_id.clone());
     take_session(ctx, &pool_id, &client_id, id, Some(Challenge::MfaSetup.name()))
 }
@@ -130,7 +130,7 @@ pub fn associate_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Val
         }
         (None, Some(id)) => {
             let mut session = setup_session(ctx, id)?;
-            ctx.state.sessions.remove(id);
+            auth::spend_session(ctx, id);
             session.software_token_secret = Some(secret.clone());
             let next = auth::new_session_id();
             ctx.state.sessions.insert(next.clone(), session);
@@ -140,8 +140,15 @@ pub fn associate_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Val
     }
 }
 
-fn mismatch() -> error::CognitoError {
-    error::enable_software_token_mfa("Code mismatch")
+/// VerifySoftwareToken's answers to a refused code: a wrong code is the observed
+/// "Code mismatch and fail enable Software Token MFA"; a code used before, as at sign-in.
+fn refused(refusal: auth::TotpRefusal) -> error::CognitoError {
+    match refusal {
+        auth::TotpRefusal::Mismatch => {
+            error::enable_software_token_mfa("Code mismatch and fail enable Software Token MFA")
+        }
+        auth::TotpRefusal::AlreadyUsed => auth::totp_already_used(),
+    }
 }
 
 pub fn verify_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
@@ -154,9 +161,7 @@ pub fn verify_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value>
             let user =
                 pool_mut(ctx.state, &caller.pool_id)?.users.get_mut(&caller.username).expect("the caller exists");
             let secret = user.mfa.pending_software_token_secret.clone().ok_or_else(not_associated)?;
-            if !auth::totp_matches(&secret, &code, now) {
-                return Err(mismatch());
-            }
+            auth::accept_totp(&mut user.mfa.software_token_last_use, &secret, &code, now).map_err(refused)?;
             user.mfa.software_token_secret = Some(secret);
             user.mfa.pending_software_token_secret = None;
             Ok(json!({"Status": "SUCCESS"}))
@@ -164,16 +169,14 @@ pub fn verify_software_token(ctx: &mut Ctx, input_value: Value) -> Result<Value>
         (None, Some(id)) => {
             let mut session = setup_session(ctx, id)?;
             let secret = session.software_token_secret.clone().ok_or_else(not_associated)?;
-            if !auth::totp_matches(&secret, &code, now) {
-                return Err(mismatch());
-            }
             let user = pool_mut(ctx.state, &session.progress.pool_id)?
                 .users
                 .get_mut(&session.progress.username)
                 .ok_or_else(auth::invalid_session)?;
+            auth::accept_totp(&mut user.mfa.software_token_last_use, &secret, &code, now).map_err(refused)?;
             user.mfa.software_token_secret = Some(secret);
             user.mfa.software_token_enabled = true;
-            ctx.state.sessions.remove(id);
+            auth::spend_session(ctx, id);
             session.software_token_verified = true;
             let next = auth::new_session_id();
             ctx.state.sessions.insert(next.clone(), session);

@@ -13,7 +13,20 @@ use crate::client_secret::check_client_secret;
 use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{missing, pool, pool_of_client, required};
+use crate::validation;
 use crate::wire::input;
+
+/// AuthFlowType's members (API reference, InitiateAuth and AdminInitiateAuth, AuthFlow).
+const AUTH_FLOWS: &[&str] = &[
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+];
 
 /// Cognito's defaults when a client declares no ExplicitAuthFlows.
 const DEFAULT_FLOWS: &[&str] = &["ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
@@ -46,12 +59,14 @@ struct InitiateInput {
 
 pub fn initiate_auth(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: InitiateInput = input(input_value)?;
+    validation::one_of("authFlow", &request.auth_flow, AUTH_FLOWS)?;
     let pool_id = pool_of_client(ctx.state, &request.client_id)?.id.clone();
     initiate(ctx, &pool_id, request, false)
 }
 
 pub fn admin_initiate_auth(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: InitiateInput = input(input_value)?;
+    validation::one_of("authFlow", &request.auth_flow, AUTH_FLOWS)?;
     let pool_id = required(&request.user_pool_id, "userPoolId")?.to_owned();
     pool(ctx.state, &pool_id)?;
     initiate(ctx, &pool_id, request, true)
@@ -151,8 +166,8 @@ pub fn revoke_token(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if record.client_id != client.id {
         return Err(error::CognitoError::new("UnauthorizedException", "The token was not issued to this client."));
     }
+    // The record stays as a tombstone, so that the token answers "Refresh Token has been revoked".
     ctx.state.revoked_origins.insert(record.origin_jti.clone());
-    ctx.state.refresh_tokens.retain(|_, token| token.origin_jti != record.origin_jti);
     Ok(json!({}))
 }
 

@@ -222,7 +222,8 @@ pub fn confirm_forgot_password(ctx: &mut Ctx, input_value: Value) -> Result<Valu
     let key = key.ok_or_else(|| unknown_user(&client, mismatch()))?;
     let now = ctx.now;
     let pool = pool_mut(ctx.state, &pool_id)?;
-    password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, &new_password)?;
+    let policy = pool.settings.policies.clone().unwrap_or_default().password_policy;
+    password::check_policy_worded(&policy, &new_password, password::CONFIRM_FORGOT_PASSWORD)?;
     let user = pool.users.get_mut(&key).expect("found");
     check_code(user, CodePurpose::ForgotPassword, &code, now)?;
     user.password = Some(password::hash_for(&pool_id, &user.username, &new_password));

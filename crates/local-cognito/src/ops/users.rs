@@ -85,7 +85,7 @@ pub fn admin_create_user(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let pool = pool_mut(ctx.state, &request.user_pool_id)?;
     if let Some(password) = &request.temporary_password {
         password::check_format("temporaryPassword", password)?;
-        password::check_policy(&policy(pool), password)?;
+        password::check_policy_worded(&policy(pool), password, password::ADMIN_CREATE_USER)?;
     }
     let temporary_password = request.temporary_password.clone().unwrap_or_else(|| password::temporary(&policy(pool)));
 

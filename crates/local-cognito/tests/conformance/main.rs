@@ -22,6 +22,7 @@ mod mfa;
 mod refresh;
 mod regions;
 mod sessions;
+mod sign_in_answers;
 mod tokens;
 mod triggers;
 mod user_srp;

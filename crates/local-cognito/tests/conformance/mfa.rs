@@ -102,11 +102,12 @@ async fn required_mfa_without_a_factor_sets_up_totp_during_sign_in() {
     if totp(&secret, now()) != "000000" {
         assert_eq!(error_of(bad).0, "EnableSoftwareTokenMFAException");
     }
+    let at = target.now().await;
     let verified = target
         .sdk
         .verify_software_token()
         .session(associated.session.unwrap())
-        .user_code(totp(&secret, now()))
+        .user_code(totp(&secret, at))
         .send()
         .await
         .expect("verified");
@@ -116,7 +117,8 @@ async fn required_mfa_without_a_factor_sets_up_totp_during_sign_in() {
     // AND the next sign-in asks for the TOTP code
     let next = target.sign_in(&username, PASSWORD).await.unwrap();
     assert_eq!(next.challenge_name, Some(ChallengeNameType::SoftwareTokenMfa));
-    let code = totp(&secret, now());
+    // (the next step's code: the one VerifySoftwareToken took is spent)
+    let code = totp(&secret, at + 30);
     let session = next.session.unwrap();
     let tokens = respond(
         &target,

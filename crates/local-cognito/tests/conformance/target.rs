@@ -251,6 +251,18 @@ impl Target {
             .to_owned()
     }
 
+    /// The time codes are computed at: the emulator's clock (frozen for a pool
+    /// of its own), or the wall clock against a real pool.
+    pub async fn now(&self) -> u64 {
+        match &self.local {
+            Some(url) => {
+                let clock: Value = reqwest::get(format!("{url}/_local/clock")).await.unwrap().json().await.unwrap();
+                clock["now"].as_u64().expect("the emulator's time")
+            }
+            None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+        }
+    }
+
     /// Moves the emulator's clock forward.
     pub async fn advance_clock(&self, seconds: u32) {
         let url = self.local.as_ref().expect("the clock moves only locally");
