@@ -3,7 +3,8 @@
 #   1. the SAM template: sam validate --lint and cfn-lint (side by side);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links);
-#   3. every binary (the runtime conformance tests run the functions);
+#   3. every binary and test, in one build (the runtime conformance tests run
+#      the functions);
 #   4. fuzzing of every route from openapi.yaml against the local stack, and
 #      5. the unit, local Cognito and end-to-end tests, side by side: the tests
 #      mostly wait on loopback, the fuzzer is one Python thread. Each test
@@ -29,8 +30,10 @@ cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
 python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
   || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
 
-echo "== every binary"
-cargo build --workspace --bins
+echo "== every binary and test"
+# One build for both, so that the dev-dependencies' features are unified once:
+# built apart, the tests' build would compile the SDK's dependency chain again.
+cargo build --workspace --bins --tests
 
 echo "== fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
 ./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
