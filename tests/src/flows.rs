@@ -114,3 +114,20 @@ pub async fn enable_totp(api: &TestApi, token: &str) -> String {
     assert_eq!(verified.body, json!({"factors": {"totp": true, "sms": false, "email": false}, "preferred": "totp"}));
     secret
 }
+
+/// Password and a fresh TOTP code (a code is good once): the tokens.
+pub async fn sign_in_with_totp(api: &TestApi, username: &str, password: &str, secret: &str) -> serde_json::Value {
+    let login = api.post("/auth/login", json!({"username": username, "password": password}), None).await;
+    assert_eq!(login.body["challenge"]["name"], "SOFTWARE_TOKEN_MFA", "{login:?}");
+    let session = login.body["challenge"]["session"].as_str().unwrap();
+    let code = totp_next(secret).await;
+    let done = api
+        .post(
+            "/auth/mfa",
+            json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": code}),
+            None,
+        )
+        .await;
+    assert_eq!(done.status, 200, "{done:?}");
+    done.body["tokens"].clone()
+}

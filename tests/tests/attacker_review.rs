@@ -5,7 +5,7 @@
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, SoftwareTokenMfaSettingsType};
-use integration_tests::flows::{enable_totp, password_proof};
+use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -17,28 +17,11 @@ async fn outbox() -> Vec<Value> {
     reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap()
 }
 
-/// Password and TOTP code: the tokens.
-async fn sign_in_with_totp(api: &TestApi, username: &str, secret: &str) -> Value {
-    let login = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;
-    assert_eq!(login.body["challenge"]["name"], "SOFTWARE_TOKEN_MFA", "{login:?}");
-    let session = login.body["challenge"]["session"].as_str().unwrap();
-    let code = totp_next(secret).await;
-    let done = api
-        .post(
-            "/auth/mfa",
-            json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": code}),
-            None,
-        )
-        .await;
-    assert_eq!(done.status, 200, "{done:?}");
-    done.body["tokens"].clone()
-}
-
 /// A user with TOTP on (through the API, with step-up) and a token stolen from a later sign-in.
 async fn totp_user_and_stolen_token(pool: &Pool, api: &TestApi) -> (String, String, String) {
     let username = confirmed_user(pool, &[]).await;
     let secret = enable_totp(api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen = sign_in_with_totp(api, &username, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let stolen = sign_in_with_totp(api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
     (username, secret, stolen)
 }
 
@@ -56,7 +39,7 @@ async fn an_email_code_replayed_on_a_second_change_is_refused() {
     let username = confirmed_user(&pool, &[]).await;
     verify_email(&pool, &username).await;
     let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
-    let token = sign_in_with_totp(&api, &username, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let token = sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
     assert_eq!(api.post("/auth/me/reauthentication", json!({}), Some(&token)).await.status, 202);
     let code = outbox_code(&username, "attribute_verification").await;
     // the user spends it on a change that ends no session (turning SMS on needs no proof, so use the email route)
@@ -69,7 +52,7 @@ async fn an_email_code_replayed_on_a_second_change_is_refused() {
         .await;
     assert_eq!(first.status, 202, "{first:?}");
     // WHEN the attacker (signed in again with a fresh token) replays the same code
-    let token = sign_in_with_totp(&api, &username, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let token = sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
     let replay =
         put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": {"emailCode": code}}), &token).await;
     // THEN 403, and TOTP stays on
@@ -93,7 +76,7 @@ async fn an_email_proof_needs_the_users_own_code_not_another_users() {
         put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": {"emailCode": code}}), &stolen).await;
     // THEN 403, and the victim's TOTP stays on
     answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
-    sign_in_with_totp(&api, &victim, &secret).await;
+    sign_in_with_totp(&api, &victim, PASSWORD, &secret).await;
 }
 
 #[tokio::test]
@@ -121,7 +104,7 @@ async fn a_password_proof_is_the_token_owners_password_not_the_attackers() {
     let answer = put(&api, "/auth/me/mfa", body, &stolen).await;
     // THEN refused, and TOTP stays on
     assert!(matches!(answer.status, 400 | 403), "{answer:?}");
-    sign_in_with_totp(&api, &victim, &secret).await;
+    sign_in_with_totp(&api, &victim, PASSWORD, &secret).await;
 }
 
 #[tokio::test]
@@ -144,7 +127,7 @@ async fn partial_mfa_bodies_that_weaken_mfa_need_a_proof() {
         assert!(matches!(answer.status, 400 | 403), "{body} was accepted: {answer:?}");
     }
     // AND TOTP is still the preferred factor
-    let token = sign_in_with_totp(&api, &username, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let token = sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
     let settings = api.get("/auth/me/mfa", Some(&token)).await.body;
     assert_eq!((&settings["factors"]["totp"], &settings["preferred"]), (&json!(true), &json!("totp")), "{settings}");
 }
@@ -174,7 +157,7 @@ async fn the_attackers_own_session_counts_no_wrong_codes_against_a_victim() {
         }
     }
     // THEN the victim is not locked: their right code signs them in
-    sign_in_with_totp(&api, &victim, &victim_secret).await;
+    sign_in_with_totp(&api, &victim, PASSWORD, &victim_secret).await;
     // AND nothing was written on the victim
     let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&victim).send().await.unwrap();
     assert!(user.user_attributes().iter().all(|a| a.name() != auth_api::code_limit::ATTRIBUTE), "{user:?}");
@@ -395,7 +378,7 @@ async fn a_script_guessing_the_emailed_step_up_code_is_stopped_before_the_right_
         put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": {"emailCode": code}}), &stolen).await;
     // THEN the right code no longer works after a few wrong ones, and TOTP stays on
     assert_ne!(lucky.status, 200, "the 11th guess turned MFA off: {statuses:?} {lucky:?}");
-    sign_in_with_totp(&api, &username, &secret).await;
+    sign_in_with_totp(&api, &username, PASSWORD, &secret).await;
 }
 
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //! Each attack is performed as an attacker would, through the API or straight
 //! at Cognito with the SDK.
 
-use integration_tests::flows::{enable_totp, password_proof};
+use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -29,23 +29,6 @@ async fn delete(api: &TestApi, path: &str, body: Value, token: &str) -> Answer {
 async fn mfa_settings(api: &TestApi, username: &str, secret: &str) -> Value {
     let token = sign_in_with_totp(api, username, PASSWORD, secret).await["accessToken"].as_str().unwrap().to_owned();
     api.get("/auth/me/mfa", Some(&token)).await.body
-}
-
-/// Password and TOTP code: the tokens.
-async fn sign_in_with_totp(api: &TestApi, username: &str, password: &str, secret: &str) -> Value {
-    let login = api.post("/auth/login", json!({"username": username, "password": password}), None).await;
-    assert_eq!(login.body["challenge"]["name"], "SOFTWARE_TOKEN_MFA", "{login:?}");
-    let session = login.body["challenge"]["session"].as_str().unwrap();
-    let code = totp_next(secret).await;
-    let done = api
-        .post(
-            "/auth/mfa",
-            json!({"username": username, "session": session, "challenge": "SOFTWARE_TOKEN_MFA", "code": code}),
-            None,
-        )
-        .await;
-    assert_eq!(done.status, 200, "{done:?}");
-    done.body["tokens"].clone()
 }
 
 #[tokio::test]
