@@ -203,7 +203,7 @@ pub async fn read_and_clear(state: &AppState, username: &str) {
 
 /// Stores the counts (AdminUpdateUserAttributes). A pool without the attribute is a
 /// configuration error, loudly: the limit must not silently stop working.
-pub async fn write(state: &AppState, username: &str, counts: Counts) -> Result<(), ApiError> {
+async fn write(state: &AppState, username: &str, counts: Counts) -> Result<(), ApiError> {
     let attribute = AttributeType::builder().name(ATTRIBUTE).value(counts.encode()).build().expect("name is set");
     state
         .cognito()

@@ -108,8 +108,7 @@ async fn limit_codes(
     let now = code_limit::now();
     match step {
         Err(wrong) if wrong.code == ErrorCode::CodeMismatch => {
-            let counts = code_limit::read(state, username).await?.after_failure(Window::SignIn, now);
-            code_limit::write(state, username, counts).await?;
+            let counts = code_limit::record_failure(state, username, Window::SignIn, now).await?;
             Err(counts.locked_for(Window::SignIn, now).map_or(wrong, code_limit::too_many))
         }
         Err(other) => Err(other),
