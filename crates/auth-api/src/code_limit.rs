@@ -27,6 +27,7 @@ use aws_sdk_cognitoidentityprovider::types::AttributeType;
 
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::{ApiError, ErrorCode};
+use crate::pool_user;
 use crate::state::AppState;
 
 /// The user attribute holding `<count>:<window start, Unix seconds>` for sign-in
@@ -156,20 +157,9 @@ pub async fn read(state: &AppState, username: &str) -> Result<Counts, ApiError> 
 /// The user's username and counts, or None when there is no such user (AdminGetUser
 /// takes an alias too; the username it answers is the one to write to).
 pub async fn read_if_user(state: &AppState, username: &str) -> Result<Option<(String, Counts)>, ApiError> {
-    let user = match state
-        .cognito()
-        .admin_get_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(username)
-        .send()
-        .await
-    {
-        Ok(user) => user,
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => return Ok(None),
-        Err(error) => return Err(from_sdk(error, CognitoCall::Admin)),
-    };
-    let value = user.user_attributes().iter().find(|a| a.name() == ATTRIBUTE).and_then(|a| a.value());
-    Ok(Some((user.username().to_owned(), Counts::parse(value))))
+    Ok(pool_user::find(state, username)
+        .await?
+        .map(|user| (user.username().to_owned(), Counts::parse(pool_user::attribute(&user, ATTRIBUTE)))))
 }
 
 /// Clears both windows after the user proved who they are (a password reset or

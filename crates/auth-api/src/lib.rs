@@ -27,6 +27,7 @@ pub mod live;
 pub mod mfa;
 pub mod middleware;
 pub mod pool_rules;
+pub mod pool_user;
 pub mod revocation;
 pub mod routes;
 pub mod secret_hash;

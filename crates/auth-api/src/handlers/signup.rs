@@ -18,6 +18,7 @@ use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::email_holders::holder_of;
 use crate::error::{ApiError, ErrorCode};
+use crate::pool_user;
 use crate::state::AppState;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -268,14 +269,7 @@ pub fn sent_alike<T, E: ProvideErrorMetadata>(
 
 /// The username and email of `username` (AdminGetUser), or None for no such user.
 async fn email_of(state: &AppState, username: &str) -> Result<Option<(String, String)>, ApiError> {
-    let user =
-        state.cognito().admin_get_user().user_pool_id(&state.config().user_pool_id).username(username).send().await;
-    match user {
-        Ok(user) => {
-            let email = user.user_attributes().iter().find(|a| a.name() == "email").and_then(|a| a.value());
-            Ok(email.map(|email| (user.username().to_owned(), email.to_owned())))
-        }
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => Ok(None),
-        Err(error) => Err(from_sdk(error, CognitoCall::Admin)),
-    }
+    Ok(pool_user::find(state, username).await?.and_then(|user| {
+        pool_user::attribute(&user, "email").map(|email| (user.username().to_owned(), email.to_owned()))
+    }))
 }
