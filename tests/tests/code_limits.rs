@@ -63,11 +63,15 @@ async fn wrong_codes_over_many_sign_ins_lock_the_user_and_then_even_the_right_co
     }
     // AND the right code, in a fresh sign-in, is refused too, until the window ends
     let session = mfa_session(&api, &username).await;
-    let right = answer(&api, &username, &session, &totp_now(&secret)).await;
+    let right_code = totp_next(&secret).await;
+    let right = answer(&api, &username, &session, &right_code).await;
     right.assert_problem(429, "TOO_MANY_REQUESTS");
     assert!(right.body.get("tokens").is_none(), "{right:?}");
     let wait: u64 = right.header("retry-after").expect("Retry-After").parse().unwrap();
     assert!((1..=WINDOW_SECONDS).contains(&wait), "{wait}");
+    // AND that code, now used once (Cognito: expired), gets the same 429, not a hint
+    let session = mfa_session(&api, &username).await;
+    answer(&api, &username, &session, &right_code).await.assert_problem(429, "TOO_MANY_REQUESTS");
 }
 
 #[tokio::test]
@@ -83,7 +87,7 @@ async fn an_unknown_user_or_a_made_up_session_is_never_counted_or_told() {
         }
     }
     let session = mfa_session(&api, &username).await;
-    answer(&api, &username, &session, &totp_now(&secret)).await.assert_problem(429, "TOO_MANY_REQUESTS");
+    answer(&api, &username, &session, &totp_next(&secret).await).await.assert_problem(429, "TOO_MANY_REQUESTS");
     // WHEN a stranger answers for that user, or for nobody, with a session they made up
     // THEN both get what any made-up session gets: no 429 that would tell the user exists
     let made_up = "A".repeat(64);

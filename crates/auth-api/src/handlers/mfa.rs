@@ -111,6 +111,11 @@ async fn limit_codes(
             let counts = code_limit::record_failure(state, username, Window::SignIn, now).await?;
             Err(counts.locked_for(Window::SignIn, now).map_or(wrong, code_limit::too_many))
         }
+        // A used or expired code is no right answer either: while locked it gets the
+        // same 429, so the lock does not tell which codes were once good.
+        Err(expired) if expired.code == ErrorCode::CodeExpired => {
+            Err(code_limit::read(state, username).await?.locked_for(Window::SignIn, now).map_or(expired, code_limit::too_many))
+        }
         Err(other) => Err(other),
         Ok(step) => match code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
             Some(wait) => {
