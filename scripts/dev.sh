@@ -72,10 +72,12 @@ if [ "$triggers" = true ]; then
   [ -n "$DEFAULT_GROUP" ] && groups="[\"$DEFAULT_GROUP\"]"
 fi
 pool_seed="{$(IFS=,; echo "${pool_fields[*]}")}"
-seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
-# The key remembered devices' passwords derive from, kept with the state.
+# The key remembered devices' passwords derive from, and the caller key the pool's
+# web ACL lets through (only the API reaches Cognito's public API, as deployed), kept with the state.
 [ -s .local/device-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/device-secret
-export DEVICE_SECRET="$(cat .local/device-secret)"
+[ -s .local/caller-key ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/caller-key
+export DEVICE_SECRET="$(cat .local/device-secret)" COGNITO_CALLER_KEY="$(cat .local/caller-key)"
+seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"callerKey\": \"$COGNITO_CALLER_KEY\", \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The local Cognito prints every message Cognito would send (codes, invitations).
 start_local_cognito "${COGNITO_PORT:-9229}" /dev/stdout "${state_args[@]}" --seed "$seed" --seed-env "$env_file"
 for _ in $(seq 1 50); do [ -s "$env_file" ] && break; sleep 0.05; done

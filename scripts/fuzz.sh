@@ -18,7 +18,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-seed='{"clientSecret": true, "admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
+# The pool's web ACL lets through only the functions' calls, as deployed (template.yaml).
+export COGNITO_CALLER_KEY="fuzz-caller-key"
+seed='{"clientSecret": true, "callerKey": "fuzz-caller-key", "admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
 start_local_cognito "$(free_port)" "$log" --seed "$seed" --seed-env "$log.env"
 for _ in $(seq 1 50); do [ -s "$log.env" ] && break; sleep 0.05; done
 set -a

@@ -131,6 +131,8 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         "client": options.client,
         "mfa": options.mfa,
         "groups": options.groups,
+        // The web ACL template.yaml deploys: only the functions (and this harness's set-up) reach the public API.
+        "callerKey": CALLER_KEY,
         "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
     });
     let mut ids: HashMap<String, String> = reqwest::Client::new()
@@ -168,15 +170,30 @@ pub fn sign_up_secret_hash(pool: &Pool, username: &str) -> Option<String> {
     Some(auth_api::secret_hash::secret_hash(username, &pool.sign_up_client_id, &secret))
 }
 
-/// An SDK client for test set-up (admin calls), against the local Cognito.
+/// The caller key every test pool's web ACL lets through (the functions send it).
+pub const CALLER_KEY: &str = "test-caller-key";
+
+/// An SDK client for test set-up, against the local Cognito: it carries the
+/// functions' caller key, so the pool's web ACL lets its public calls through.
 pub fn sdk() -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+    let config = sdk_config()
+        .interceptor(auth_api::caller_key::CallerKey::new(auth_api::config::Secret::new(CALLER_KEY)))
+        .build();
+    Client::from_conf(config)
+}
+
+/// An SDK client as an attacker has one: straight at Cognito's public API,
+/// without the functions' caller key.
+pub fn attacker_sdk() -> Client {
+    Client::from_conf(sdk_config().build())
+}
+
+fn sdk_config() -> aws_sdk_cognitoidentityprovider::config::Builder {
+    aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("local", "local", None, None, "tests"))
         .endpoint_url(local_cognito_url())
-        .build();
-    Client::from_conf(config)
 }
 
 /// The settings a function would get for `pool`, pointed at the local Cognito.
@@ -187,6 +204,7 @@ pub fn config_for(pool: &Pool) -> HashMap<&'static str, String> {
         ("COGNITO_ENDPOINT_URL", local_cognito_url()),
         ("AWS_REGION", pool.region.clone()),
         ("DEVICE_SECRET", "test-device-secret".to_owned()),
+        ("COGNITO_CALLER_KEY", CALLER_KEY.to_owned()),
     ]);
     if let Some(secret) = &pool.client_secret {
         env.insert("COGNITO_CLIENT_SECRET", secret.clone());

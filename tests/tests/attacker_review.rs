@@ -570,27 +570,65 @@ async fn a_code_to_an_unverified_email_is_no_step_up_proof() {
     assert_eq!(me.body["attributes"]["email"], format!("{username}@example.com"), "{me:?}");
 }
 
-/// Still open (docs/security.md, "a stolen access token"): Cognito's own
-/// self-service API takes the access token the client holds, so a thief can
-/// turn MFA off or delete the account there, around the API's step-up. This
-/// canary performs the attack and asserts that it still works; when the hole
-/// is closed it fails: turn it into the regression test it then should be.
+/// Cognito's own self-service API takes the access token the client holds:
+/// without the pool's web ACL a thief turned MFA off, replaced the
+/// authenticator or deleted the account there, around the API's step-up. The
+/// web ACL lets through only the functions' calls (auth_api::caller_key).
 #[tokio::test]
-async fn canary_a_stolen_access_token_still_works_straight_at_cognito() {
+async fn a_stolen_access_token_reaches_nothing_straight_at_cognito() {
     // GIVEN a user with TOTP, and a stolen access token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
     let (username, _, stolen) = totp_user_and_stolen_token(&pool, &api).await;
-    // WHEN the thief calls Cognito's public SetUserMFAPreference and DeleteUser with it
-    let off = sdk()
+    // WHEN the thief calls Cognito's public API with it: MFA off, a new authenticator,
+    // forget the account's devices, drop the phone number, sign everyone out, delete the user
+    let thief = attacker_sdk();
+    let mfa_off = thief
         .set_user_mfa_preference()
         .access_token(&stolen)
         .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(false).build())
         .send()
-        .await;
-    let deleted = sdk().delete_user().access_token(&stolen).send().await;
-    // THEN (today) both work: the hole is open
-    assert!(off.is_ok() && deleted.is_ok(), "closed? {off:?} {deleted:?}: make this a regression test");
-    let gone = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await;
-    assert!(gone.is_err());
+        .await
+        .map(|_| ());
+    let associate = thief.associate_software_token().access_token(&stolen).send().await.map(|_| ());
+    let verify = thief.verify_software_token().access_token(&stolen).user_code("123456").send().await.map(|_| ());
+    let forget = thief.forget_device().access_token(&stolen).device_key("us-east-1_x").send().await.map(|_| ());
+    let phone = thief.delete_user_attributes().access_token(&stolen).user_attribute_names("phone_number").send().await;
+    let everywhere = thief.global_sign_out().access_token(&stolen).send().await.map(|_| ());
+    let deleted = thief.delete_user().access_token(&stolen).send().await.map(|_| ());
+    // THEN the pool's web ACL blocks every one (Cognito's ForbiddenException)
+    let codes = [
+        mfa_off.err().and_then(|e| e.code().map(str::to_owned)),
+        associate.err().and_then(|e| e.code().map(str::to_owned)),
+        verify.err().and_then(|e| e.code().map(str::to_owned)),
+        forget.err().and_then(|e| e.code().map(str::to_owned)),
+        phone.err().and_then(|e| e.code().map(str::to_owned)),
+        everywhere.err().and_then(|e| e.code().map(str::to_owned)),
+        deleted.err().and_then(|e| e.code().map(str::to_owned)),
+    ];
+    assert!(codes.iter().all(|code| code.as_deref() == Some("ForbiddenException")), "{codes:?}");
+    // AND the user is still there, with TOTP on, and the token still works through the API
+    let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    assert_eq!(user.preferred_mfa_setting(), Some("SOFTWARE_TOKEN_MFA"));
+    assert_eq!(api.get("/auth/me", Some(&stolen)).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_password_alone_signs_in_nowhere_but_through_the_api() {
+    // GIVEN a user's password and the app client's id and secret (all an insider could leak)
+    let pool = create_pool(PoolOptions::default()).await;
+    let username = confirmed_user(&pool, &[]).await;
+    // WHEN InitiateAuth is called straight at Cognito, around the API's WAF rules and throttles
+    let mut request = attacker_sdk()
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &username)
+        .auth_parameters("PASSWORD", PASSWORD);
+    if let Some(hash) = secret_hash(&pool, &username) {
+        request = request.auth_parameters("SECRET_HASH", hash);
+    }
+    // THEN the pool's web ACL blocks it
+    let error = request.send().await.expect_err("blocked");
+    assert_eq!(error.code(), Some("ForbiddenException"), "{error:?}");
 }

@@ -9,6 +9,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext,
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use std::time::Duration;
 
+use crate::caller_key::CallerKey;
 use crate::config::Config;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -22,7 +23,11 @@ pub async fn client(config: &Config) -> Client {
     if let Some(endpoint) = &config.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
-    Client::new(&loader.load().await)
+    let mut cognito = aws_sdk_cognitoidentityprovider::config::Builder::from(&loader.load().await);
+    if let Some(key) = &config.caller_key {
+        cognito = cognito.interceptor(CallerKey::new(key.clone()));
+    }
+    Client::from_conf(cognito.build())
 }
 
 /// Region, timeouts and retries shared by every AWS client of a function.

@@ -204,7 +204,11 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),
         "CodeDeliveryFailureException" => upstream_unavailable("Cognito could not deliver the message"),
         "InternalErrorException" => upstream_unavailable("Cognito had an internal error"),
-        "ForbiddenException" => ApiError::new(C::Forbidden, "the request was blocked by the user pool's web ACL"),
+        // The pool's web ACL lets through only calls with the functions' caller key (caller_key.rs).
+        "ForbiddenException" => ApiError::new(
+            C::Misconfigured,
+            "the user pool's web ACL blocked the function's call: check COGNITO_CALLER_KEY against the web ACL's rule",
+        ),
         fault @ ("InvalidUserPoolConfigurationException"
         | "InvalidEmailRoleAccessPolicyException"
         | "InvalidSmsRoleAccessPolicyException"

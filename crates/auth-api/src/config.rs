@@ -62,6 +62,9 @@ pub struct Config {
     pub cognito_timeout: Duration,
     /// The key device passwords are derived from; without it devices are not remembered.
     pub device_secret: Option<SecretSource>,
+    /// Sent with every Cognito call (caller_key.rs): the pool's web ACL lets
+    /// through only public-API calls that carry it.
+    pub caller_key: Option<Secret>,
     /// The issuer name authenticator apps show for TOTP.
     pub mfa_issuer: String,
     /// The attributes an administrator may set when creating a user.
@@ -184,6 +187,7 @@ impl Config {
                 "COGNITO_SIGN_UP_CLIENT_SECRET_ARN",
             )?,
             device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
+            caller_key: get("COGNITO_CALLER_KEY").map(Secret::new),
             mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
             create_user_attributes: names(get("CREATE_USER_ATTRIBUTES"), DEFAULT_CREATE_USER_ATTRIBUTES),
             required_attributes: names(get("REQUIRED_ATTRIBUTES"), DEFAULT_REQUIRED_ATTRIBUTES),

@@ -10,6 +10,7 @@ pub mod auth_result;
 pub mod bearer;
 pub mod body;
 pub mod caller;
+pub mod caller_key;
 pub mod client_rules;
 pub mod code_limit;
 pub mod cognito;

@@ -35,6 +35,7 @@ exceptions! {
     code_mismatch => "CodeMismatchException",
     enable_software_token_mfa => "EnableSoftwareTokenMFAException",
     expired_code => "ExpiredCodeException",
+    forbidden => "ForbiddenException",
     group_exists => "GroupExistsException",
     internal_error => "InternalErrorException",
     invalid_parameter => "InvalidParameterException",
@@ -58,10 +59,11 @@ exceptions! {
 
 impl IntoResponse for CognitoError {
     fn into_response(self) -> Response {
-        let status = if self.kind == "InternalErrorException" {
-            StatusCode::INTERNAL_SERVER_ERROR
-        } else {
-            StatusCode::BAD_REQUEST
+        let status = match self.kind {
+            "InternalErrorException" => StatusCode::INTERNAL_SERVER_ERROR,
+            // A web ACL's block (web_acl.rs).
+            "ForbiddenException" => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
         };
         let body = serde_json::json!({"__type": self.kind, "message": self.message}).to_string();
         let mut response = (status, body).into_response();

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Layers, top to bottom (a module imports only from below it; see
-//! `docs/architecture.md`): `server`, `local` → `operation` → `triggers` →
+//! `docs/architecture.md`): `server`, `local` → `operation`, `web_acl` → `triggers` →
 //! `emulator` → `seed` → `ops` (the operation table) → `ops::*` → `auth` (the
 //! sign-in engine) → `tokens`, `codes`, `client_secret` → `ctx`, `lookups`,
 //! `wire` → the model.
@@ -41,6 +41,7 @@ mod store;
 mod tokens;
 mod triggers;
 mod validation;
+mod web_acl;
 mod wire;
 
 pub use auth::totp_code;
@@ -51,3 +52,4 @@ pub use error::CognitoError;
 pub use ops::operation_names;
 pub use seed::{PoolIds, SeedOptions};
 pub use server::{spawn_on_own_thread, start, Running};
+pub use web_acl::{WebAcl, CALLER_KEY_HEADER};

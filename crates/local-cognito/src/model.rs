@@ -32,6 +32,18 @@ pub struct Pool {
     pub groups: BTreeMap<String, Group>,
     /// Keyed by the canonical username (lower case when usernames are case-insensitive).
     pub users: BTreeMap<String, User>,
+    /// The web ACL associated with the pool (AWS WAF's AssociateWebACL), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_acl: Option<WebAcl>,
+}
+
+/// A web ACL associated with a pool (see web_acl.rs): it lets through the
+/// public operations' requests whose `x-auth-api-caller-key` header is
+/// `caller_key`, and blocks the rest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebAcl {
+    pub caller_key: String,
 }
 
 impl Pool {

@@ -27,6 +27,9 @@ pub struct SeedOptions {
     pub mfa: Option<Value>,
     /// Groups besides `pool.json`'s (the post confirmation trigger's default group, say).
     pub groups: Vec<String>,
+    /// The deployed pool's web ACL (web_acl.rs): only requests with this caller key
+    /// reach the pool's public operations.
+    pub caller_key: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -107,6 +110,10 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
         if let Some(group) = groups.first() {
             ops::call(ctx, "AdminAddUserToGroup", user(json!({"GroupName": group["GroupName"]})))?;
         }
+    }
+    if let Some(caller_key) = &options.caller_key {
+        let pool = ctx.state.pools.get_mut(&pool_id).expect("the pool was just created");
+        pool.web_acl = Some(crate::model::WebAcl { caller_key: caller_key.clone() });
     }
     Ok(PoolIds {
         region: ctx.env.region.clone(),

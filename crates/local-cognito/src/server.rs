@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::emulator::{Emulator, Options};
 use crate::error::{self, CONTENT_TYPE};
 use crate::wire::TARGET_PREFIX;
-use crate::{local, ops};
+use crate::{local, ops, web_acl};
 
 impl Emulator {
     /// Cognito's API on `POST /`, each pool's JWKS and OpenID configuration,
@@ -46,6 +46,9 @@ pub async fn dispatch(State(emulator): State<Emulator>, headers: HeaderMap, body
             Err(_) => return error::serialization("The request body is not valid JSON").into_response(),
         }
     };
+    if let Some(blocked) = emulator.with_state(|ctx| web_acl::refusal(ctx, name, &input, &headers)) {
+        return blocked.into_response();
+    }
     match emulator.run(name, input, operation).await {
         Ok(output) => {
             let mut response = output.to_string().into_response();

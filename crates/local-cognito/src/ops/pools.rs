@@ -48,6 +48,7 @@ pub fn create_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         clients: BTreeMap::new(),
         groups: BTreeMap::new(),
         users: BTreeMap::new(),
+        web_acl: None,
     };
     let described = describe(&pool);
     ctx.state.pools.insert(id, pool);

@@ -28,4 +28,5 @@ mod triggers;
 mod user_srp;
 mod users;
 mod validation;
+mod web_acl;
 mod wire;
