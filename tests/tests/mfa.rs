@@ -98,8 +98,9 @@ async fn a_signed_in_user_turns_totp_on_and_off() {
     let (session, _) = challenge(&login(&api, &username).await, "SOFTWARE_TOKEN_MFA");
     let done = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &totp_next(&secret).await).await;
     let token = done.body["tokens"]["accessToken"].as_str().expect("tokens").to_owned();
-    // WHEN they turn it off, proving their password THEN sign-in gives tokens again
-    let body = json!({"totp": false, "reauthentication": password_proof()}).to_string().into_bytes();
+    // WHEN they turn it off, proving their password and a current code THEN sign-in gives tokens again
+    let proof = json!({"currentPassword": PASSWORD, "mfaCode": totp_next(&secret).await});
+    let body = json!({"totp": false, "reauthentication": proof}).to_string().into_bytes();
     let off = api.send("PUT", "/auth/me/mfa", Some(("application/json", body)), Some(&token)).await;
     assert_eq!(
         off.body,

@@ -47,8 +47,8 @@ async fn a_stolen_access_token_cannot_turn_mfa_off_or_change_the_preference() {
         answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
         assert_eq!(answer.body["field"], "reauthentication");
     }
-    // AND a guessed password is refused the same way, naming the field
-    let guess = json!({"totp": false, "reauthentication": {"currentPassword": "Guessed-Passw0rd"}});
+    // AND a guessed password (with a guessed code) is refused the same way, naming the password
+    let guess = json!({"totp": false, "reauthentication": {"currentPassword": "Guessed-Passw0rd", "mfaCode": "123456"}});
     let answer = put(&api, "/auth/me/mfa", guess, &stolen).await;
     answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
     assert_eq!(answer.body["field"], "reauthentication.currentPassword");
@@ -295,4 +295,30 @@ async fn after_an_mfa_change_the_attacker_is_out() {
     assert_eq!(changed.status, 200, "{changed:?}");
     // THEN the attacker is out
     assert_locked_out(&api, &username, &stolen, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn the_password_alone_does_not_turn_off_the_authenticator_it_guards() {
+    // GIVEN a TOTP user's password and a stolen access token (the attacker has no authenticator)
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
+    let stolen =
+        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    // WHEN they turn TOTP off with the password as the proof, or with a wrong code beside it
+    let alone = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": password_proof()}), &stolen).await;
+    let proof = json!({"currentPassword": PASSWORD, "mfaCode": wrong_code(&totp_now(&secret))});
+    let guessed = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": proof}), &stolen).await;
+    // THEN both are refused, naming the missing factor, and TOTP stays on
+    for answer in [&alone, &guessed] {
+        answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
+        assert_eq!(answer.body["field"], "reauthentication.mfaCode", "{answer:?}");
+    }
+    assert_eq!(mfa_settings(&api, &username, &secret).await["factors"]["totp"], true);
+    // AND the user, with the password and a current code, can
+    let proof = json!({"currentPassword": PASSWORD, "mfaCode": totp_next(&secret).await});
+    let off = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": proof}), &stolen).await;
+    assert_eq!(off.status, 200, "{off:?}");
+    assert_eq!(off.body["factors"]["totp"], false);
 }

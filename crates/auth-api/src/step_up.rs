@@ -3,15 +3,20 @@
 //! token: a token stolen a minute after sign-in is the common case, so a
 //! recent sign-in proves nothing. Without a proof, 403 REAUTHENTICATION_REQUIRED.
 //!
-//! The proof is `"reauthentication": {"currentPassword": ...}` or
+//! The proof is `"reauthentication": {"currentPassword": ...}`, with
+//! `"mfaCode"` (the authenticator's current code) when the user has TOTP, so
+//! that the password alone does not turn off the factor that guards it; or
 //! `{"emailCode": ...}` (a code POST /auth/me/reauthentication sent to the
 //! user's verified email).
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType, ContextDataType,
+};
 use serde::Deserialize;
 
+use crate::auth_result::SignInStep;
 use crate::caller::get_user;
 use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -19,6 +24,7 @@ use crate::config::Secret;
 use crate::device_admin;
 use crate::error::{ApiError, ErrorCode};
 use crate::revocation::revoke_unused;
+use crate::sign_in::respond;
 use crate::state::AppState;
 
 /// The request field that carries the proof.
@@ -29,6 +35,9 @@ pub const FIELD: &str = "reauthentication";
 pub struct Reauthentication {
     #[serde(default, deserialize_with = "crate::body::present")]
     pub current_password: Option<Secret>,
+    /// With the password, for a user with TOTP: the authenticator's current code.
+    #[serde(default, deserialize_with = "crate::body::present")]
+    pub mfa_code: Option<Secret>,
     #[serde(default, deserialize_with = "crate::body::present")]
     pub email_code: Option<Secret>,
 }
@@ -37,10 +46,17 @@ impl Reauthentication {
     /// Exactly one proof, well-formed.
     pub fn validate(&self) -> Result<(), ApiError> {
         use crate::body::check;
-        match (&self.current_password, &self.email_code) {
-            (Some(password), None) => check::password("reauthentication.currentPassword", password.expose()),
-            (None, Some(code)) => check::code("reauthentication.emailCode", code.expose()),
-            _ => Err(ApiError::validation(FIELD, "send exactly one of `currentPassword` and `emailCode`")),
+        match (&self.current_password, &self.email_code, &self.mfa_code) {
+            (Some(password), None, mfa_code) => {
+                check::password("reauthentication.currentPassword", password.expose())?;
+                mfa_code.as_ref().map_or(Ok(()), |code| check::code("reauthentication.mfaCode", code.expose()))
+            }
+            (None, Some(code), None) => check::code("reauthentication.emailCode", code.expose()),
+            (None, None, Some(_)) => Err(ApiError::validation(FIELD, "send `mfaCode` with `currentPassword`")),
+            _ => Err(ApiError::validation(
+                FIELD,
+                "send `currentPassword` (with `mfaCode` when the user has TOTP) or `emailCode`, not both",
+            )),
         }
     }
 }
@@ -65,8 +81,11 @@ pub async fn require(
 ) -> Result<GetUserOutput, ApiError> {
     let user = get_user(state, token).await?;
     match proof {
-        Some(Reauthentication { current_password: Some(password), .. }) => {
-            check_password(state, user.username(), password, client).await?
+        Some(Reauthentication { current_password: Some(password), mfa_code, .. }) => {
+            if mfa_code.is_none() && has_totp(&user) {
+                return Err(needs_mfa_code());
+            }
+            check_password(state, user.username(), password, mfa_code.as_ref(), client).await?
         }
         Some(Reauthentication { email_code: Some(code), .. }) => check_email_code(state, token, &user, code).await?,
         _ => return Err(required(
@@ -77,18 +96,33 @@ pub async fn require(
     Ok(user)
 }
 
+/// Whether the user has TOTP on: then the password alone is no proof.
+fn has_totp(user: &GetUserOutput) -> bool {
+    user.user_mfa_setting_list().iter().any(|factor| factor == "SOFTWARE_TOKEN_MFA")
+}
+
+fn needs_mfa_code() -> ApiError {
+    required(
+        "reauthentication.mfaCode",
+        "this user has TOTP: send the authenticator's current code as `mfaCode` with the password, or use `emailCode`",
+    )
+}
+
 /// Whether the user's email is there and verified.
 pub fn email_verified(user: &GetUserOutput) -> bool {
     user.user_attributes().iter().any(|a| a.name() == "email_verified" && a.value() == Some("true"))
         && user.user_attributes().iter().any(|a| a.name() == "email" && a.value().is_some_and(|v| !v.is_empty()))
 }
 
-/// AdminInitiateAuth with the password: tokens or an MFA challenge both mean
-/// the password is right. Whatever the sign-in minted is ended at once.
+/// AdminInitiateAuth with the password, then the TOTP code when Cognito asks
+/// for it (the user has TOTP): tokens mean the proof holds. For SMS or email
+/// MFA, the challenge itself means the password is right. Whatever the
+/// sign-in minted is ended at once.
 async fn check_password(
     state: &AppState,
     username: &str,
     password: &Secret,
+    mfa_code: Option<&Secret>,
     client: ContextDataType,
 ) -> Result<(), ApiError> {
     let config = state.config();
@@ -98,14 +132,14 @@ async fn check_password(
         .user_pool_id(&config.user_pool_id)
         .client_id(&config.client_id)
         .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .context_data(client)
+        .context_data(client.clone())
         .auth_parameters("USERNAME", username)
         .auth_parameters("PASSWORD", password.expose());
     if let Some(hash) = state.secret_hash(username).await? {
         call = call.auth_parameters("SECRET_HASH", hash);
     }
-    let output = match call.send().await {
-        Ok(output) => output,
+    let mut step: SignInStep = match call.send().await {
+        Ok(output) => output.into(),
         Err(error) => {
             let (code, message) = (error.code().unwrap_or_default(), error.message().unwrap_or_default());
             if code == "NotAuthorizedException" && message.contains("Password attempts exceeded") {
@@ -118,21 +152,63 @@ async fn check_password(
             return Err(from_sdk(error, CognitoCall::Login));
         }
     };
-    if let Some(result) = output.authentication_result() {
-        if let Some(refresh_token) = result.refresh_token() {
-            revoke_unused(state, refresh_token, "the step-up's password check").await;
-        }
-        if let Some(device) = result.new_device_metadata().and_then(|d| d.device_key()) {
-            if let Err(error) = device_admin::forget(state, username, device).await {
-                tracing::warn!(code = error.code.as_str(), "the step-up's new device could not be forgotten");
-            }
-        }
+    // Both SMS and TOTP on, neither preferred: the code given is a TOTP code.
+    if step.challenge_name == Some(ChallengeNameType::SelectMfaType) && mfa_code.is_some() {
+        let answer = [("ANSWER", "SOFTWARE_TOKEN_MFA".to_owned())];
+        step = respond(state, ChallengeNameType::SelectMfaType, step.session.as_deref(), username, &answer, &client)
+            .await?;
+    }
+    if step.challenge_name == Some(ChallengeNameType::SoftwareTokenMfa) {
+        let code = mfa_code.ok_or_else(needs_mfa_code)?;
+        step = check_totp(state, username, &step, code, &client).await?;
+    }
+    if let Some(result) = &step.result {
+        discard(state, username, result).await;
     }
     Ok(())
 }
 
-/// RevokeToken for the refresh token a password check minted (and so the access
-/// token issued with it). It never left the function: a failure is only logged.
+/// The TOTP answer to the password check's challenge. Wrong codes count per
+/// user with sign-in codes (code_limit's SignIn window), as MFA answers do.
+async fn check_totp(
+    state: &AppState,
+    username: &str,
+    step: &SignInStep,
+    code: &Secret,
+    client: &ContextDataType,
+) -> Result<SignInStep, ApiError> {
+    let now = code_limit::now();
+    if let Some(wait) = code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
+        return Err(code_limit::too_many(wait));
+    }
+    let answer = [("SOFTWARE_TOKEN_MFA_CODE", code.expose().to_owned())];
+    match respond(state, ChallengeNameType::SoftwareTokenMfa, step.session.as_deref(), username, &answer, client).await
+    {
+        Ok(answered) => Ok(answered),
+        Err(wrong) if matches!(wrong.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) => {
+            let counts = code_limit::record_failure(state, username, Window::SignIn, now).await?;
+            Err(counts.locked_for(Window::SignIn, now).map_or_else(
+                || required("reauthentication.mfaCode", "the MFA code is wrong or already used"),
+                code_limit::too_many,
+            ))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Ends what a password check signed in: its refresh token (and so its access
+/// token), and a device Cognito issued with it.
+async fn discard(state: &AppState, username: &str, result: &AuthenticationResultType) {
+    if let Some(refresh_token) = result.refresh_token() {
+        revoke_unused(state, refresh_token, "the step-up's password check").await;
+    }
+    if let Some(device) = result.new_device_metadata().and_then(|d| d.device_key()) {
+        if let Err(error) = device_admin::forget(state, username, device).await {
+            tracing::warn!(code = error.code.as_str(), "the step-up's new device could not be forgotten");
+        }
+    }
+}
+
 /// VerifyUserAttribute with a code sent to the verified email. Cognito limits wrong
 /// guesses per code, and a token thief can ask for a new code every few guesses:
 /// wrong codes also count per user, with sign-in codes (code_limit's SignIn
