@@ -76,7 +76,8 @@ export class AuthClient {
 
   async login(input: { username: string; password: string; deviceName?: string }): Promise<SignInStep> {
     const deviceKey = this.mode === "token" ? await this.#store.get("deviceKey") : null;
-    const body = { ...input, ...(deviceKey ? { deviceKey } : {}) };
+    const { username, password, deviceName } = input;
+    const body = { username, password, ...(deviceName ? { deviceName } : {}), ...(deviceKey ? { deviceKey } : {}) };
     return this.#step(await this.public.POST("/auth/login", { body, ...this.#cookie() }));
   }
 
@@ -152,7 +153,8 @@ export class AuthClient {
           ...(result.device ? { device: result.device } : {}),
         };
       case "challenge":
-        return { result: "challenge", challenge: result.challenge, ...(result.device ? { device: result.device } : {}) };
+        // The generated type is one object whose name is the enum; the union narrows by name.
+        return { result: "challenge", challenge: result.challenge as Challenge, ...(result.device ? { device: result.device } : {}) };
     }
   }
 

@@ -6,7 +6,6 @@ type Schemas = components["schemas"];
 export type AuthResult = Schemas["AuthResult"];
 export type Tokens = Schemas["Tokens"];
 export type Device = Schemas["Device"];
-export type Challenge = Schemas["Challenge"];
 export type ChallengeName = Schemas["ChallengeName"];
 export type Factor = Schemas["Factor"];
 export type Problem = Schemas["Problem"];
@@ -14,7 +13,10 @@ export type ErrorCode = Schemas["ErrorCode"];
 export type TotpSetup = Schemas["TotpSetup"];
 
 /** A challenge of one name: what the step that answers it takes. */
-export type ChallengeOf<N extends ChallengeName> = Challenge & { name: N };
+export type ChallengeOf<N extends ChallengeName> = N extends ChallengeName ? Omit<Schemas["Challenge"], "name"> & { name: N } : never;
+
+/** A challenge, as a union over its names: `switch (challenge.name)` narrows it. */
+export type Challenge = ChallengeOf<ChallengeName>;
 
 /** The MFA challenges answered with a code at /auth/mfa. */
 export type CodeChallenge = ChallengeOf<"SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA">;
