@@ -57,7 +57,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answers NEW_PASSWORD_REQUIRED with the login's session (AdminRespondToAuthChallenge). */
+        /**
+         * Answers NEW_PASSWORD_REQUIRED with the login's session (AdminRespondToAuthChallenge).
+         * @description An administrator's new user signs in with the temporary password and gets NEW_PASSWORD_REQUIRED. This sets the password, and the attributes the challenge's `requiredAttributes` names (in `attributes`), and goes on with the sign-in.
+         */
         post: operations["newPassword"];
         delete?: never;
         options?: never;
@@ -94,7 +97,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Checks the code; the email becomes verified (VerifyUserAttribute). */
+        /**
+         * Checks the code; the email becomes verified (VerifyUserAttribute).
+         * @description Send the code that POST /auth/email/verification-code or POST /auth/me/email sent; a wrong or expired one answers 400 CODE_MISMATCH or CODE_EXPIRED.
+         */
         post: operations["verifyEmail"];
         delete?: never;
         options?: never;
@@ -109,7 +115,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user (GetUser), attribute values as Cognito stores them. */
+        /**
+         * The signed-in user (GetUser), attribute values as Cognito stores them.
+         * @description Cognito checks the access token (GetUser): an expired or revoked one answers 401 UNAUTHENTICATED.
+         */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
@@ -172,7 +181,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verifies the first TOTP code (VerifySoftwareToken) and finishes MFA_SETUP (AdminRespondToAuthChallenge). */
+        /**
+         * Verifies the first TOTP code (VerifySoftwareToken) and finishes MFA_SETUP (AdminRespondToAuthChallenge).
+         * @description Send the first code of the authenticator set up at /auth/mfa/setup, with the session that call answered. The sign-in then goes on: tokens, or the next challenge.
+         */
         post: operations["finishMfaSetup"];
         delete?: never;
         options?: never;
@@ -187,7 +199,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's MFA factors and preferred factor (GetUser). */
+        /**
+         * The signed-in user's MFA factors and preferred factor (GetUser).
+         * @description The factors turned on for the user, and the one Cognito asks first.
+         */
         get: operations["getMfa"];
         /**
          * Turns factors on or off and picks the preferred one (SetUserMFAPreference).
@@ -272,7 +287,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's devices (ListDevices). */
+        /**
+         * The signed-in user's devices (ListDevices).
+         * @description Each device's `deviceKey` here is the one PUT and DELETE /auth/me/devices/{deviceKey} take.
+         */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -293,7 +311,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Remembers a device, or stops remembering it (UpdateDeviceStatus); a remembered device skips MFA. */
+        /**
+         * Remembers a device, or stops remembering it (UpdateDeviceStatus); a remembered device skips MFA.
+         * @description `remembered: true` lets the device skip MFA at later sign-ins; `false` makes it meet MFA again.
+         */
         put: operations["updateDevice"];
         post?: never;
         /**
@@ -375,7 +396,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a new sign-up code (ResendConfirmationCode); 202 alike for every username. */
+        /**
+         * Sends a new sign-up code (ResendConfirmationCode); 202 alike for every username.
+         * @description The same 202 whether or not the username exists or is already confirmed, so that no answer tells who exists.
+         */
         post: operations["resendSignUpCode"];
         delete?: never;
         options?: never;
@@ -456,7 +480,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An administrator confirms a user who signed up (AdminConfirmSignUp). */
+        /**
+         * An administrator confirms a user who signed up (AdminConfirmSignUp).
+         * @description For a user who signed up and cannot get the code. The caller's access token must carry the admin group.
+         */
         post: operations["confirmUser"];
         delete?: never;
         options?: never;
@@ -475,7 +502,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An administrator re-sends an invitation with a fresh temporary password (AdminCreateUser, RESEND). */
+        /**
+         * An administrator re-sends an invitation with a fresh temporary password (AdminCreateUser, RESEND).
+         * @description For a user who has not signed in yet (FORCE_CHANGE_PASSWORD). The caller's access token must carry the admin group.
+         */
         post: operations["resendInvitation"];
         delete?: never;
         options?: never;
