@@ -56,6 +56,7 @@ export class AuthClient {
 
   // Memory only: never written to storage, gone with the page.
   #accessToken: string | null = null;
+  #idToken: string | null = null;
   #refreshing: Promise<string | null> | null = null;
   readonly #store: CredentialStore;
   readonly #fetch: (request: Request) => Promise<Response>;
@@ -72,6 +73,11 @@ export class AuthClient {
 
   get signedIn(): boolean {
     return this.#accessToken !== null;
+  }
+
+  /** The latest ID token (the user's claims), for backends that accept ID tokens. */
+  get idToken(): string | null {
+    return this.#idToken;
   }
 
   async login(input: { username: string; password: string; deviceName?: string }): Promise<SignInStep> {
@@ -132,6 +138,7 @@ export class AuthClient {
       headers: { ...this.#cookie().headers, Authorization: `Bearer ${bearer}` },
     });
     this.#accessToken = null;
+    this.#idToken = null;
     if (this.mode === "token") await this.#store.set("refreshToken", null);
     unwrap(answer);
   }
@@ -158,8 +165,9 @@ export class AuthClient {
     }
   }
 
-  async #keep(tokens: { accessToken: string; refreshToken?: string }, device?: Device): Promise<void> {
+  async #keep(tokens: { accessToken: string; idToken: string; refreshToken?: string }, device?: Device): Promise<void> {
     this.#accessToken = tokens.accessToken;
+    this.#idToken = tokens.idToken;
     // In cookie mode the refresh token is the cookie's business: one in a body is dropped.
     if (this.mode === "token") {
       if (tokens.refreshToken) await this.#store.set("refreshToken", tokens.refreshToken);
@@ -197,6 +205,7 @@ export class AuthClient {
   async #signedOut(): Promise<null> {
     const wasSignedIn = this.#accessToken !== null;
     this.#accessToken = null;
+    this.#idToken = null;
     if (this.mode === "token") await this.#store.set("refreshToken", null);
     if (wasSignedIn) this.#onSignedOut?.();
     return null;

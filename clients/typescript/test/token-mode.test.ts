@@ -45,6 +45,7 @@ describe("token mode, self sign-up", () => {
 
     assert.equal(step.result, "tokens");
     assert.ok(client.signedIn);
+    assert.equal(client.idToken, step.result === "tokens" ? step.idToken : undefined);
     assert.ok((await store.get("refreshToken"))?.length, "the caller's store keeps the refresh token");
     const me = await client.api.GET("/auth/me");
     assert.equal(me.response.status, 200);
@@ -112,6 +113,7 @@ describe("token mode, self sign-up", () => {
     await client.logout();
 
     assert.equal(client.signedIn, false);
+    assert.equal(client.idToken, null);
     assert.equal(await store.get("refreshToken"), null);
     const refused = await client.public.POST("/auth/refresh", { body: { refreshToken: refreshToken ?? "" } });
     assert.equal(refused.response.status, 401);
