@@ -59,7 +59,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 clean:
-	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) target .aws-sam .local clients/typescript/node_modules clients/typescript/dist
+	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) .venv-pyclient target .aws-sam .local clients/typescript/node_modules clients/typescript/dist
 
 # The local Cognito's conformance suite against a real user pool (docs/local-cognito.md):
 # CONFORMANCE_USER_POOL_ID, CONFORMANCE_CLIENT_ID, [CONFORMANCE_CLIENT_SECRET], AWS credentials and AWS_REGION.
