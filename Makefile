@@ -6,7 +6,7 @@
 #               BENCH_ONLY=local-cognito measures only the local Cognito
 # Each installs what it needs: the SAM tools in .venv-deploy, schemathesis in
 # .venv-fuzz, the contract's and the client's npm tools in clients/typescript
-# (make test, with npm ci); make bench also
+# (npm ci) and openapi-python-client in .venv-pyclient (make test); make bench also
 # .venv (boto3 and moto, measured beside the Rust local Cognito).
 
 VENV := .venv
