@@ -5,7 +5,8 @@
 #               PROFILE=<cargo profile> measures a candidate profile (default: release);
 #               BENCH_ONLY=local-cognito measures only the local Cognito
 # Each installs what it needs: the SAM tools in .venv-deploy, schemathesis in
-# .venv-fuzz (make test); make bench also
+# .venv-fuzz, the contract's and the client's npm tools in clients/typescript
+# (npm ci) and openapi-python-client in .venv-pyclient (make test); make bench also
 # .venv (boto3 and moto, measured beside the Rust local Cognito).
 
 VENV := .venv
@@ -58,7 +59,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 clean:
-	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) target .aws-sam .local
+	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) .venv-pyclient target .aws-sam .local clients/typescript/node_modules clients/typescript/dist
 
 # The local Cognito's conformance suite against a real user pool (docs/local-cognito.md):
 # CONFORMANCE_USER_POOL_ID, CONFORMANCE_CLIENT_ID, [CONFORMANCE_CLIENT_SECRET], AWS credentials and AWS_REGION.

@@ -5,8 +5,11 @@
 #      does (dev profile: it proves the deploy path compiles and links);
 #   3. every binary and test, in one build (the runtime conformance tests run
 #      the functions);
+#      beside it, the contract and the TypeScript client (scripts/contract.sh:
+#      redocly and spectral lint, generated types up to date, tsc --strict);
 #   4. fuzzing of every route from openapi.yaml against the local stack, and
-#      5. the unit, local Cognito and end-to-end tests, side by side: the tests
+#      5. the unit, local Cognito and end-to-end tests, and the TypeScript
+#      client's tests against the local stack, side by side: the tests
 #      mostly wait on loopback, the fuzzer is one Python thread. Each test
 #      process starts its own local Cognito in memory.
 set -euo pipefail
@@ -30,14 +33,31 @@ cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
 python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
   || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
 
+# The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
+./scripts/contract.sh >"$work/contract.log" 2>&1 &
+contract_pid=$!
+
 echo "== every binary and test"
 # One build for both, so that the dev-dependencies' features are unified once:
 # built apart, the tests' build would compile the SDK's dependency chain again.
 cargo build --workspace --bins --tests
+contract_status=0
+wait "$contract_pid" || contract_status=$?
+echo "== the contract and the TypeScript client (scripts/contract.sh, beside the build)"
+cat "$work/contract.log"
+[ "$contract_status" -eq 0 ] || echo "== the contract FAILED (exit $contract_status)" >&2
 
 echo "== fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
 ./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
 fuzz_pid=$!
+client_status=1
+client_pid=""
+if [ "$contract_status" -eq 0 ]; then
+  node --test clients/typescript/dist/test/*.test.js >"$work/client.log" 2>&1 &
+  client_pid=$!
+else
+  echo "== the TypeScript client's tests cannot run: the contract failed" >&2
+fi
 tests_status=0
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
@@ -49,6 +69,14 @@ wait "$fuzz_pid" || fuzz_status=$?
 cat "$work/fuzz.log"
 [ "$fuzz_status" -eq 0 ] || echo "== fuzzing FAILED (exit $fuzz_status)" >&2
 
+if [ -n "$client_pid" ]; then
+  client_status=0
+  wait "$client_pid" || client_status=$?
+  echo "== the TypeScript client's tests (clients/typescript/test), beside the tests below"
+  cat "$work/client.log"
+  [ "$client_status" -eq 0 ] || echo "== the TypeScript client's tests FAILED (exit $client_status)" >&2
+fi
+
 echo "== unit, local Cognito and end-to-end tests"
 cat "$work/tests.log"
-[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ]
+[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ]

@@ -55,6 +55,19 @@ fn openapi_lists_every_error_code() {
 }
 
 #[test]
+fn openapi_names_exactly_the_challenges_a_client_answers() {
+    let spec = yaml("openapi.yaml");
+    let documented: BTreeSet<&str> = spec["components"]["schemas"]["ChallengeName"]["enum"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let answered: BTreeSet<&str> = auth_api::auth_result::CLIENT_CHALLENGES.iter().map(|c| c.as_str()).collect();
+    assert_eq!(documented, answered);
+}
+
+#[test]
 fn every_function_has_a_crate_and_every_crate_a_function() {
     let on_disk: BTreeSet<String> = std::fs::read_dir(repo_file("functions"))
         .unwrap()

@@ -15,6 +15,8 @@ use crate::error::{ApiError, ErrorCode};
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthResponse {
+    /// Which of the two this is: openapi.yaml's discriminator, so that typed clients switch on it.
+    pub result: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Tokens>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,6 +24,25 @@ pub struct AuthResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<RememberedDevice>,
 }
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    #[default]
+    Tokens,
+    Challenge,
+}
+
+/// The challenges a client answers (openapi.yaml's ChallengeName); the server answers the
+/// device challenges itself, and with ADMIN_USER_PASSWORD_AUTH Cognito asks no others.
+pub const CLIENT_CHALLENGES: &[ChallengeNameType] = &[
+    ChallengeNameType::NewPasswordRequired,
+    ChallengeNameType::MfaSetup,
+    ChallengeNameType::SmsMfa,
+    ChallengeNameType::EmailOtp,
+    ChallengeNameType::SoftwareTokenMfa,
+    ChallengeNameType::SelectMfaType,
+];
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,7 +139,12 @@ impl AuthResponse {
             return Ok(AuthResponse { tokens: Some(Tokens::from_cognito(result)?), ..Default::default() });
         }
         let name = step.challenge_name.as_ref().ok_or_else(|| incomplete("neither tokens nor a challenge"))?;
+        if !CLIENT_CHALLENGES.contains(name) {
+            tracing::error!(challenge = name.as_str(), "a challenge no client can answer");
+            return Err(ApiError::new(ErrorCode::Internal, "the sign-in asked a challenge this API does not answer"));
+        }
         Ok(AuthResponse {
+            result: Outcome::Challenge,
             challenge: Some(Challenge {
                 name: name.as_str().to_owned(),
                 session: required(step.session.as_deref(), "Session")?,
