@@ -764,13 +764,16 @@ export interface components {
             preferred: components["schemas"]["Factor"] | null;
         };
         /**
-         * @description A fresh proof that the caller is the user (step-up): the current password, or a code
-         *     POST /auth/me/reauthentication sent to the user's verified email. Exactly one. A wrong
-         *     password counts toward Cognito's lockout; an email code proves one request.
+         * @description A fresh proof that the caller is the user (step-up): the current password (with
+         *     `mfaCode`, the authenticator's current code, when the user has TOTP), or a code
+         *     POST /auth/me/reauthentication sent to the user's verified email. A wrong password
+         *     counts toward Cognito's lockout, a wrong `mfaCode` toward the user's limit on wrong
+         *     codes; an email code proves one request.
          */
         Reauthentication: {
             /** Format: password */
             currentPassword: string;
+            mfaCode?: string;
         } | {
             emailCode: string;
         };
