@@ -86,6 +86,8 @@ set -a
 . "$env_file"
 set +a
 export COGNITO_ENDPOINT_URL="$LOCAL_COGNITO_URL"
+# Account notices (SES) land in the local Cognito's outbox too, as kind "notice".
+export AWS_ENDPOINT_URL_SESV2="$LOCAL_COGNITO_URL" NOTICE_FROM="${NOTICE_FROM:-notices@localhost}"
 # The local Cognito accepts any credentials; real ones are never needed here.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
 

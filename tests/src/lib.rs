@@ -170,6 +170,9 @@ pub fn sign_up_secret_hash(pool: &Pool, username: &str) -> Option<String> {
     Some(auth_api::secret_hash::secret_hash(username, &pool.sign_up_client_id, &secret))
 }
 
+/// The address account notices come from in the tests.
+pub const NOTICE_FROM: &str = "notices@example.com";
+
 /// The caller key every test pool's web ACL lets through (the functions send it).
 pub const CALLER_KEY: &str = "test-caller-key";
 
@@ -205,6 +208,9 @@ pub fn config_for(pool: &Pool) -> HashMap<&'static str, String> {
         ("AWS_REGION", pool.region.clone()),
         ("DEVICE_SECRET", "test-device-secret".to_owned()),
         ("COGNITO_CALLER_KEY", CALLER_KEY.to_owned()),
+        ("NOTICE_FROM", NOTICE_FROM.to_owned()),
+        // SES (the notices) is the local Cognito's stand-in, into the same outbox.
+        ("AWS_ENDPOINT_URL_SESV2", local_cognito_url()),
     ]);
     if let Some(secret) = &pool.client_secret {
         env.insert("COGNITO_CLIENT_SECRET", secret.clone());
@@ -235,6 +241,10 @@ impl TestApi {
                 // Set before the API's SDK client is built; nextest gives each test its own process.
                 std::env::set_var(name, value);
             }
+        }
+        // The SDK reads service endpoints from the environment, as in Lambda.
+        if let Some(ses) = env.get("AWS_ENDPOINT_URL_SESV2") {
+            std::env::set_var("AWS_ENDPOINT_URL_SESV2", ses);
         }
         let client = auth_api::cognito::client(&config).await;
         let router = full_router(AppState::new(config, client));
@@ -364,6 +374,17 @@ pub fn attribute(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::ty
 }
 
 /// The newest message of `kind` the local Cognito "sent" to `username`.
+/// The notices the API sent to `address` through SES (the outbox's `notice` messages), oldest first.
+pub async fn notices_to(address: &str) -> Vec<Value> {
+    let messages: Vec<Value> = reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("json");
+    messages.into_iter().filter(|m| m["kind"] == "notice" && m["destination"] == address).collect()
+}
+
 pub async fn outbox_code(username: &str, kind: &str) -> String {
     let messages: Vec<Value> = reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
         .await

@@ -48,7 +48,8 @@ async fn a_stolen_access_token_cannot_turn_mfa_off_or_change_the_preference() {
         assert_eq!(answer.body["field"], "reauthentication");
     }
     // AND a guessed password (with a guessed code) is refused the same way, naming the password
-    let guess = json!({"totp": false, "reauthentication": {"currentPassword": "Guessed-Passw0rd", "mfaCode": "123456"}});
+    let guess =
+        json!({"totp": false, "reauthentication": {"currentPassword": "Guessed-Passw0rd", "mfaCode": "123456"}});
     let answer = put(&api, "/auth/me/mfa", guess, &stolen).await;
     answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
     assert_eq!(answer.body["field"], "reauthentication.currentPassword");
@@ -141,6 +142,12 @@ async fn the_user_changes_their_email_and_the_old_one_stays_until_the_new_one_is
     // THEN a code went to the new address
     let (kind, destination, code) = last_message(&username).await;
     assert_eq!((kind.as_str(), destination.as_str()), ("attribute_verification", "new@example.net"));
+    // AND the old address got a notice naming the new one, masked, and what to do if it was not them
+    let notices = notices_to(&old).await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let text = notices[0]["text"].as_str().unwrap();
+    assert!(text.contains("n***@example.net") && !text.contains("new@example.net"), "{text}");
+    assert!(text.contains("reset your password"), "{text}");
     // AND every session ended: the token is refused
     api.get("/auth/me", Some(&token)).await.assert_problem(401, "UNAUTHENTICATED");
     // AND the old address is still the verified one, and recovery still goes there
@@ -321,4 +328,18 @@ async fn the_password_alone_does_not_turn_off_the_authenticator_it_guards() {
     let off = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": proof}), &stolen).await;
     assert_eq!(off.status, 200, "{off:?}");
     assert_eq!(off.body["factors"]["totp"], false);
+}
+
+#[tokio::test]
+async fn an_unverified_old_address_gets_no_notice() {
+    // GIVEN a user whose email was never verified (it may not be theirs)
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let token = api.access_token(&username, PASSWORD).await;
+    // WHEN they change it
+    let body = json!({"email": "mine@example.net", "reauthentication": password_proof()});
+    assert_eq!(api.post("/auth/me/email", body, Some(&token)).await.status, 202);
+    // THEN the unproven address is sent nothing
+    assert!(notices_to(&format!("{username}@example.com")).await.is_empty());
 }

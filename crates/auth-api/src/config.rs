@@ -65,6 +65,8 @@ pub struct Config {
     /// Sent with every Cognito call (caller_key.rs): the pool's web ACL lets
     /// through only public-API calls that carry it.
     pub caller_key: Option<Secret>,
+    /// The address account notices come from (notice.rs, SES); none are sent without it.
+    pub notice_from: Option<String>,
     /// The issuer name authenticator apps show for TOTP.
     pub mfa_issuer: String,
     /// The attributes an administrator may set when creating a user.
@@ -188,6 +190,7 @@ impl Config {
             )?,
             device_secret: secret_source(&get, "DEVICE_SECRET", "DEVICE_SECRET_ARN")?,
             caller_key: get("COGNITO_CALLER_KEY").map(Secret::new),
+            notice_from: get("NOTICE_FROM"),
             mfa_issuer: get("MFA_ISSUER").unwrap_or_else(|| DEFAULT_MFA_ISSUER.to_owned()),
             create_user_attributes: names(get("CREATE_USER_ATTRIBUTES"), DEFAULT_CREATE_USER_ATTRIBUTES),
             required_attributes: names(get("REQUIRED_ATTRIBUTES"), DEFAULT_REQUIRED_ATTRIBUTES),

@@ -27,6 +27,7 @@ pub mod lambda;
 pub mod live;
 pub mod mfa;
 pub mod middleware;
+pub mod notice;
 pub mod pool_rules;
 pub mod pool_user;
 pub mod revocation;

@@ -74,7 +74,8 @@ impl Function {
                 "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
-            // Step-up checks the password (AdminInitiateAuth) and forgets the device that may mint,
+            // Step-up checks the password (AdminInitiateAuth, and AdminRespondToAuthChallenge for a
+            // TOTP user's code) and forgets the device that may mint,
             // or counts wrong emailed codes (AdminGetUser, AdminUpdateUserAttributes: code_limit);
             // a change then ends every session (sessions::end_all).
             Function::AccountMfa => &[
@@ -82,6 +83,7 @@ impl Function {
                 "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
                 "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
             ],
@@ -91,6 +93,7 @@ impl Function {
                 "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
                 "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
                 "cognito-idp:AdminUserGlobalSignOut",
                 "cognito-idp:ListUsers",
@@ -99,6 +102,7 @@ impl Function {
                 "cognito-idp:AdminForgetDevice",
                 "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
             // The live check of ID tokens (crate::live).

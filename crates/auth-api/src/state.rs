@@ -12,6 +12,7 @@ use crate::config::{Config, Secret};
 use crate::error::ApiError;
 use crate::jwt::AccessTokenVerifier;
 use crate::live::LiveCheck;
+use crate::notice::Notices;
 use crate::pool_rules::PoolRules;
 use crate::secret_hash::secret_hash;
 use crate::stored_secret::StoredSecret;
@@ -27,6 +28,7 @@ struct Inner {
     client_secret: StoredSecret,
     sign_up_client_secret: StoredSecret,
     device_secret: StoredSecret,
+    notices: Notices,
     /// Read on first use, then kept for the execution environment.
     pool_rules: tokio::sync::OnceCell<PoolRules>,
     client_rules: tokio::sync::OnceCell<ClientRules>,
@@ -52,6 +54,7 @@ impl AppState {
             client_secret,
             device_secret,
             sign_up_client_secret,
+            notices: Notices::default(),
             pool_rules,
             client_rules,
         }))
@@ -63,6 +66,11 @@ impl AppState {
 
     pub fn cognito(&self) -> &Client {
         &self.0.cognito
+    }
+
+    /// Notices to users about changes to their account (SES).
+    pub fn notices(&self) -> &Notices {
+        &self.0.notices
     }
 
     pub fn access_tokens(&self) -> &AccessTokenVerifier {

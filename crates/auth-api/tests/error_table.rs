@@ -210,7 +210,8 @@ fn failing_client(case: &Case) -> Client {
     });
     let password_right = mock!(Client::admin_initiate_auth).then_output(|| {
         aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthOutput::builder()
-            .challenge_name(aws_sdk_cognitoidentityprovider::types::ChallengeNameType::SoftwareTokenMfa)
+            // An SMS challenge: the password is right (a TOTP one would ask for the code too).
+            .challenge_name(aws_sdk_cognitoidentityprovider::types::ChallengeNameType::SmsMfa)
             .session("s".repeat(30))
             .build()
     });

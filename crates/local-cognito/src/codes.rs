@@ -81,6 +81,7 @@ pub fn send_code(ctx: &mut Ctx, pool_id: &str, key: &str, user: &User, purpose: 
         kind: purpose.kind().into(),
         code,
         at: ctx.now,
+        ..Message::default()
     });
     Ok(Some(delivery(&destination, medium, attribute)))
 }

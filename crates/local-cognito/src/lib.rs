@@ -36,6 +36,7 @@ mod pool_defaults;
 mod random;
 mod seed;
 mod server;
+mod ses;
 pub mod srp;
 mod store;
 mod tokens;

@@ -514,8 +514,10 @@ pub struct RefreshToken {
     pub superseded_at: Option<i64>,
 }
 
-/// What Cognito would have sent by email or SMS.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// What Cognito would have sent by email or SMS; or, of kind `notice`, an
+/// email the API sent through SES (ses.rs), which has a subject and a text
+/// and no pool, user or code.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     pub user_pool_id: String,
@@ -525,4 +527,8 @@ pub struct Message {
     pub kind: String,
     pub code: String,
     pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }

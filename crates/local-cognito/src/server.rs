@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::emulator::{Emulator, Options};
 use crate::error::{self, CONTENT_TYPE};
 use crate::wire::TARGET_PREFIX;
-use crate::{local, ops, web_acl};
+use crate::{local, ops, ses, web_acl};
 
 impl Emulator {
     /// Cognito's API on `POST /`, each pool's JWKS and OpenID configuration,
@@ -22,6 +22,7 @@ impl Emulator {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", post(dispatch))
+            .route("/v2/email/outbound-emails", post(ses::send_email))
             .route("/{pool_id}/.well-known/jwks.json", get(local::jwks))
             .route("/{pool_id}/.well-known/openid-configuration", get(local::openid_configuration))
             .merge(local::routes())

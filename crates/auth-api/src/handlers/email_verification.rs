@@ -151,8 +151,9 @@ impl Validate for ChangeEmailRequest {
 
 /// POST /auth/me/email: the only way to change the email (the app client
 /// cannot write it). Cognito sends a code to the new address and keeps the old
-/// one (sign-in, recovery) until /auth/email/verify gets that code. Every
-/// session ends: the caller signs in again to send the code.
+/// one (sign-in, recovery) until /auth/email/verify gets that code; the old
+/// one gets a notice (crate::notice). Every session ends: the caller signs in
+/// again to send the code.
 pub async fn change(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
@@ -183,6 +184,11 @@ pub async fn change(
             .send()
             .await
             .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    }
+    // The owner hears of it at the address that still recovers the account (a held
+    // address too: the owner, not the caller, reads it).
+    if let Some(old) = current.filter(|_| step_up::email_verified(&user)) {
+        state.notices().email_changing(state.config(), old, &request.email).await;
     }
     sessions::end_all(&state, user.username()).await?;
     // Where the code went is the address the caller just gave: nothing to mask.

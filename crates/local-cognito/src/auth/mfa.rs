@@ -89,6 +89,7 @@ pub fn mfa_challenge(ctx: &mut Ctx, progress: Progress, step: MfaStep) -> Result
                 kind: "mfa".into(),
                 code: code.clone(),
                 at: ctx.now,
+                ..Message::default()
             });
             session.code = Some(IssuedCode { code, expires: ctx.now + MFA_CODE_LIFETIME, failed_attempts: 0 });
             parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), json!(medium));

@@ -165,6 +165,7 @@ fn invite(ctx: &mut Ctx, pool_id: &str, user: &User, temporary_password: &str, m
                 kind: "invitation".into(),
                 code: temporary_password.to_owned(),
                 at: ctx.now,
+                ..Message::default()
             });
         } else if medium == "SMS" && !defaulted {
             return Err(error::invalid_parameter("User has no phone number to send the invitation to."));

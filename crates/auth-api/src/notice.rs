@@ -1,0 +1,80 @@
+//! Notices to the user about changes to the account, sent through Amazon SES
+//! (SendEmail) from `NOTICE_FROM`: Cognito sends codes, never notices. Today
+//! one notice: an email change, to the old (verified) address, so that an
+//! owner whose token was stolen learns of it while the old address still
+//! recovers the account (it does until the new one is verified).
+//!
+//! A notice is best-effort: SES failing never fails the change, it is logged.
+//! Without `NOTICE_FROM`, no notice is sent (logged once per environment).
+
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use tokio::sync::OnceCell;
+
+use crate::cognito::sdk_loader;
+use crate::config::Config;
+
+/// The SES client, made on first use: most requests send no notice.
+#[derive(Default)]
+pub struct Notices {
+    client: OnceCell<aws_sdk_sesv2::Client>,
+    warned: std::sync::atomic::AtomicBool,
+}
+
+impl Notices {
+    /// Tells `old` that the account's email is being changed to `new` (masked).
+    pub async fn email_changing(&self, config: &Config, old: &str, new: &str) {
+        let text = format!(
+            "Someone asked to change the email address of your account from this address to {}.\n\n\
+             If it was you, enter the code sent to the new address; until then this address \
+             still signs in and recovers the account.\n\n\
+             If it was not you, reset your password now: that ends every session.",
+            mask(new)
+        );
+        self.send(config, old, "Your account's email address is being changed", &text).await;
+    }
+
+    async fn send(&self, config: &Config, to: &str, subject: &str, text: &str) {
+        let Some(from) = &config.notice_from else {
+            if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tracing::warn!("NOTICE_FROM is not set: account notices are not sent");
+            }
+            return;
+        };
+        let client = self
+            .client
+            .get_or_init(|| async {
+                aws_sdk_sesv2::Client::new(&sdk_loader(config, &config.secrets_region).load().await)
+            })
+            .await;
+        let content = |data: &str| Content::builder().data(data).charset("UTF-8").build();
+        let (Ok(subject), Ok(text)) = (content(subject), content(text)) else { return };
+        let message = Message::builder().subject(subject).body(Body::builder().text(text).build()).build();
+        let sent = client
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().to_addresses(to).build())
+            .content(EmailContent::builder().simple(message).build())
+            .send()
+            .await;
+        if let Err(error) = sent {
+            use aws_sdk_sesv2::error::ProvideErrorMetadata;
+            tracing::warn!(ses_error = error.code().unwrap_or("none"), "a notice could not be sent");
+        }
+    }
+}
+
+/// `n***@example.net`: enough for the owner to recognise, not a gift to anyone else.
+fn mask(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_address_is_masked_but_for_its_first_letter_and_domain() {
+        assert_eq!(super::mask("new.owner@example.net"), "n***@example.net");
+    }
+}
