@@ -8,7 +8,7 @@ use axum::Router;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
 use http::{HeaderName, HeaderValue, Method};
 use tower::ServiceBuilder;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -17,6 +17,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
 use crate::routes::{routes_of, Function, Operation, ROUTES};
+use crate::web_session::AUTH_MODE;
 // Where the functions, the local server and backend teams have always found it.
 pub use crate::state::AppState;
 
@@ -91,18 +92,22 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
-/// No CORS headers at all unless origins are configured.
+/// No CORS headers at all unless origins are configured. Listed origins may send
+/// credentials (cookie sessions, web_session.rs) and the X-Auth-Mode header.
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
     // Config checked every origin at start.
-    let origins = origins.iter().map(|origin| origin.parse().expect("a checked origin")).collect::<Vec<_>>();
+    let origins = origins.iter().map(|origin| origin.parse().expect("a checked origin")).collect::<Vec<HeaderValue>>();
+    let listed = origins.clone();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
+            // Never with `*` (config refuses it); and only to a listed origin.
+            .allow_credentials(AllowCredentials::predicate(move |origin, _| listed.contains(origin)))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+            .allow_headers([AUTHORIZATION, CONTENT_TYPE, AUTH_MODE.clone()])
             .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),
     )

@@ -68,6 +68,9 @@ pub struct Config {
     pub create_user_attributes: Vec<String>,
     /// The pool's required attributes: all that /auth/new-password accepts.
     pub required_attributes: Vec<String>,
+    /// The app client's RefreshTokenValidity: how long a cookie session's refresh
+    /// cookie lives (template.yaml sets both from one parameter).
+    pub refresh_token_validity: Duration,
 }
 
 /// A comma-separated list of attribute names.
@@ -137,6 +140,8 @@ pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
 /// the email is written only through the API (POST /auth/me/email).
 pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "";
 pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
+/// Cognito's default RefreshTokenValidity, and the template's.
+pub const DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS: u64 = 30;
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -173,7 +178,15 @@ impl Config {
                 )?
             }
         };
+        let refresh_token_validity = match get("REFRESH_TOKEN_VALIDITY_DAYS") {
+            None => DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
+            // Cognito's range: 1 day to 10 years.
+            Some(days) => days.parse().ok().filter(|days| (1..=3650).contains(days)).ok_or_else(|| {
+                ConfigError::Invalid { name: "REFRESH_TOKEN_VALIDITY_DAYS", reason: "expected days between 1 and 3650".into() }
+            })?,
+        };
         Ok(Self {
+            refresh_token_validity: Duration::from_secs(refresh_token_validity * 86_400),
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
             client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
