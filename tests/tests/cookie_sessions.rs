@@ -109,8 +109,7 @@ async fn api_for(pool: &Pool) -> TestApi {
 }
 
 async fn cookie_login(api: &TestApi, username: &str) -> Reply {
-    let answer =
-        Call::browser().post(api, "/auth/login", json!({"username": username, "password": PASSWORD})).await;
+    let answer = Call::browser().post(api, "/auth/login", json!({"username": username, "password": PASSWORD})).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     answer
 }

@@ -181,9 +181,12 @@ impl Config {
         let refresh_token_validity = match get("REFRESH_TOKEN_VALIDITY_DAYS") {
             None => DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
             // Cognito's range: 1 day to 10 years.
-            Some(days) => days.parse().ok().filter(|days| (1..=3650).contains(days)).ok_or_else(|| {
-                ConfigError::Invalid { name: "REFRESH_TOKEN_VALIDITY_DAYS", reason: "expected days between 1 and 3650".into() }
-            })?,
+            Some(days) => {
+                days.parse().ok().filter(|days| (1..=3650).contains(days)).ok_or_else(|| ConfigError::Invalid {
+                    name: "REFRESH_TOKEN_VALIDITY_DAYS",
+                    reason: "expected days between 1 and 3650".into(),
+                })?
+            }
         };
         Ok(Self {
             refresh_token_validity: Duration::from_secs(refresh_token_validity * 86_400),

@@ -132,7 +132,12 @@ pub fn clear_refresh_cookies(response: &mut Response) {
 
 /// HttpOnly: no script reads it, so an XSS cannot carry it off. Secure: HTTPS
 /// only. SameSite=Strict: no other site's page, link or form sends it.
-fn session_cookie(name: &'static str, value: &str, path: &'static str, max_age: cookie::time::Duration) -> Cookie<'static> {
+fn session_cookie(
+    name: &'static str,
+    value: &str,
+    path: &'static str,
+    max_age: cookie::time::Duration,
+) -> Cookie<'static> {
     Cookie::build((name, value.to_owned()))
         .http_only(true)
         .secure(true)
