@@ -306,6 +306,18 @@ mod tests {
     }
 
     #[test]
+    fn the_refresh_token_validity_is_cognitos_default_or_days_in_its_range() {
+        let base = [("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c")];
+        assert_eq!(config_from(&base).unwrap().refresh_token_validity, Duration::from_secs(30 * 86_400));
+        let week = config_from(&[base[0], base[1], ("REFRESH_TOKEN_VALIDITY_DAYS", "7")]).unwrap();
+        assert_eq!(week.refresh_token_validity, Duration::from_secs(7 * 86_400));
+        for bad in ["0", "3651", "30d"] {
+            let error = config_from(&[base[0], base[1], ("REFRESH_TOKEN_VALIDITY_DAYS", bad)]);
+            assert!(matches!(error, Err(ConfigError::Invalid { name: "REFRESH_TOKEN_VALIDITY_DAYS", .. })), "{bad}");
+        }
+    }
+
+    #[test]
     fn the_client_secret_comes_from_one_place() {
         let base = [("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c")];
         let from_arn =
