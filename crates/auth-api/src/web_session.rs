@@ -46,7 +46,7 @@ impl FromRequestParts<AppState> for AuthMode {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let Some(mode) = parts.headers.get(&AUTH_MODE) else { return Ok(AuthMode::Token) };
-        if !mode.as_bytes().eq_ignore_ascii_case(b"cookie") {
+        if mode.as_bytes() != b"cookie" {
             return Err(ApiError::validation("X-Auth-Mode", "X-Auth-Mode takes one value: `cookie`"));
         }
         // A page of another origin can send the header only after a preflight its origin
