@@ -223,8 +223,7 @@ async fn a_foreign_origin_cannot_use_the_cookies() {
     let stolen = attacker.post(&api, "/auth/refresh", json!({})).await;
     stolen.assert_problem(403, "ORIGIN_NOT_ALLOWED");
     assert!(stolen.body.get("tokens").is_none());
-    assert!(stolen.header("access-control-allow-origin").is_none(), "{stolen:?}");
-    assert!(stolen.header("access-control-allow-credentials").is_none(), "{stolen:?}");
+    assert!(!stolen.headers.keys().any(|h| h.as_str().starts_with("access-control-")), "{stolen:?}");
     // WHEN it logs the user out, or logs in in cookie mode (login CSRF) THEN refused the same way
     let access = Call::browser().cookie(REFRESH, &refresh).post(&api, "/auth/refresh", json!({})).await.body["tokens"]
         ["accessToken"]

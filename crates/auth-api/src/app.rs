@@ -72,6 +72,10 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
 
 fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors_layer(&state.config().cors_allowed_origins);
+    let listed_only = cors.as_ref().map(|_| {
+        let origins: std::sync::Arc<[String]> = state.config().cors_allowed_origins.clone().into();
+        axum::middleware::from_fn_with_state(origins, middleware::cors_for_listed_origins_only)
+    });
     router
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
         .method_not_allowed_fallback(|| async {
@@ -85,6 +89,7 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
                 .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .option_layer(listed_only)
                 .option_layer(cors)
                 .layer(axum::middleware::from_fn(middleware::finish_response))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),

@@ -116,9 +116,10 @@ async fn limit_codes(
         }
         // A used or expired code is no right answer either: while locked it gets the
         // same 429, so the lock does not tell which codes were once good.
-        Err(expired) if expired.code == ErrorCode::CodeExpired => {
-            Err(code_limit::read(state, username).await?.locked_for(Window::SignIn, now).map_or(expired, code_limit::too_many))
-        }
+        Err(expired) if expired.code == ErrorCode::CodeExpired => Err(code_limit::read(state, username)
+            .await?
+            .locked_for(Window::SignIn, now)
+            .map_or(expired, code_limit::too_many)),
         Err(other) => Err(other),
         Ok(step) => match code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
             Some(wait) => {
