@@ -356,6 +356,8 @@ async fn a_remembered_device_lives_in_a_cookie_for_login_and_refresh() {
         (device_cookie.http_only(), device_cookie.secure(), device_cookie.same_site()),
         (Some(true), Some(true), Some(SameSite::Strict))
     );
+    // AND it outlives the session (400 days, a browser's longest), so the next sign-in skips MFA
+    assert_eq!(device_cookie.max_age(), Some(cookie::time::Duration::days(400)));
     // AND refresh needs the device cookie (the token is bound to the device)
     let without = Call::browser().cookie(REFRESH, &refresh).post(&api, "/auth/refresh", json!({})).await;
     without.assert_problem(401, "INVALID_REFRESH_TOKEN");
