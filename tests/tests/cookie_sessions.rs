@@ -372,7 +372,54 @@ async fn a_remembered_device_lives_in_a_cookie_for_login_and_refresh() {
         again.cookie_value(REFRESH)
     };
     let with = Call::browser().cookie(REFRESH, &refresh).cookie(DEVICE, &device);
-    assert_eq!(with.post(&api, "/auth/refresh", json!({})).await.status, 200);
+    let refreshed = with.post(&api, "/auth/refresh", json!({})).await;
+    assert_eq!(refreshed.status, 200, "{refreshed:?}");
+    // WHEN the device is forgotten THEN a login with its cookie meets MFA, and drops the cookie
+    let access = refreshed.body["tokens"]["accessToken"].as_str().unwrap();
+    let listed = api.get("/auth/me/devices", Some(access)).await.body["devices"][0]["deviceKey"].clone();
+    sdk()
+        .admin_forget_device()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .device_key(listed.as_str().expect("a listed device"))
+        .send()
+        .await
+        .expect("device forgotten");
+    let forgotten = Call::browser()
+        .cookie(DEVICE, &device)
+        .post(&api, "/auth/login", json!({"username": username, "password": PASSWORD}))
+        .await;
+    assert_eq!(forgotten.body["challenge"]["name"], "SMS_MFA", "{forgotten:?}");
+    assert_dropped(&forgotten, DEVICE);
+}
+
+#[tokio::test]
+async fn a_device_cookie_that_names_no_device_is_dropped() {
+    // GIVEN a pool that requires SMS MFA and remembers devices, and a browser whose device
+    // cookie this server did not make (forged, or from before a DEVICE_SECRET rotation)
+    let pool = create_pool(PoolOptions::mfa_required().with_devices(false)).await;
+    let api = api_for(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    let forged = Call::browser().cookie(DEVICE, "AQE3XJv1tW0cY5x-forged-8kQ2mZr7");
+    // WHEN it signs in THEN MFA, as without a device, and the cookie is dropped
+    let login = forged.post(&api, "/auth/login", json!({"username": username, "password": PASSWORD})).await;
+    assert_eq!(login.body["challenge"]["name"], "SMS_MFA", "{login:?}");
+    assert_dropped(&login, DEVICE);
+    // AND with a wrong password the answer is INVALID_CREDENTIALS, as always, and says nothing of the device
+    let wrong = forged.post(&api, "/auth/login", json!({"username": username, "password": "Wrong-Passw0rd-1"})).await;
+    wrong.assert_problem(401, "INVALID_CREDENTIALS");
+    assert!(wrong.set_cookies().is_empty(), "{wrong:?}");
+}
+
+/// Both cookies named `name` are cleared: empty, Max-Age=0.
+#[track_caller]
+fn assert_dropped(answer: &Reply, name: &str) {
+    let cleared = answer.cookies(name);
+    assert_eq!(cleared.len(), 2, "{answer:?}");
+    for (_, cookie) in &cleared {
+        assert_eq!((cookie.value(), cookie.max_age()), ("", Some(cookie::time::Duration::ZERO)), "{cookie}");
+    }
 }
 
 #[tokio::test]

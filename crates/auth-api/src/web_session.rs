@@ -130,6 +130,15 @@ pub fn clear_refresh_cookies(response: &mut Response) {
     }
 }
 
+/// Tells the browser to drop the device cookies: the handle names no device.
+pub fn clear_device_cookies(response: &mut Response) {
+    for path in DEVICE_PATHS {
+        let mut cookie = session_cookie(DEVICE_COOKIE, "", path, cookie::time::Duration::ZERO);
+        cookie.make_removal();
+        set(response, cookie);
+    }
+}
+
 /// HttpOnly: no script reads it, so an XSS cannot carry it off. Secure: HTTPS
 /// only. SameSite=Strict: no other site's page, link or form sends it.
 fn session_cookie(

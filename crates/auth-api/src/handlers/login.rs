@@ -21,7 +21,7 @@ use crate::device_srp::DeviceId;
 use crate::error::{ApiError, ErrorCode};
 use crate::sign_in::{complete, device_of, Attempt};
 use crate::state::AppState;
-use crate::web_session::{AuthMode, DEVICE_COOKIE};
+use crate::web_session::{clear_device_cookies, AuthMode, DEVICE_COOKIE};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -52,9 +52,9 @@ pub async fn handle(
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     // In cookie mode a remembered device's handle comes from its cookie.
-    let handle = match &request.device_key {
-        Some(handle) => Some(handle.as_str()),
-        None => mode.cookie(DEVICE_COOKIE)?,
+    let (handle, from_cookie) = match &request.device_key {
+        Some(handle) => (Some(handle.as_str()), false),
+        None => (mode.cookie(DEVICE_COOKIE)?, true),
     };
     if let Some(device) = device_of(&state, handle).await? {
         // Cognito checks the password, then the device: UNKNOWN_DEVICE would tell the caller
@@ -66,8 +66,18 @@ pub async fn handle(
             }
             answer => return answer.map(|answer| mode.answer(&state, answer)),
         }
+    } else if handle.is_none() {
+        return sign_in(&state, &request, &client, None).await.map(|answer| mode.answer(&state, answer));
     }
-    sign_in(&state, &request, &client, None).await.map(|answer| mode.answer(&state, answer))
+    // The handle named no device: a cookie that holds it is dropped, unless this sign-in
+    // remembers a new device (whose cookie replaces it).
+    let answer = sign_in(&state, &request, &client, None).await?;
+    let remembers = answer.device.is_some();
+    let mut response = mode.answer(&state, answer);
+    if from_cookie && !remembers {
+        clear_device_cookies(&mut response);
+    }
+    Ok(response)
 }
 
 /// AdminInitiateAuth (with the device's key, when there is a device), then the next steps.
