@@ -54,7 +54,7 @@ pub async fn handle(
     // In cookie mode a remembered device's handle comes from its cookie.
     let (handle, from_cookie) = match &request.device_key {
         Some(handle) => (Some(handle.as_str()), false),
-        None => (mode.cookie(DEVICE_COOKIE)?, true),
+        None => (mode.cookie(DEVICE_COOKIE), true),
     };
     if let Some(device) = device_of(&state, handle).await? {
         // Cognito checks the password, then the device: UNKNOWN_DEVICE would tell the caller

@@ -66,7 +66,7 @@ pub async fn handle(
                 "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
             ))
         }
-        (true, None) => mode.cookie(REFRESH_COOKIE)?.map(Secret::new),
+        (true, None) => mode.cookie(REFRESH_COOKIE).map(Secret::new),
     };
     // Clearing cookies needs a real bearer too, even with no cookie left (a second logout).
     if refresh_token.is_some() || mode.is_cookie() {

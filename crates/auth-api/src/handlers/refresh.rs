@@ -46,7 +46,7 @@ pub async fn handle(
     };
     let handle = match &request.device_key {
         Some(handle) => Some(handle.as_str()),
-        None => mode.cookie(DEVICE_COOKIE)?,
+        None => mode.cookie(DEVICE_COOKIE),
     };
     match refresh(&state, &refresh_token, handle).await {
         // A rotated token replaces the cookie (the old one stops working); without
@@ -71,7 +71,7 @@ fn refresh_token(mode: &AuthMode, request: &RefreshRequest) -> Result<Option<Sec
             "refreshToken",
             "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
         )),
-        (true, None) => Ok(mode.cookie(REFRESH_COOKIE)?.map(Secret::new)),
+        (true, None) => Ok(mode.cookie(REFRESH_COOKIE).map(Secret::new)),
     }
 }
 
