@@ -12,6 +12,10 @@
 #                          project's (crates/triggers, served by local-server), with
 #                          ALLOWED_EMAIL_DOMAINS, INVITED_EMAIL_DOMAINS, DEFAULT_GROUP
 #                          (default members) as in docs/triggers.md
+#   CORS_ALLOWED_ORIGINS   browser origins allowed, with credentials (default
+#                          http://localhost:5173, a Vite dev server; empty: none). A web
+#                          app in cookie mode calls http://localhost:$PORT, not 127.0.0.1:
+#                          another site to the browser, so SameSite=Strict cookies stay home
 #   COGNITO_PORT           the local Cognito's port (default 9229)
 #   LOCAL_COGNITO_STATE    where its state is kept (default .local/cognito-state.json;
 #                          empty: nothing is kept); delete the file for a fresh pool
@@ -32,6 +36,7 @@ devices="${DEVICES:-off}"
 triggers=true
 case "${TRIGGERS:-1}" in 0|false|no) triggers=false ;; esac
 export PORT="${PORT:-3000}" DEFAULT_GROUP="${DEFAULT_GROUP-members}"
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS-http://localhost:5173}"
 case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2; exit 2 ;; esac
 case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
 
@@ -98,6 +103,7 @@ sign-up      ${COGNITO_SIGN_UP_CLIENT_ID:-(none: a state from before the sign-up
 MFA          $mfa, devices: $devices, self sign-up: $signup, triggers: $triggers
 admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
 outbox       http://127.0.0.1:$PORT/_local/outbox
+web origins  ${CORS_ALLOWED_ORIGINS:-(none)}; web apps call http://localhost:$PORT
 state        ${STATE_FILE:-(not kept)}
 INFO
 

@@ -521,3 +521,24 @@ fn each_trigger_is_wired_to_the_created_pool_behind_its_parameter_with_only_its_
         assert_eq!(cognito, needed, "{binary}'s role");
     }
 }
+
+/// A cookie session's refresh cookie lives as long as the client's refresh tokens: the
+/// functions are told the validity from the parameter the client is made with, in days;
+/// and API Gateway's own answers allow credentials exactly when they name an origin.
+#[test]
+fn cookie_sessions_agree_with_the_client_and_the_gateway() {
+    let template = yaml("template.yaml");
+    let client = &template["Resources"]["UserPoolClient"]["Properties"];
+    let told = &template["Globals"]["Function"]["Environment"]["Variables"]["REFRESH_TOKEN_VALIDITY_DAYS"];
+    assert_eq!(reference(told), reference(&client["RefreshTokenValidity"]));
+    assert!(reference(told).is_some(), "{told:?}");
+    assert_eq!(client["TokenValidityUnits"]["RefreshToken"], "days");
+    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
+    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
+        let credentials = &responses[kind]["ResponseParameters"]["Headers"]["Access-Control-Allow-Credentials"];
+        let Value::Tagged(tagged) = credentials else { panic!("{kind}: !If [OneCorsOrigin, ...]") };
+        let branches = tagged.value.as_sequence().unwrap();
+        assert!(tagged.tag == "If" && branches[0].as_str() == Some("OneCorsOrigin"), "{kind}: {credentials:?}");
+        assert_eq!(branches[1].as_str(), Some("'true'"), "{kind}");
+    }
+}

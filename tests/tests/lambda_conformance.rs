@@ -210,3 +210,32 @@ async fn the_device_flow_works_across_the_session_functions() {
     let bye = json!({"refreshToken": refresh_token});
     assert_eq!(logout.call(&json_request("POST", "/auth/logout", &bye, false, Some(access)), false).await.0, 204);
 }
+
+#[tokio::test]
+async fn cookie_mode_sets_every_cookie_through_api_gateway_in_both_payload_formats() {
+    // GIVEN the login function under the Runtime API
+    let pool = create_pool(PoolOptions::default()).await;
+    let lambda = DeployedFunction::start("login", &pool).await;
+    let right = json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD});
+    for v2 in [false, true] {
+        // WHEN a browser logs in in cookie mode
+        let mut request = json_request("POST", "/auth/login", &right, false, None);
+        request.headers.push(("X-Auth-Mode", "cookie".to_owned()));
+        let id = uuid::Uuid::new_v4().to_string();
+        let event = if v2 { request.http_v2(&id) } else { request.rest_v1("prod", &id) };
+        let Outcome::Response(response) = lambda.runtime.invoke(event).await else { panic!("the function failed") };
+        // THEN both refresh cookies reach API Gateway, each its own Set-Cookie (v1: multiValueHeaders,
+        // v2: cookies), not folded into one header a browser would misread
+        let cookies = if v2 { &response["cookies"] } else { &response["multiValueHeaders"]["set-cookie"] };
+        let cookies: Vec<&str> = cookies.as_array().expect("cookies").iter().filter_map(Value::as_str).collect();
+        assert_eq!(cookies.len(), 2, "v2 {v2}: {response}");
+        for path in ["Path=/auth/refresh", "Path=/auth/logout"] {
+            assert!(
+                cookies
+                    .iter()
+                    .any(|c| c.starts_with("__Secure-auth-refresh=") && c.contains(path) && c.contains("HttpOnly")),
+                "v2 {v2}: {cookies:?}"
+            );
+        }
+    }
+}

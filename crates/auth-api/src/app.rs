@@ -8,7 +8,7 @@ use axum::Router;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
 use http::{HeaderName, HeaderValue, Method};
 use tower::ServiceBuilder;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -17,6 +17,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::handlers;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
 use crate::routes::{routes_of, Function, Operation, ROUTES};
+use crate::web_session::AUTH_MODE;
 // Where the functions, the local server and backend teams have always found it.
 pub use crate::state::AppState;
 
@@ -71,6 +72,10 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
 
 fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors_layer(&state.config().cors_allowed_origins);
+    let listed_only = cors.as_ref().map(|_| {
+        let origins: std::sync::Arc<[String]> = state.config().cors_allowed_origins.clone().into();
+        axum::middleware::from_fn_with_state(origins, middleware::cors_for_listed_origins_only)
+    });
     router
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
         .method_not_allowed_fallback(|| async {
@@ -84,6 +89,7 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
                 .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .option_layer(listed_only)
                 .option_layer(cors)
                 .layer(axum::middleware::from_fn(middleware::finish_response))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
@@ -91,18 +97,22 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
-/// No CORS headers at all unless origins are configured.
+/// No CORS headers at all unless origins are configured. Listed origins may send
+/// credentials (cookie sessions, web_session.rs) and the X-Auth-Mode header.
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     if origins.is_empty() {
         return None;
     }
     // Config checked every origin at start.
-    let origins = origins.iter().map(|origin| origin.parse().expect("a checked origin")).collect::<Vec<_>>();
+    let origins = origins.iter().map(|origin| origin.parse().expect("a checked origin")).collect::<Vec<HeaderValue>>();
+    let listed = origins.clone();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
+            // Never with `*` (config refuses it); and only to a listed origin.
+            .allow_credentials(AllowCredentials::predicate(move |origin, _| listed.contains(origin)))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+            .allow_headers([AUTHORIZATION, CONTENT_TYPE, AUTH_MODE.clone()])
             .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),
     )

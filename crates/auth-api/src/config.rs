@@ -73,6 +73,9 @@ pub struct Config {
     pub create_user_attributes: Vec<String>,
     /// The pool's required attributes: all that /auth/new-password accepts.
     pub required_attributes: Vec<String>,
+    /// The app client's RefreshTokenValidity: how long a cookie session's refresh
+    /// cookie lives (template.yaml sets both from one parameter).
+    pub refresh_token_validity: Duration,
 }
 
 /// A comma-separated list of attribute names.
@@ -142,6 +145,8 @@ pub const DEFAULT_MFA_ISSUER: &str = "Auth API";
 /// the email is written only through the API (POST /auth/me/email).
 pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "";
 pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
+/// Cognito's default RefreshTokenValidity, and the template's.
+pub const DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS: u64 = 30;
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -178,7 +183,18 @@ impl Config {
                 )?
             }
         };
+        let refresh_token_validity = match get("REFRESH_TOKEN_VALIDITY_DAYS") {
+            None => DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
+            // Cognito's range: 1 day to 10 years.
+            Some(days) => {
+                days.parse().ok().filter(|days| (1..=3650).contains(days)).ok_or_else(|| ConfigError::Invalid {
+                    name: "REFRESH_TOKEN_VALIDITY_DAYS",
+                    reason: "expected days between 1 and 3650".into(),
+                })?
+            }
+        };
         Ok(Self {
+            refresh_token_validity: Duration::from_secs(refresh_token_validity * 86_400),
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
             client_secret: secret_source(&get, "COGNITO_CLIENT_SECRET", "COGNITO_CLIENT_SECRET_ARN")?,
@@ -294,6 +310,18 @@ mod tests {
         assert_eq!(config.jwks_url(), "http://127.0.0.1:9229/us-east-1_abc/.well-known/jwks.json");
         assert_eq!(config.issuer(), "http://127.0.0.1:9229/us-east-1_abc");
         assert_eq!(config.cors_allowed_origins, ["https://a.example", "https://b.example"]);
+    }
+
+    #[test]
+    fn the_refresh_token_validity_is_cognitos_default_or_days_in_its_range() {
+        let base = [("COGNITO_USER_POOL_ID", "a_b"), ("COGNITO_CLIENT_ID", "c")];
+        assert_eq!(config_from(&base).unwrap().refresh_token_validity, Duration::from_secs(30 * 86_400));
+        let week = config_from(&[base[0], base[1], ("REFRESH_TOKEN_VALIDITY_DAYS", "7")]).unwrap();
+        assert_eq!(week.refresh_token_validity, Duration::from_secs(7 * 86_400));
+        for bad in ["0", "3651", "30d"] {
+            let error = config_from(&[base[0], base[1], ("REFRESH_TOKEN_VALIDITY_DAYS", bad)]);
+            assert!(matches!(error, Err(ConfigError::Invalid { name: "REFRESH_TOKEN_VALIDITY_DAYS", .. })), "{bad}");
+        }
     }
 
     #[test]

@@ -43,6 +43,7 @@ error_codes! {
     UserNotConfirmed = "USER_NOT_CONFIRMED" => StatusCode::FORBIDDEN, "The user is not confirmed";
     PasswordResetRequired = "PASSWORD_RESET_REQUIRED" => StatusCode::FORBIDDEN, "The user must reset the password";
     ReauthenticationRequired = "REAUTHENTICATION_REQUIRED" => StatusCode::FORBIDDEN, "A fresh proof of identity is required";
+    OriginNotAllowed = "ORIGIN_NOT_ALLOWED" => StatusCode::FORBIDDEN, "The request's origin may not use cookie sessions";
     NotFound = "NOT_FOUND" => StatusCode::NOT_FOUND, "No such route";
     MethodNotAllowed = "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED, "The route does not take this method";
     SignUpDisabled = "SIGN_UP_DISABLED" => StatusCode::FORBIDDEN, "Users cannot sign themselves up";

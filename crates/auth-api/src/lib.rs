@@ -40,3 +40,4 @@ pub mod step_up;
 pub mod stored_secret;
 pub mod telemetry;
 pub mod verified;
+pub mod web_session;

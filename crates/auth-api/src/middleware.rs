@@ -38,6 +38,29 @@ pub async fn drop_inbound_request_id(mut request: Request, next: Next) -> Respon
     next.run(request).await
 }
 
+/// Another origin's request gets no CORS header at all: tower-http's CorsLayer
+/// leaves out only Allow-Origin (and, here, Allow-Credentials) for it, and would
+/// still list the methods and headers the API takes.
+pub async fn cors_for_listed_origins_only(
+    axum::extract::State(origins): axum::extract::State<std::sync::Arc<[String]>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let listed = request
+        .headers()
+        .get(http::header::ORIGIN)
+        .is_some_and(|origin| origins.iter().any(|listed| listed.as_bytes() == origin.as_bytes()));
+    let mut response = next.run(request).await;
+    if !listed {
+        let cors: Vec<HeaderName> =
+            response.headers().keys().filter(|name| name.as_str().starts_with("access-control-")).cloned().collect();
+        for name in cors {
+            response.headers_mut().remove(name);
+        }
+    }
+    response
+}
+
 /// Writes the problem body of an [`ApiError`] (the one place that knows the
 /// request id) and logs one line per request: id, route, status, latency.
 /// Bodies are never logged.

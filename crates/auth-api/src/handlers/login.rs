@@ -9,7 +9,7 @@
 
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ContextDataType};
 use axum::extract::State;
-use axum::Json;
+use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth_result::AuthResponse;
@@ -21,6 +21,7 @@ use crate::device_srp::DeviceId;
 use crate::error::{ApiError, ErrorCode};
 use crate::sign_in::{complete, device_of, Attempt};
 use crate::state::AppState;
+use crate::web_session::{clear_device_cookies, AuthMode, DEVICE_COOKIE};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -47,9 +48,15 @@ impl Validate for LoginRequest {
 pub async fn handle(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
+    mode: AuthMode,
     JsonBody(request): JsonBody<LoginRequest>,
-) -> Result<Json<AuthResponse>, ApiError> {
-    if let Some(device) = device_of(&state, request.device_key.as_deref()).await? {
+) -> Result<Response, ApiError> {
+    // In cookie mode a remembered device's handle comes from its cookie.
+    let (handle, from_cookie) = match &request.device_key {
+        Some(handle) => (Some(handle.as_str()), false),
+        None => (mode.cookie(DEVICE_COOKIE), true),
+    };
+    if let Some(device) = device_of(&state, handle).await? {
         // Cognito checks the password, then the device: UNKNOWN_DEVICE would tell the caller
         // the password was right. Signing in again without it answers as if no device was sent
         // (whichever order Cognito checks in).
@@ -57,10 +64,20 @@ pub async fn handle(
             Err(error) if error.code == ErrorCode::UnknownDevice => {
                 tracing::info!("the device named at sign-in is unknown or refused: signing in without it");
             }
-            answer => return answer.map(Json),
+            answer => return answer.map(|answer| mode.answer(&state, answer)),
         }
+    } else if handle.is_none() {
+        return sign_in(&state, &request, &client, None).await.map(|answer| mode.answer(&state, answer));
     }
-    sign_in(&state, &request, &client, None).await.map(Json)
+    // The handle named no device: a cookie that holds it is dropped, unless this sign-in
+    // remembers a new device (whose cookie replaces it).
+    let answer = sign_in(&state, &request, &client, None).await?;
+    let remembers = answer.device.is_some();
+    let mut response = mode.answer(&state, answer);
+    if from_cookie && !remembers {
+        clear_device_cookies(&mut response);
+    }
+    Ok(response)
 }
 
 /// AdminInitiateAuth (with the device's key, when there is a device), then the next steps.

@@ -9,9 +9,13 @@
 //! its access token expired, and a second logout comes with the access token
 //! the first revoked. A live check (GetUser) would refuse exactly those, and
 //! would stop no attacker: whoever holds the refresh token can revoke it.
+//!
+//! In cookie mode (web_session.rs) the refresh token is the cookie's, and the
+//! answer clears the cookies, whatever was left to revoke.
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -21,6 +25,7 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::web_session::{clear_refresh_cookies, AuthMode, REFRESH_COOKIE};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -36,12 +41,6 @@ impl Validate for LogoutRequest {
         if let Some(token) = &self.refresh_token {
             check::length("refreshToken", token.expose(), 20, 8192)?;
         }
-        if self.refresh_token.is_none() && !self.everywhere {
-            return Err(ApiError::validation(
-                "refreshToken",
-                "send the `refreshToken` to end this sign-in, or `\"everywhere\": true` to end them all",
-            ));
-        }
         Ok(())
     }
 }
@@ -49,10 +48,31 @@ impl Validate for LogoutRequest {
 pub async fn handle(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    mode: AuthMode,
     JsonBody(request): JsonBody<LogoutRequest>,
-) -> Result<StatusCode, ApiError> {
-    if let Some(refresh_token) = &request.refresh_token {
+) -> Result<Response, ApiError> {
+    let refresh_token = match (mode.is_cookie(), &request.refresh_token) {
+        (false, Some(token)) => Some(token.clone()),
+        (false, None) if request.everywhere => None,
+        (false, None) => {
+            return Err(ApiError::validation(
+                "refreshToken",
+                "send the `refreshToken` to end this sign-in, or `\"everywhere\": true` to end them all",
+            ))
+        }
+        (true, Some(_)) => {
+            return Err(ApiError::validation(
+                "refreshToken",
+                "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
+            ))
+        }
+        (true, None) => mode.cookie(REFRESH_COOKIE).map(Secret::new),
+    };
+    // Clearing cookies needs a real bearer too, even with no cookie left (a second logout).
+    if refresh_token.is_some() || mode.is_cookie() {
         state.access_tokens().verify_allowing_expiry(token.expose()).await?;
+    }
+    if let Some(refresh_token) = &refresh_token {
         // Cognito answers an unknown or already revoked token with success.
         state
             .cognito()
@@ -73,5 +93,9 @@ pub async fn handle(
             }
         }
     }
-    Ok(StatusCode::NO_CONTENT)
+    let mut answer = StatusCode::NO_CONTENT.into_response();
+    if mode.is_cookie() {
+        clear_refresh_cookies(&mut answer);
+    }
+    Ok(answer)
 }

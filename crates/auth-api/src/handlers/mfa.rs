@@ -4,10 +4,11 @@
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use axum::extract::State;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::auth_result::{incomplete, AuthResponse, SignInStep};
+use crate::auth_result::{incomplete, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::code_limit::{self, Window};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -18,6 +19,7 @@ use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::revocation::revoke_unused;
 use crate::sign_in::{complete, respond, Attempt};
 use crate::state::AppState;
+use crate::web_session::AuthMode;
 
 /// The MFA challenges a client answers here, as login names them.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -66,8 +68,9 @@ impl Validate for AnswerRequest {
 pub async fn answer(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
+    mode: AuthMode,
     JsonBody(request): JsonBody<AnswerRequest>,
-) -> Result<Json<AuthResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let (challenge, response) = match (request.challenge, &request.code, request.factor) {
         (MfaChallenge::SmsMfa, Some(code), _) => (ChallengeNameType::SmsMfa, ("SMS_MFA_CODE", code.expose())),
         (MfaChallenge::EmailOtp, Some(code), _) => (ChallengeNameType::EmailOtp, ("EMAIL_OTP_CODE", code.expose())),
@@ -94,7 +97,7 @@ pub async fn answer(
         device_name: request.device_name.as_deref(),
         context: &client,
     };
-    complete(&state, step, &attempt).await.map(Json)
+    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
 }
 
 /// Counts a wrong code; refuses every answer, the right one too, while the user is
@@ -192,8 +195,9 @@ impl Validate for FinishSetupRequest {
 pub async fn finish_setup(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
+    mode: AuthMode,
     JsonBody(request): JsonBody<FinishSetupRequest>,
-) -> Result<Json<AuthResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let verified = state
         .cognito()
         .verify_software_token()
@@ -210,5 +214,5 @@ pub async fn finish_setup(
         device_name: request.device_name.as_deref(),
         context: &client,
     };
-    complete(&state, step, &attempt).await.map(Json)
+    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
 }

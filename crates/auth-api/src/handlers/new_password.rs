@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use axum::extract::State;
-use axum::Json;
+use axum::response::Response;
 use serde::Deserialize;
 
-use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
 use crate::sign_in::{complete, respond, Attempt};
 use crate::state::AppState;
+use crate::web_session::AuthMode;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -46,8 +46,9 @@ impl Validate for NewPasswordRequest {
 pub async fn handle(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
+    mode: AuthMode,
     JsonBody(request): JsonBody<NewPasswordRequest>,
-) -> Result<Json<AuthResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     // The challenge asks only for the pool's required attributes: nothing else is set here.
     let required = &state.config().required_attributes;
     if let Some(name) = request.attributes.keys().find(|name| !required.contains(name)) {
@@ -75,5 +76,5 @@ pub async fn handle(
         device_name: request.device_name.as_deref(),
         context: &client,
     };
-    complete(&state, step, &attempt).await.map(Json)
+    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
 }
