@@ -799,8 +799,9 @@ export interface components {
             deviceName?: string;
             reauthentication: components["schemas"]["Reauthentication"];
         };
+        /** @description Token mode: `refreshToken` is required. Cookie mode (`X-Auth-Mode: cookie`): send `{}` or no body; the token and the device come from their cookies. */
         RefreshRequest: {
-            refreshToken: string;
+            refreshToken?: string;
             deviceKey?: components["schemas"]["DeviceKey"];
         };
         Devices: {
@@ -899,7 +900,7 @@ export interface components {
             requestId: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
     };
     responses: {
         /** @description VALIDATION_FAILED (malformed JSON, missing, invalid or unknown field, named in `field`), or INVALID_PASSWORD (Cognito's policy message). */
@@ -1025,7 +1026,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description PASSWORD_RESET_REQUIRED (an unconfirmed account answers 401 INVALID_CREDENTIALS, as a wrong password does). */
+        /** @description ORIGIN_NOT_ALLOWED, a cookie-mode request whose Origin is not an allowed CORS origin. */
+        OriginNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description PASSWORD_RESET_REQUIRED (an unconfirmed account answers 401 INVALID_CREDENTIALS, as a wrong password does); or ORIGIN_NOT_ALLOWED, cookie mode from an origin that is not allowed. */
         UserCannotLogIn: {
             headers: {
                 [name: string]: unknown;
@@ -1101,11 +1111,18 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+        AuthMode: "cookie";
+    };
     requestBodies: never;
     headers: {
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description Cookie mode only (`X-Auth-Mode: cookie`). The refresh token, in `__Secure-auth-refresh` with Path=/auth/refresh and Path=/auth/logout, Max-Age the app client's refresh token validity; a remembered device's handle, in `__Secure-auth-device` with Path=/auth/login and Path=/auth/refresh, Max-Age 400 days. Every one HttpOnly, Secure, SameSite=Strict, without Domain. A refresh sets the refresh cookies only when the client rotates refresh tokens. See docs/web.md. */
+        SessionCookies: string;
+        /** @description Cookie mode only. The refresh cookies cleared (empty, Max-Age=0), for both their paths. */
+        ClearedSessionCookies: string;
     };
     pathItems: never;
 }
@@ -1175,7 +1192,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1194,6 +1214,7 @@ export interface operations {
             /** @description Tokens, or the next challenge with its session. */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1213,7 +1234,10 @@ export interface operations {
     newPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1233,6 +1257,7 @@ export interface operations {
             /** @description Tokens, or a further challenge (such as MFA_SETUP). */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1241,6 +1266,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidSession"];
+            403: components["responses"]["OriginNotAllowed"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1370,7 +1396,10 @@ export interface operations {
     answerMfa: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1391,6 +1420,7 @@ export interface operations {
             /** @description Tokens (with the device the server remembered, when the pool tracks devices), or the next challenge. */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1415,6 +1445,7 @@ export interface operations {
             };
             400: components["responses"]["BadCode"];
             401: components["responses"]["InvalidSession"];
+            403: components["responses"]["OriginNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1469,7 +1500,10 @@ export interface operations {
     finishMfaSetup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1489,6 +1523,7 @@ export interface operations {
             /** @description Tokens, or the next challenge. */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1497,6 +1532,7 @@ export interface operations {
             };
             400: components["responses"]["BadCode"];
             401: components["responses"]["InvalidSession"];
+            403: components["responses"]["OriginNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1677,11 +1713,15 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Optional in cookie mode (`X-Auth-Mode: cookie`): no body reads as `{}`. */
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -1696,6 +1736,7 @@ export interface operations {
             /** @description New tokens. */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1715,6 +1756,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidRefreshToken"];
+            403: components["responses"]["OriginNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1839,11 +1881,15 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Optional in cookie mode (`X-Auth-Mode: cookie`): no body reads as `{}`. */
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -1857,12 +1903,14 @@ export interface operations {
             /** @description Signed out. */
             204: {
                 headers: {
+                    "Set-Cookie": components["headers"]["ClearedSessionCookies"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["OriginNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
