@@ -6,17 +6,17 @@
 //!
 //! A notice is best-effort: SES failing never fails the change, it is logged.
 //! Without `NOTICE_FROM`, no notice is sent (logged once per environment).
+//! The SES client is compiled only with the `notices` feature, which the
+//! email-verification function (the one that sends them) and the local
+//! server turn on: the other functions send none.
 
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
-use tokio::sync::OnceCell;
-
-use crate::cognito::sdk_loader;
 use crate::config::Config;
 
 /// The SES client, made on first use: most requests send no notice.
 #[derive(Default)]
 pub struct Notices {
-    client: OnceCell<aws_sdk_sesv2::Client>,
+    #[cfg(feature = "notices")]
+    client: tokio::sync::OnceCell<aws_sdk_sesv2::Client>,
     warned: std::sync::atomic::AtomicBool,
 }
 
@@ -35,15 +35,27 @@ impl Notices {
 
     async fn send(&self, config: &Config, to: &str, subject: &str, text: &str) {
         let Some(from) = &config.notice_from else {
-            if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                tracing::warn!("NOTICE_FROM is not set: account notices are not sent");
-            }
+            self.warn_once("NOTICE_FROM is not set: account notices are not sent");
             return;
         };
+        self.send_email(config, from, to, subject, text).await;
+    }
+
+    fn warn_once(&self, message: &str) {
+        if !self.warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::warn!("{message}");
+        }
+    }
+
+    #[cfg(feature = "notices")]
+    async fn send_email(&self, config: &Config, from: &str, to: &str, subject: &str, text: &str) {
+        use aws_sdk_sesv2::error::ProvideErrorMetadata;
+        use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
         let client = self
             .client
             .get_or_init(|| async {
-                aws_sdk_sesv2::Client::new(&sdk_loader(config, &config.secrets_region).load().await)
+                let loader = crate::cognito::sdk_loader(config, &config.secrets_region);
+                aws_sdk_sesv2::Client::new(&loader.load().await)
             })
             .await;
         let content = |data: &str| Content::builder().data(data).charset("UTF-8").build();
@@ -57,9 +69,14 @@ impl Notices {
             .send()
             .await;
         if let Err(error) = sent {
-            use aws_sdk_sesv2::error::ProvideErrorMetadata;
             tracing::warn!(ses_error = error.code().unwrap_or("none"), "a notice could not be sent");
         }
+    }
+
+    /// A function built without the `notices` feature sends none.
+    #[cfg(not(feature = "notices"))]
+    async fn send_email(&self, _config: &Config, _from: &str, _to: &str, _subject: &str, _text: &str) {
+        self.warn_once("this function is built without the notices feature: account notices are not sent");
     }
 }
 
