@@ -1,0 +1,18 @@
+// The browser tests: Debian's Chromium, headless (Playwright's own browser
+// download is not used). Each test file starts its own local stack and app.
+import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  testDir: "tests",
+  testMatch: "*.spec.ts",
+  timeout: 120_000,
+  workers: 1,
+  forbidOnly: true,
+  reporter: [["list"]],
+  outputDir: "../../target/browser-test-results",
+  use: {
+    headless: true,
+    launchOptions: { executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" },
+    trace: "retain-on-failure",
+  },
+});

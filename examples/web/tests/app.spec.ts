@@ -1,0 +1,208 @@
+// The example app in Chromium, end to end against the local stack, in cookie mode:
+// sign-up to MFA sign-in, a reload that keeps the user signed in, the refresh token
+// never within JavaScript's reach, logout clearing the cookies, and pages of other
+// origins that cannot use the user's cookies.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { Secret, TOTP } from "otpauth";
+
+import { freePort, startApp, startForeignPage, startStack, type Stack } from "./servers.ts";
+
+const admin = { username: "admin", password: "Admin-Passw0rd", email: "admin@example.com" };
+const REFRESH_COOKIE = "__Secure-auth-refresh";
+const DEVICE_COOKIE = "__Secure-auth-device";
+const screenshots = fileURLToPath(new URL("../../../target/browser-screenshots/", import.meta.url));
+
+let stack: Stack;
+let api: string;
+let app: { url: string; stop: () => void };
+let foreign: { port: number; stop: () => void };
+
+test.beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  // The app's origin is the one the API allows: its port is chosen first.
+  const appPort = await freePort();
+  stack = await startStack(
+    {
+      clientSecret: true,
+      allowSignUp: true,
+      admin,
+      mfa: { MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } },
+      pool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } },
+    },
+    { CORS_ALLOWED_ORIGINS: `http://localhost:${appPort}`, DEVICE_SECRET: "00".repeat(32) },
+  );
+  // The browser calls the API as localhost: the app's site, so its SameSite=Strict cookies go with the calls.
+  api = stack.url.replace("127.0.0.1", "localhost");
+  app = await startApp(api, appPort);
+  foreign = await startForeignPage();
+});
+
+test.afterAll(() => {
+  app?.stop();
+  foreign?.stop();
+  stack?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
+}
+
+/** The TOTP code of a 30 s step by the local Cognito's clock (it takes each code once). */
+async function totp(secret: string, stepsAhead: number): Promise<string> {
+  const now = await stack.now();
+  return new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: (now + 30 * stepsAhead) * 1000 });
+}
+
+async function sessionCookies(context: BrowserContext) {
+  // All of the jar: context.cookies(url) would match paths, and these are scoped to /auth/refresh, ...
+  return (await context.cookies()).filter((c) => c.name === REFRESH_COOKIE || c.name === DEVICE_COOKIE);
+}
+
+/** Every value the browser's session cookies held, and every body the API answered the page. */
+function watch(context: BrowserContext) {
+  const cookieValues = new Set<string>();
+  const bodies: string[] = [];
+  context.on("response", async (response) => {
+    if (!response.url().startsWith(api)) return;
+    const body = await response.text().catch(() => "");
+    bodies.push(body);
+  });
+  return {
+    async noteCookies() {
+      for (const cookie of await sessionCookies(context)) cookieValues.add(cookie.value);
+    },
+    cookieValues,
+    bodies,
+  };
+}
+
+/** What a script on the page can read: storage, cookies, IndexedDB and the document. */
+async function readableFromJavaScript(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async () => {
+    const databases: Record<string, unknown> = {};
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const all = db.transaction(store).objectStore(store).getAll();
+        databases[`${name}/${store}`] = await new Promise((resolve) => (all.onsuccess = () => resolve(all.result)));
+      }
+      db.close();
+    }
+    return {
+      localStorage: JSON.stringify({ ...localStorage }),
+      sessionStorage: JSON.stringify({ ...sessionStorage }),
+      "document.cookie": document.cookie,
+      indexedDB: JSON.stringify(databases),
+      document: document.documentElement.outerHTML,
+    };
+  });
+}
+
+async function expectNoRefreshTokenInReach(page: Page, watched: ReturnType<typeof watch>): Promise<void> {
+  await watched.noteCookies();
+  expect(watched.cookieValues.size, "the session cookies were set").toBeGreaterThan(0);
+  const readable = await readableFromJavaScript(page);
+  expect(readable["document.cookie"]).not.toContain("__Secure-auth");
+  for (const value of watched.cookieValues) {
+    for (const [where, text] of Object.entries(readable)) expect(text.includes(value), `a session cookie's value in ${where}`).toBe(false);
+    for (const body of watched.bodies) expect(body.includes(value), "a session cookie's value in an API answer the page read").toBe(false);
+  }
+}
+
+test("GIVEN the app WHEN a new user signs up, confirms, sets up TOTP and signs in with it THEN the refresh token stays in HttpOnly cookies, a reload keeps them signed in and logout clears the cookies", async ({ page, context }) => {
+  const watched = watch(context);
+  const username = "sam";
+  const password = "Sign-Up-Passw0rd";
+
+  await test.step("sign up", async () => {
+    await page.goto(app.url);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await shot(page, "01-sign-in");
+    await page.getByRole("link", { name: "Sign up" }).click();
+    const form = page.locator("#signup");
+    await form.getByLabel("Username").fill(username);
+    await form.getByLabel("Email").fill(`${username}@example.com`);
+    await form.getByLabel("Password").fill(password);
+    await shot(page, "02-sign-up");
+    await form.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByRole("heading", { name: "Confirm your email" })).toBeVisible();
+    await expect(page.locator("#confirm").getByRole("link", { name: /_local\/outbox$/ })).toBeVisible();
+  });
+
+  await test.step("confirm with the code from the outbox", async () => {
+    await page.locator("#confirm").getByLabel("Code").fill(await stack.code(username, "sign_up"));
+    await shot(page, "03-confirm");
+    await page.locator("#confirm").getByRole("button", { name: "Confirm" }).click();
+    await expect(page.getByRole("status")).toHaveText("Your email is confirmed. Sign in.");
+  });
+
+  await test.step("log in", async () => {
+    await expect(page.locator("#login").getByLabel("Username")).toHaveValue(username);
+    await page.locator("#login").getByLabel("Password").fill(password);
+    await page.locator("#login").getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+    await expect(page.locator("#me-username")).toHaveText(username);
+    const refresh = (await sessionCookies(context)).filter((c) => c.name === REFRESH_COOKIE);
+    expect(refresh.length, "one refresh cookie per path: /auth/refresh and /auth/logout").toBe(2);
+    for (const cookie of refresh) expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict" });
+    await expectNoRefreshTokenInReach(page, watched);
+  });
+
+  await test.step("set up TOTP with the QR code", async () => {
+    await page.locator("#start-totp").getByLabel("Current password").fill(password);
+    await page.getByRole("button", { name: "Set up authenticator" }).click();
+    await expect(page.getByRole("heading", { name: "Set up an authenticator app" })).toBeVisible();
+    const secret = (await page.locator("#totp-secret").textContent()) ?? "";
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await shot(page, "04-totp-setup");
+    await page.locator("#totp-setup").getByLabel("Code").fill(await totp(secret, 0));
+    await page.locator("#totp-setup").getByRole("button", { name: "Turn on" }).click();
+    // TOTP on signs the user out everywhere; the app logs out, which clears the refresh cookies.
+    await expect(page.getByRole("status")).toHaveText("The authenticator is on. Sign in again with a code from it.");
+    expect((await sessionCookies(context)).filter((c) => c.name === REFRESH_COOKIE)).toEqual([]);
+
+    await test.step("MFA sign-in", async () => {
+      await page.locator("#login").getByLabel("Username").fill(username);
+      await page.locator("#login").getByLabel("Password").fill(password);
+      await page.locator("#login").getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByText("Enter the code from your authenticator app.")).toBeVisible();
+      await shot(page, "05-mfa");
+      await page.locator("#mfa").getByLabel("Code").fill(await totp(secret, 1));
+      await page.locator("#mfa").getByRole("button", { name: "Verify" }).click();
+      await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+      await expect(page.locator("#me-totp")).toHaveText("on");
+    });
+  });
+
+  await test.step("a reload keeps the user signed in", async () => {
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+    await expect(page.locator("#me-username")).toHaveText(username);
+    await expectNoRefreshTokenInReach(page, watched);
+  });
+
+  await test.step("devices", async () => {
+    await expect(page.locator("#devices li")).toHaveCount(1);
+    await expect(page.locator("#devices li")).toContainText("Web browser (remembered)");
+    expect((await sessionCookies(context)).filter((c) => c.name === DEVICE_COOKIE).length, "the remembered device's cookies").toBe(2);
+    await shot(page, "06-signed-in");
+  });
+
+  await test.step("log out", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page.getByRole("status")).toHaveText("You are signed out.");
+    expect((await sessionCookies(context)).filter((c) => c.name === REFRESH_COOKIE), "logout cleared the refresh cookies").toEqual([]);
+    await shot(page, "07-signed-out");
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expectNoRefreshTokenInReach(page, watched);
+  });
+});
