@@ -9,7 +9,8 @@
 #      redocly and spectral lint, generated types up to date, tsc --strict);
 #   4. fuzzing of every route from openapi.yaml against the local stack, and
 #      5. the unit, local Cognito and end-to-end tests, and the TypeScript
-#      client's tests against the local stack, side by side: the tests
+#      client's tests against the local stack, and the browser tests
+#      (scripts/browser.sh: the example app in Chromium), side by side: the tests
 #      mostly wait on loopback, the fuzzer is one Python thread. Each test
 #      process starts its own local Cognito in memory.
 set -euo pipefail
@@ -36,6 +37,9 @@ python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" 
 # The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
 ./scripts/contract.sh >"$work/contract.log" 2>&1 &
 contract_pid=$!
+# Chromium (apt, when missing) and the example app's npm packages, beside the build too.
+./scripts/browser.sh --install >"$work/browser-install.log" 2>&1 &
+browser_install_pid=$!
 
 echo "== every binary and test"
 # One build for both, so that the dev-dependencies' features are unified once:
@@ -46,6 +50,10 @@ wait "$contract_pid" || contract_status=$?
 echo "== the contract and the TypeScript client (scripts/contract.sh, beside the build)"
 cat "$work/contract.log"
 [ "$contract_status" -eq 0 ] || echo "== the contract FAILED (exit $contract_status)" >&2
+browser_install_status=0
+wait "$browser_install_pid" || browser_install_status=$?
+cat "$work/browser-install.log"
+[ "$browser_install_status" -eq 0 ] || echo "== installing Chromium or examples/web's packages FAILED (exit $browser_install_status)" >&2
 
 echo "== fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
 ./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
@@ -57,6 +65,12 @@ if [ "$contract_status" -eq 0 ]; then
   client_pid=$!
 else
   echo "== the TypeScript client's tests cannot run: the contract failed" >&2
+fi
+browser_status=1
+browser_pid=""
+if [ "$browser_install_status" -eq 0 ]; then
+  ./scripts/browser.sh >"$work/browser.log" 2>&1 &
+  browser_pid=$!
 fi
 tests_status=0
 if cargo nextest --version >/dev/null 2>&1; then
@@ -77,6 +91,15 @@ if [ -n "$client_pid" ]; then
   [ "$client_status" -eq 0 ] || echo "== the TypeScript client's tests FAILED (exit $client_status)" >&2
 fi
 
+if [ -n "$browser_pid" ]; then
+  browser_status=0
+  wait "$browser_pid" || browser_status=$?
+  echo "== the browser tests (scripts/browser.sh: examples/web in Chromium), beside the tests below"
+  cat "$work/browser.log"
+  [ "$browser_status" -eq 0 ] || echo "== the browser tests FAILED (exit $browser_status)" >&2
+fi
+
 echo "== unit, local Cognito and end-to-end tests"
 cat "$work/tests.log"
-[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ]
+[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ] \
+  && [ "$browser_status" -eq 0 ]

@@ -6,6 +6,8 @@ export default defineConfig({
   testDir: "tests",
   testMatch: "*.spec.ts",
   timeout: 120_000,
+  // Generous: in make test the suite runs beside the Rust tests and the fuzzer on two cores.
+  expect: { timeout: 15_000 },
   workers: 1,
   forbidOnly: true,
   reporter: [["list"]],

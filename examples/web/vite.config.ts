@@ -7,6 +7,8 @@ import { defineConfig } from "vite";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 
 export default defineConfig({
+  // make dev prints the API's banner first: keep it on screen.
+  clearScreen: false,
   resolve: {
     alias: { "@auth-api/client": `${repo}/clients/typescript/src/index.ts` },
     dedupe: ["openapi-fetch"],
