@@ -2,18 +2,10 @@
 // sign-up to MFA sign-in, a reload that keeps the user signed in, the refresh token
 // never within JavaScript's reach, logout clearing the cookies, and pages of other
 // origins that cannot use the user's cookies.
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { Secret, TOTP } from "otpauth";
 
+import { admin, DEVICE_COOKIE, qrCode, REFRESH_COOKIE, sessionCookies, shot, totpCode } from "./helpers.ts";
 import { freePort, startApp, startForeignPage, startStack, type Stack } from "./servers.ts";
-
-const admin = { username: "admin", password: "Admin-Passw0rd", email: "admin@example.com" };
-const REFRESH_COOKIE = "__Secure-auth-refresh";
-const DEVICE_COOKIE = "__Secure-auth-device";
-const screenshots = fileURLToPath(new URL("../../../target/browser-screenshots/", import.meta.url));
 
 let stack: Stack;
 let api: string;
@@ -21,7 +13,6 @@ let app: { url: string; stop: () => void };
 let foreign: { port: number; stop: () => void };
 
 test.beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
   // The app's origin is the one the API allows: its port is chosen first.
   const appPort = await freePort();
   foreign = await startForeignPage();
@@ -46,20 +37,7 @@ test.afterAll(() => {
   stack?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
-
-/** The TOTP code of a 30 s step by the local Cognito's clock (it takes each code once). */
-async function totp(secret: string, stepsAhead: number): Promise<string> {
-  const now = await stack.now();
-  return new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: (now + 30 * stepsAhead) * 1000 });
-}
-
-async function sessionCookies(context: BrowserContext) {
-  // All of the jar: context.cookies(url) would match paths, and these are scoped to /auth/refresh, ...
-  return (await context.cookies()).filter((c) => c.name === REFRESH_COOKIE || c.name === DEVICE_COOKIE);
-}
+const totp = (secret: string, stepsAhead: number) => totpCode(stack, secret, stepsAhead);
 
 /** Every value the browser's session cookies held, and every body the API answered the page. */
 function watch(context: BrowserContext) {
@@ -158,8 +136,12 @@ test("GIVEN the app WHEN a new user signs up, confirms, sets up TOTP and signs i
 
   await test.step("set up TOTP with the QR code", async () => {
     await page.locator("#start-totp").getByLabel("Current password").fill(password);
-    await page.getByRole("button", { name: "Set up authenticator" }).click();
+    const [setup] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/auth/me/mfa/totp")).then((r) => r.json() as Promise<{ otpauthUri: string }>),
+      page.getByRole("button", { name: "Set up authenticator" }).click(),
+    ]);
     await expect(page.getByRole("heading", { name: "Set up an authenticator app" })).toBeVisible();
+    expect(await qrCode(page), "the QR code holds the otpauth URI").toBe(setup.otpauthUri);
     const secret = (await page.locator("#totp-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await shot(page, "04-totp-setup");
