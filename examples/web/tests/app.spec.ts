@@ -157,6 +157,11 @@ test("GIVEN the app WHEN a new user signs up, confirms, sets up TOTP and signs i
       await page.locator("#login").getByRole("button", { name: "Sign in" }).click();
       await expect(page.getByText("Enter the code from your authenticator app.")).toBeVisible();
       await shot(page, "05-mfa");
+      // A wrong code (five steps ahead: outside the window) is shown, and the session kept for another try.
+      await page.locator("#mfa").getByLabel("Code").fill(await totp(secret, 5));
+      await page.locator("#mfa").getByRole("button", { name: "Verify" }).click();
+      await expect(page.getByRole("alert")).toBeVisible();
+      await shot(page, "05b-mfa-wrong-code");
       await page.locator("#mfa").getByLabel("Code").fill(await totp(secret, 1));
       await page.locator("#mfa").getByRole("button", { name: "Verify" }).click();
       await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
