@@ -2,10 +2,10 @@
 // TypeScript client in cookie mode. Each step of a sign-in answers tokens or the
 // next challenge; next() shows the screen that answers it.
 import QRCode from "qrcode";
-import { onChallenge, unwrap, type ChallengeOf, type CodeChallenge, type Factor, type SignInStep } from "@auth-api/client";
+import { AuthApiError, onChallenge, unwrap, type ChallengeOf, type CodeChallenge, type Factor, type SignInStep } from "@auth-api/client";
 
 import { API_URL, auth, whenSignedOut } from "./auth.js";
-import { $, onSubmit, show } from "./view.js";
+import { $, onSubmit, show, showError } from "./view.js";
 
 // The challenge the screen on show answers (its session lives only in memory).
 let newPasswordChallenge: ChallengeOf<"NEW_PASSWORD_REQUIRED"> | null = null;
@@ -170,8 +170,10 @@ if (import.meta.env.DEV) {
 whenSignedOut(() => showLogin("Your session ended; sign in again."));
 
 // On load the page has no access token: the refresh cookie, if any, gets one.
-if (await auth.refresh()) {
-  await showHome();
-} else {
+try {
+  if (await auth.refresh()) await showHome();
+  else showLogin();
+} catch (error) {
   showLogin();
+  showError(error instanceof AuthApiError ? error : `The API at ${API_URL} does not answer.`);
 }

@@ -19,10 +19,12 @@ export function show(screen: Screen, notice?: string): void {
   document.querySelector<HTMLInputElement>(`#${screen} input`)?.focus();
 }
 
+/** An AuthApiError's detail, a message, or (anything else) a general one; the details go to the console. */
 export function showError(error: unknown): void {
   // The API's problem bodies say what went wrong in `detail`, fit for people.
-  const message = error instanceof AuthApiError ? error.message : "Something went wrong. Try again.";
-  if (!(error instanceof AuthApiError)) console.error(error);
+  const message =
+    typeof error === "string" ? error : error instanceof AuthApiError ? error.message : "Something went wrong. Try again.";
+  if (typeof error !== "string" && !(error instanceof AuthApiError)) console.error(error);
   setText("#error", message);
 }
 
