@@ -4,24 +4,18 @@
 import { expect, test } from "@playwright/test";
 
 import { admin, qrCode, REFRESH_COOKIE, sessionCookies, shot, totpCode } from "./helpers.ts";
-import { freePort, startApp, startStack, type Stack } from "./servers.ts";
+import { startAll, type Started, type Stack } from "./servers.ts";
 
+let started: Started;
 let stack: Stack;
-let app: { url: string; stop: () => void };
+let app: Started["app"];
 
 test.beforeAll(async () => {
-  const appPort = await freePort();
-  stack = await startStack(
-    { clientSecret: true, admin, mfa: { MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } } },
-    { CORS_ALLOWED_ORIGINS: `http://localhost:${appPort}` },
-  );
-  app = await startApp(stack.url.replace("127.0.0.1", "localhost"), appPort);
+  started = await startAll({ clientSecret: true, admin, mfa: { MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } } });
+  ({ stack, app } = started);
 });
 
-test.afterAll(() => {
-  app?.stop();
-  stack?.stop();
-});
+test.afterAll(() => started?.stop());
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const answer = await fetch(`${stack.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

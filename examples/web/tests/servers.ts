@@ -7,7 +7,9 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export { startStack, type Stack } from "../../../clients/typescript/test/stack.ts";
+import { startStack, type Stack } from "../../../clients/typescript/test/stack.ts";
+
+export { startStack, type Stack };
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -48,4 +50,26 @@ export async function startForeignPage(): Promise<{ port: number; stop: () => vo
   const address = server.address();
   if (typeof address !== "object" || !address) throw new Error("no port");
   return { port: address.port, stop: () => server.close() };
+}
+
+export interface Started {
+  stack: Stack;
+  /** The API as the browser calls it: localhost, the app's site, so that its SameSite=Strict cookies go along. */
+  api: string;
+  app: { url: string; stop: () => void };
+  stop: () => void;
+}
+
+/** A local stack with this pool seed, and the app on a free port, its origin the one the API allows. */
+export async function startAll(seed: Record<string, unknown>): Promise<Started> {
+  const appPort = await freePort();
+  const stack = await startStack(seed, { CORS_ALLOWED_ORIGINS: `http://localhost:${appPort}`, DEVICE_SECRET: "00".repeat(32) });
+  const api = stack.url.replace("127.0.0.1", "localhost");
+  try {
+    const app = await startApp(api, appPort);
+    return { stack, api, app, stop: () => (app.stop(), stack.stop()) };
+  } catch (error) {
+    stack.stop();
+    throw error;
+  }
 }
