@@ -135,15 +135,20 @@ onSubmit($("#start-totp"), async ({ currentPassword = "" }) => {
 });
 
 onSubmit($("#totp-setup form"), async ({ code = "" }) => {
+  // The set-up is kept until a code is accepted: a wrong one may be retried.
   const setup = totpSetup;
-  totpSetup = null;
-  if (setup?.during === "sign-in") return next(await auth.finishMfaSetup(setup.challenge, code));
   if (!setup) return showLogin();
-  const answer = await auth.api.POST("/auth/me/mfa/totp/verify", {
-    body: { code, deviceName: "Authenticator app", reauthentication: { currentPassword: setup.currentPassword } },
-  });
-  if (!answer.response.ok) totpSetup = setup; // another try with the same set-up
-  unwrap(answer);
+  if (setup.during === "sign-in") {
+    const step = await auth.finishMfaSetup(setup.challenge, code);
+    totpSetup = null;
+    return next(step);
+  }
+  unwrap(
+    await auth.api.POST("/auth/me/mfa/totp/verify", {
+      body: { code, deviceName: "Authenticator app", reauthentication: { currentPassword: setup.currentPassword } },
+    }),
+  );
+  totpSetup = null;
   // Turning TOTP on signs the user out everywhere; logout clears this browser's cookies.
   await auth.logout().catch(() => {});
   showLogin("The authenticator is on. Sign in again with a code from it.");
