@@ -21,14 +21,18 @@ FUZZ_STAMP := $(FUZZ_VENV)/.installed
 PYTHON ?= python3
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test package bench venv lint clean arm64-target conformance
+.PHONY: dev test tools package bench venv lint clean arm64-target conformance
 
 dev:
 	cargo build -p local-server -p local-cognito
 	./scripts/dev.sh
 
-test: $(DEPLOY_STAMP) $(FUZZ_STAMP) arm64-target
+# scripts/test.sh runs `make tools` beside the build.
+test:
 	./scripts/test.sh
+
+# What make test needs besides cargo: the venvs and the aarch64 target.
+tools: $(DEPLOY_STAMP) $(FUZZ_STAMP) arm64-target
 
 package: $(DEPLOY_STAMP) arm64-target
 	PATH="$(CURDIR)/$(DEPLOY_VENV)/bin:$$PATH" $(DEPLOY_VENV)/bin/sam build

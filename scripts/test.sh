@@ -1,38 +1,34 @@
 #!/usr/bin/env bash
-# Every test:
-#   1. the SAM template: sam validate --lint and cfn-lint (side by side);
+# Every test, with the slow parts side by side (2 cores: the builds are CPU,
+# the installs and the tests mostly wait):
+#   1. every binary and test, in one build (the runtime conformance tests run
+#      the functions); beside it, what the later steps need installed (the
+#      venvs with SAM CLI, cfn-lint, cargo-lambda and schemathesis, the
+#      aarch64 target: `make tools`), and the contract and the TypeScript
+#      client (scripts/contract.sh: redocly and spectral lint, generated
+#      types up to date, tsc --strict), and Chromium and the example app's
+#      npm packages (scripts/browser.sh --install);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links);
-#   3. every binary and test, in one build (the runtime conformance tests run
-#      the functions);
-#      beside it, the contract and the TypeScript client (scripts/contract.sh:
-#      redocly and spectral lint, generated types up to date, tsc --strict);
-#   4. fuzzing of every route from openapi.yaml against the local stack, and
-#      5. the unit, local Cognito and end-to-end tests, and the TypeScript
+#      beside it, the SAM template: sam validate --lint and cfn-lint;
+#   3. fuzzing of every route from openapi.yaml against the local stack, and
+#      4. the unit, local Cognito and end-to-end tests, the TypeScript
 #      client's tests against the local stack, and the browser tests
 #      (scripts/browser.sh: the example app in Chromium), side by side: the tests
 #      mostly wait on loopback, the fuzzer is one Python thread. Each test
 #      process starts its own local Cognito in memory.
+# Each step prints the seconds since the start, for docs/tests.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv-deploy/bin:$PATH" SAM_CLI_TELEMETRY=0
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+start=$SECONDS
+step() { echo "== [$((SECONDS - start)) s] $*"; }
 
-echo "== template.yaml: sam validate --lint, cfn-lint"
-sam validate --lint --template template.yaml >"$work/sam.log" 2>&1 &
-sam_pid=$!
-cfn_status=0
-cfn-lint template.yaml || cfn_status=$?
-sam_status=0
-wait "$sam_pid" || sam_status=$?
-cat "$work/sam.log"
-[ "$sam_status" -eq 0 ] && [ "$cfn_status" -eq 0 ] || exit 1
-
-echo "== arm64 build of one function (cargo lambda, as sam build runs it)"
-cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
-python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
-  || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
+# The tools the later steps need, installed while the build runs.
+make --no-print-directory tools >"$work/tools.log" 2>&1 &
+tools_pid=$!
 
 # The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
 ./scripts/contract.sh >"$work/contract.log" 2>&1 &
@@ -41,13 +37,32 @@ contract_pid=$!
 ./scripts/browser.sh --install >"$work/browser-install.log" 2>&1 &
 browser_install_pid=$!
 
-echo "== every binary and test"
+step "every binary and test (beside it: make tools, scripts/contract.sh, scripts/browser.sh --install)"
 # One build for both, so that the dev-dependencies' features are unified once:
 # built apart, the tests' build would compile the SDK's dependency chain again.
 cargo build --workspace --bins --tests
+tools_status=0
+wait "$tools_pid" || tools_status=$?
+[ "$tools_status" -eq 0 ] || { cat "$work/tools.log"; echo "== make tools FAILED" >&2; exit 1; }
+
+step "arm64 build of one function (cargo lambda, as sam build runs it), beside the template's lint"
+( sam_status=0 cfn_status=0
+  sam validate --lint --template template.yaml >"$work/sam.log" 2>&1 || sam_status=$?
+  cfn-lint template.yaml >"$work/cfn.log" 2>&1 || cfn_status=$?
+  [ "$sam_status" -eq 0 ] && [ "$cfn_status" -eq 0 ] ) &
+lint_pid=$!
+cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
+python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
+  || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
+lint_status=0
+wait "$lint_pid" || lint_status=$?
+step "template.yaml: sam validate --lint, cfn-lint"
+cat "$work/sam.log" "$work/cfn.log"
+[ "$lint_status" -eq 0 ] || { echo "== the template's lint FAILED" >&2; exit 1; }
+
 contract_status=0
 wait "$contract_pid" || contract_status=$?
-echo "== the contract and the TypeScript client (scripts/contract.sh, beside the build)"
+step "the contract and the TypeScript client (scripts/contract.sh, beside the build)"
 cat "$work/contract.log"
 [ "$contract_status" -eq 0 ] || echo "== the contract FAILED (exit $contract_status)" >&2
 browser_install_status=0
@@ -55,7 +70,7 @@ wait "$browser_install_pid" || browser_install_status=$?
 cat "$work/browser-install.log"
 [ "$browser_install_status" -eq 0 ] || echo "== installing Chromium or examples/web's packages FAILED (exit $browser_install_status)" >&2
 
-echo "== fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
+step "fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
 ./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
 fuzz_pid=$!
 client_status=1
@@ -94,12 +109,12 @@ fi
 if [ -n "$browser_pid" ]; then
   browser_status=0
   wait "$browser_pid" || browser_status=$?
-  echo "== the browser tests (scripts/browser.sh: examples/web in Chromium), beside the tests below"
+  step "the browser tests (scripts/browser.sh: examples/web in Chromium), beside the tests below"
   cat "$work/browser.log"
   [ "$browser_status" -eq 0 ] || echo "== the browser tests FAILED (exit $browser_status)" >&2
 fi
 
-echo "== unit, local Cognito and end-to-end tests"
+step "unit, local Cognito and end-to-end tests"
 cat "$work/tests.log"
 [ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ] \
   && [ "$browser_status" -eq 0 ]

@@ -542,3 +542,47 @@ fn cookie_sessions_agree_with_the_client_and_the_gateway() {
         assert_eq!(branches[1].as_str(), Some("'true'"), "{kind}");
     }
 }
+
+/// The pool's web ACL reads the header the functions send, and the local Cognito
+/// emulates the same one; it blocks only Cognito API calls (the JWKS every token
+/// check reads passes), and only on a pool this stack creates.
+#[test]
+fn the_pools_web_acl_lets_through_exactly_the_functions_calls() {
+    let template = yaml("template.yaml");
+    let acl = &template["Resources"]["UserPoolWebAcl"]["Properties"];
+    assert_eq!(acl["DefaultAction"], yaml_value("{Allow: {}}"));
+    let rule = &acl["Rules"][0];
+    assert_eq!(rule["Action"], yaml_value("{Block: {}}"));
+    let statements = &rule["Statement"]["AndStatement"]["Statements"];
+    let target = &statements[0]["ByteMatchStatement"];
+    assert_eq!(target["FieldToMatch"]["SingleHeader"]["Name"], "x-amz-target");
+    assert_eq!(target["SearchString"], "AWSCognitoIdentityProviderService.");
+    let key = &statements[1]["NotStatement"]["Statement"]["ByteMatchStatement"];
+    assert_eq!(key["FieldToMatch"]["SingleHeader"]["Name"].as_str(), Some(auth_api::caller_key::HEADER));
+    assert_eq!(auth_api::caller_key::HEADER, local_cognito::CALLER_KEY_HEADER);
+    assert_eq!(key["PositionalConstraint"], "EXACTLY");
+    let guards = serde_norway::to_string(&template["Conditions"]["GuardsUserPool"]).unwrap();
+    assert!(guards.contains("CreateUserPool"), "an existing pool's web ACL is never replaced: {guards}");
+}
+
+/// WAF's sampled requests keep whole headers for hours: with cookie sessions they
+/// would hold refresh tokens, and the pool's rule holds the caller key.
+#[test]
+fn no_web_acl_samples_requests() {
+    let template = yaml("template.yaml");
+    let resources = template["Resources"].as_mapping().unwrap();
+    let mut acls = 0;
+    for (name, resource) in resources {
+        if resource["Type"] != "AWS::WAFv2::WebACL" {
+            continue;
+        }
+        acls += 1;
+        let properties = &resource["Properties"];
+        let mut configs = vec![&properties["VisibilityConfig"]];
+        configs.extend(properties["Rules"].as_sequence().into_iter().flatten().map(|rule| &rule["VisibilityConfig"]));
+        for config in configs {
+            assert_eq!(config["SampledRequestsEnabled"], Value::Bool(false), "{name:?}");
+        }
+    }
+    assert_eq!(acls, 2, "the API's and the pool's web ACLs");
+}

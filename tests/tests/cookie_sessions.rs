@@ -461,3 +461,20 @@ async fn finishing_mfa_setup_answers_cookies_too() {
     assert!(done.body["tokens"].get("refreshToken").is_none(), "{done:?}");
     assert_eq!(done.cookies(REFRESH).len(), 2, "{done:?}");
 }
+
+#[tokio::test]
+async fn logout_with_a_planted_second_cookie_still_revokes_the_users_token() {
+    // GIVEN a signed-in browser, and a sibling subdomain that planted a second refresh cookie
+    let (api, _, refresh) = signed_in(PoolOptions::default()).await;
+    let own = Call::browser().cookie(REFRESH, &refresh).post(&api, "/auth/refresh", json!({})).await;
+    let access = own.body["tokens"]["accessToken"].as_str().unwrap().to_owned();
+    let browser = Call { bearer: Some(&access), ..Call::browser() }
+        .cookie(REFRESH, "planted-refresh-token-of-the-attackers-own-account")
+        .cookie(REFRESH, &refresh);
+    // WHEN the user logs out
+    let logout = browser.post(&api, "/auth/logout", json!({})).await;
+    // THEN the user's own token is revoked all the same (revoking the planted one harms no one)
+    assert_eq!(logout.status, 204, "{logout:?}");
+    let after = Call::browser().cookie(REFRESH, &refresh).post(&api, "/auth/refresh", json!({})).await;
+    after.assert_problem(401, "INVALID_REFRESH_TOKEN");
+}

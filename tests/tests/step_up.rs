@@ -343,3 +343,40 @@ async fn an_unverified_old_address_gets_no_notice() {
     // THEN the unproven address is sent nothing
     assert!(notices_to(&format!("{username}@example.com")).await.is_empty());
 }
+
+#[tokio::test]
+async fn totp_guards_step_up_even_when_sms_is_preferred() {
+    // GIVEN a user with TOTP on and SMS on and preferred, and a stolen access token
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
+    let stolen =
+        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    with_phone_number(&pool, &username).await;
+    sdk()
+        .admin_set_user_mfa_preference()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&username)
+        .sms_mfa_settings(
+            aws_sdk_cognitoidentityprovider::types::SmsMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // WHEN the attacker, who knows the password, sends it with a made-up TOTP code
+    let proof = json!({"currentPassword": PASSWORD, "mfaCode": wrong_code(&totp_now(&secret))});
+    let answer = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": proof}), &stolen).await;
+    // THEN it is refused (Cognito would have asked for the SMS code, never for the TOTP one),
+    // no SMS is sent, and TOTP stays on
+    answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
+    assert_eq!(answer.body["field"], "reauthentication.emailCode", "{answer:?}");
+    let outbox: Vec<Value> =
+        reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap();
+    assert!(!outbox.iter().any(|m| m["username"] == username.as_str() && m["kind"] == "mfa"), "{outbox:?}");
+    let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    assert!(user.user_mfa_setting_list().contains(&"SOFTWARE_TOKEN_MFA".to_owned()), "{user:?}");
+}

@@ -82,10 +82,19 @@ pub async fn require(
     let user = get_user(state, token).await?;
     match proof {
         Some(Reauthentication { current_password: Some(password), mfa_code, .. }) => {
-            if mfa_code.is_none() && has_totp(&user) {
+            let totp = has_totp(&user);
+            if totp && matches!(user.preferred_mfa_setting(), Some("SMS_MFA" | "EMAIL_OTP")) {
+                // Cognito would ask for the preferred factor's code, never the TOTP one,
+                // and the password alone must not turn TOTP off: the email proves it instead.
+                return Err(required(
+                    "reauthentication.emailCode",
+                    "this user has TOTP but signs in with another factor: prove it with a code from POST /auth/me/reauthentication",
+                ));
+            }
+            if mfa_code.is_none() && totp {
                 return Err(needs_mfa_code());
             }
-            check_password(state, user.username(), password, mfa_code.as_ref(), client).await?
+            check_password(state, user.username(), password, mfa_code.as_ref().filter(|_| totp), client).await?
         }
         Some(Reauthentication { email_code: Some(code), .. }) => check_email_code(state, token, &user, code).await?,
         _ => return Err(required(
@@ -114,10 +123,11 @@ pub fn email_verified(user: &GetUserOutput) -> bool {
         && user.user_attributes().iter().any(|a| a.name() == "email" && a.value().is_some_and(|v| !v.is_empty()))
 }
 
-/// AdminInitiateAuth with the password, then the TOTP code when Cognito asks
-/// for it (the user has TOTP): tokens mean the proof holds. For SMS or email
-/// MFA, the challenge itself means the password is right. Whatever the
-/// sign-in minted is ended at once.
+/// AdminInitiateAuth with the password, then `mfa_code` (given exactly when
+/// the user has TOTP) to the SOFTWARE_TOKEN_MFA challenge, which must come:
+/// tokens mean the proof holds. Without TOTP, an SMS or email MFA challenge
+/// itself means the password is right. Whatever the sign-in minted is ended
+/// at once.
 async fn check_password(
     state: &AppState,
     username: &str,
@@ -158,9 +168,19 @@ async fn check_password(
         step = respond(state, ChallengeNameType::SelectMfaType, step.session.as_deref(), username, &answer, &client)
             .await?;
     }
+    let mut totp_answered = false;
     if step.challenge_name == Some(ChallengeNameType::SoftwareTokenMfa) {
         let code = mfa_code.ok_or_else(needs_mfa_code)?;
         step = check_totp(state, username, &step, code, &client).await?;
+        totp_answered = true;
+    }
+    // A user with TOTP proves it here, or not at all: tokens without the TOTP
+    // challenge, or another factor's challenge, prove only the password.
+    if mfa_code.is_some() && !totp_answered {
+        if let Some(result) = &step.result {
+            discard(state, username, result).await;
+        }
+        return Err(required("reauthentication.mfaCode", "the MFA code could not be checked: use `emailCode`"));
     }
     if let Some(result) = &step.result {
         discard(state, username, result).await;

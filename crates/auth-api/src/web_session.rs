@@ -92,6 +92,13 @@ impl AuthMode {
         first.map(Cookie::value).filter(|value| !value.is_empty())
     }
 
+    /// Every value of the cookies called `name`, at most `limit`: logout revokes them
+    /// all, so that a planted twin cannot keep the user's own token alive.
+    pub fn cookies_named(&self, name: &str, limit: usize) -> Vec<&str> {
+        let AuthMode::Cookie(cookies) = self else { return Vec::new() };
+        cookies.iter().filter(|c| c.name() == name).map(Cookie::value).filter(|v| !v.is_empty()).take(limit).collect()
+    }
+
     /// A sign-in's answer: in cookie mode the refresh token and the device
     /// handle leave the body for cookies.
     pub fn answer(&self, state: &AppState, mut response: AuthResponse) -> Response {

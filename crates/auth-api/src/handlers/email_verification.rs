@@ -185,12 +185,13 @@ pub async fn change(
             .await
             .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
     }
-    // The owner hears of it at the address that still recovers the account (a held
-    // address too: the owner, not the caller, reads it).
+    sessions::end_all(&state, user.username()).await?;
+    // Then the owner hears of it at the address that still recovers the account (a
+    // held address too: the owner, not the caller, reads it). After the sessions end,
+    // so that a slow SES never leaves a thief's session alive.
     if let Some(old) = current.filter(|_| step_up::email_verified(&user)) {
         state.notices().email_changing(state.config(), old, &request.email).await;
     }
-    sessions::end_all(&state, user.username()).await?;
     // Where the code went is the address the caller just gave: nothing to mask.
     Ok((
         StatusCode::ACCEPTED,

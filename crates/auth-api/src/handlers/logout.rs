@@ -45,15 +45,18 @@ impl Validate for LogoutRequest {
     }
 }
 
+/// Refresh cookies revoked at one logout, at most: ours and a few planted twins.
+const MAX_REFRESH_COOKIES: usize = 4;
+
 pub async fn handle(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
     mode: AuthMode,
     JsonBody(request): JsonBody<LogoutRequest>,
 ) -> Result<Response, ApiError> {
-    let refresh_token = match (mode.is_cookie(), &request.refresh_token) {
-        (false, Some(token)) => Some(token.clone()),
-        (false, None) if request.everywhere => None,
+    let refresh_tokens: Vec<Secret> = match (mode.is_cookie(), &request.refresh_token) {
+        (false, Some(token)) => vec![token.clone()],
+        (false, None) if request.everywhere => Vec::new(),
         (false, None) => {
             return Err(ApiError::validation(
                 "refreshToken",
@@ -66,23 +69,32 @@ pub async fn handle(
                 "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
             ))
         }
-        (true, None) => mode.cookie(REFRESH_COOKIE).map(Secret::new),
+        // Every cookie of the name: a twin planted by a sibling subdomain must not keep the
+        // user's own token alive (revoking the planted one harms no one).
+        (true, None) => mode.cookies_named(REFRESH_COOKIE, MAX_REFRESH_COOKIES).into_iter().map(Secret::new).collect(),
     };
     // Clearing cookies needs a real bearer too, even with no cookie left (a second logout).
-    if refresh_token.is_some() || mode.is_cookie() {
+    if !refresh_tokens.is_empty() || mode.is_cookie() {
         state.access_tokens().verify_allowing_expiry(token.expose()).await?;
     }
-    if let Some(refresh_token) = &refresh_token {
-        // Cognito answers an unknown or already revoked token with success.
-        state
+    // Cognito answers an unknown or already revoked token with success. Every token is
+    // tried before a failure is answered: a planted twin's error must not spare ours.
+    let mut failed = None;
+    for refresh_token in &refresh_tokens {
+        let revoked = state
             .cognito()
             .revoke_token()
             .client_id(&state.config().client_id)
             .token(refresh_token.expose())
             .set_client_secret(state.client_secret().await?.map(|secret| secret.expose().to_owned()))
             .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::Revoke))?;
+            .await;
+        if let Err(error) = revoked {
+            failed.get_or_insert(from_sdk(error, CognitoCall::Revoke));
+        }
+    }
+    if let Some(error) = failed {
+        return Err(error);
     }
     if request.everywhere {
         let signed_out = state.cognito().global_sign_out().access_token(token.expose()).send().await;
