@@ -32,8 +32,10 @@ install_chromium
 npm_ci_if_needed examples/web
 [ "${1:-}" = --install ] && exit 0
 
+# The tests' stack (clients/typescript/test/stack.ts) runs these, from CARGO_TARGET_DIR too.
+bin_dir="${CARGO_TARGET_DIR:-target}/debug"
 for bin in local-cognito local-server; do
-  [ -x "target/debug/$bin" ] || { echo "target/debug/$bin is missing: cargo build -p local-server -p local-cognito" >&2; exit 1; }
+  [ -x "$bin_dir/$bin" ] || { echo "$bin_dir/$bin is missing: cargo build -p local-server -p local-cognito" >&2; exit 1; }
 done
 rm -rf target/browser-screenshots
 cd examples/web
