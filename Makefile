@@ -1,4 +1,5 @@
-# make dev      the whole API on http://127.0.0.1:3000 against a local Cognito
+# make dev      the whole API on http://127.0.0.1:3000 against a local Cognito, and
+#               the example web app (examples/web) on http://localhost:5173
 # make test     every test
 # make package  sam build: every function for arm64, as deployed
 # make bench    cold start, memory, size and latency (not part of make test);
@@ -6,7 +7,9 @@
 #               BENCH_ONLY=local-cognito measures only the local Cognito
 # Each installs what it needs: the SAM tools in .venv-deploy, schemathesis in
 # .venv-fuzz, the contract's and the client's npm tools in clients/typescript
-# (npm ci) and openapi-python-client in .venv-pyclient (make test); make bench also
+# (npm ci) and openapi-python-client in .venv-pyclient (make test), the example
+# app's and its browser tests' in examples/web (npm ci), and Chromium (apt, as
+# root, when missing: make test); make bench also
 # .venv (boto3 and moto, measured beside the Rust local Cognito).
 
 VENV := .venv
@@ -63,7 +66,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 clean:
-	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) .venv-pyclient target .aws-sam .local clients/typescript/node_modules clients/typescript/dist
+	rm -rf $(VENV) $(DEPLOY_VENV) $(FUZZ_VENV) .venv-pyclient target .aws-sam .local clients/typescript/node_modules clients/typescript/dist examples/web/node_modules
 
 # The local Cognito's conformance suite against a real user pool (docs/local-cognito.md):
 # CONFORMANCE_USER_POOL_ID, CONFORMANCE_CLIENT_ID, [CONFORMANCE_CLIENT_SECRET], AWS credentials and AWS_REGION.

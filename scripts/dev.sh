@@ -16,6 +16,8 @@
 #                          http://localhost:5173, a Vite dev server; empty: none). A web
 #                          app in cookie mode calls http://localhost:$PORT, not 127.0.0.1:
 #                          another site to the browser, so SameSite=Strict cookies stay home
+#   WEB=0                  do not serve the example web app (examples/web, Vite, on
+#                          http://localhost:5173; npm ci first when node_modules is missing)
 #   COGNITO_PORT           the local Cognito's port (default 9229)
 #   LOCAL_COGNITO_STATE    where its state is kept (default .local/cognito-state.json;
 #                          empty: nothing is kept); delete the file for a fresh pool
@@ -41,7 +43,10 @@ case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2
 case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
 
 server_pid=""
+web_pid=""
 cleanup() {
+  # Vite dies of the signal; its status must not end the cleanup (set -e).
+  if [ -n "$web_pid" ]; then kill "$web_pid" 2>/dev/null; wait "$web_pid" 2>/dev/null || true; fi
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   stop_local_cognito
 }
@@ -106,6 +111,17 @@ outbox       http://127.0.0.1:$PORT/_local/outbox
 web origins  ${CORS_ALLOWED_ORIGINS:-(none)}; web apps call http://localhost:$PORT
 state        ${STATE_FILE:-(not kept)}
 INFO
+
+web=true
+case "${WEB:-1}" in 0|false|no) web=false ;; esac
+if [ "$web" = true ]; then
+  # The example app, in cookie mode; it calls the API as localhost (the app's site).
+  . scripts/npm-ci.sh
+  npm_ci_if_needed examples/web
+  echo "web app      http://localhost:5173 (examples/web; WEB=0 to leave it out)"
+  (cd examples/web && VITE_API_URL="http://localhost:$PORT" exec node_modules/.bin/vite --port 5173 --strictPort) &
+  web_pid=$!
+fi
 
 target/debug/local-server &
 server_pid=$!

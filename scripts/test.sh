@@ -6,13 +6,15 @@
 #      venvs with SAM CLI, cfn-lint, cargo-lambda and schemathesis, the
 #      aarch64 target: `make tools`), and the contract and the TypeScript
 #      client (scripts/contract.sh: redocly and spectral lint, generated
-#      types up to date, tsc --strict);
+#      types up to date, tsc --strict), and Chromium and the example app's
+#      npm packages (scripts/browser.sh --install);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links);
 #      beside it, the SAM template: sam validate --lint and cfn-lint;
 #   3. fuzzing of every route from openapi.yaml against the local stack, and
-#      4. the unit, local Cognito and end-to-end tests, and the TypeScript
-#      client's tests against the local stack, side by side: the tests
+#      4. the unit, local Cognito and end-to-end tests, the TypeScript
+#      client's tests against the local stack, and the browser tests
+#      (scripts/browser.sh: the example app in Chromium), side by side: the tests
 #      mostly wait on loopback, the fuzzer is one Python thread. Each test
 #      process starts its own local Cognito in memory.
 # Each step prints the seconds since the start, for docs/tests.md.
@@ -31,8 +33,11 @@ tools_pid=$!
 # The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
 ./scripts/contract.sh >"$work/contract.log" 2>&1 &
 contract_pid=$!
+# Chromium (apt, when missing) and the example app's npm packages, beside the build too.
+./scripts/browser.sh --install >"$work/browser-install.log" 2>&1 &
+browser_install_pid=$!
 
-step "every binary and test (beside it: make tools, scripts/contract.sh)"
+step "every binary and test (beside it: make tools, scripts/contract.sh, scripts/browser.sh --install)"
 # One build for both, so that the dev-dependencies' features are unified once:
 # built apart, the tests' build would compile the SDK's dependency chain again.
 cargo build --workspace --bins --tests
@@ -60,6 +65,10 @@ wait "$contract_pid" || contract_status=$?
 step "the contract and the TypeScript client (scripts/contract.sh, beside the build)"
 cat "$work/contract.log"
 [ "$contract_status" -eq 0 ] || echo "== the contract FAILED (exit $contract_status)" >&2
+browser_install_status=0
+wait "$browser_install_pid" || browser_install_status=$?
+cat "$work/browser-install.log"
+[ "$browser_install_status" -eq 0 ] || echo "== installing Chromium or examples/web's packages FAILED (exit $browser_install_status)" >&2
 
 step "fuzzing every route from openapi.yaml (schemathesis), beside the tests below"
 ./scripts/fuzz.sh >"$work/fuzz.log" 2>&1 &
@@ -71,6 +80,12 @@ if [ "$contract_status" -eq 0 ]; then
   client_pid=$!
 else
   echo "== the TypeScript client's tests cannot run: the contract failed" >&2
+fi
+browser_status=1
+browser_pid=""
+if [ "$browser_install_status" -eq 0 ]; then
+  ./scripts/browser.sh >"$work/browser.log" 2>&1 &
+  browser_pid=$!
 fi
 tests_status=0
 if cargo nextest --version >/dev/null 2>&1; then
@@ -91,6 +106,15 @@ if [ -n "$client_pid" ]; then
   [ "$client_status" -eq 0 ] || echo "== the TypeScript client's tests FAILED (exit $client_status)" >&2
 fi
 
+if [ -n "$browser_pid" ]; then
+  browser_status=0
+  wait "$browser_pid" || browser_status=$?
+  step "the browser tests (scripts/browser.sh: examples/web in Chromium), beside the tests below"
+  cat "$work/browser.log"
+  [ "$browser_status" -eq 0 ] || echo "== the browser tests FAILED (exit $browser_status)" >&2
+fi
+
 step "unit, local Cognito and end-to-end tests"
 cat "$work/tests.log"
-[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ]
+[ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ] \
+  && [ "$browser_status" -eq 0 ]

@@ -51,7 +51,8 @@ async function waitFor(what: string, ok: () => Promise<boolean> | boolean, child
   throw new Error(`${what} did not start within 10 s`);
 }
 
-export async function startStack(seed: Record<string, unknown>): Promise<Stack> {
+/** `env`: more settings for the local server (CORS_ALLOWED_ORIGINS, DEVICE_SECRET, ...). */
+export async function startStack(seed: Record<string, unknown>, env: Record<string, string> = {}): Promise<Stack> {
   const root = repoRoot();
   const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug");
   for (const name of ["local-cognito", "local-server"]) {
@@ -87,6 +88,7 @@ export async function startStack(seed: Record<string, unknown>): Promise<Stack> 
         AWS_SECRET_ACCESS_KEY: "local",
         PORT: String(apiPort),
         LOG_LEVEL: "warn",
+        ...env,
       },
     });
     children.push(server);
