@@ -3,7 +3,8 @@
 # seeded like the deployed pool. Accounts survive restarts (LOCAL_COGNITO_STATE).
 # Ctrl-C stops everything it started.
 #   CLIENT_SECRET=0        use an app client without a secret (default: with one, as deployed)
-#   MFA=off|optional|on    the pool's MFA (default off); TOTP and SMS are offered,
+#   MFA=off|optional|on    the pool's MFA (default optional: users may turn TOTP on,
+#                          as the example app shows); TOTP and SMS are offered,
 #                          and email when EMAIL_MFA=1; codes go to the outbox
 #   SELF_SIGNUP=0          only administrators create users, as in the deployed default
 #   DEVICES=off|always|opt-in
@@ -31,7 +32,7 @@ ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
 STATE_FILE="${LOCAL_COGNITO_STATE-.local/cognito-state.json}"
 secret=true
 case "${CLIENT_SECRET:-1}" in 0|false|no) secret=false ;; esac
-mfa="${MFA:-off}"
+mfa="${MFA:-optional}"
 signup=true
 case "${SELF_SIGNUP:-1}" in 0|false|no) signup=false ;; esac
 devices="${DEVICES:-off}"
