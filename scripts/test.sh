@@ -9,8 +9,8 @@
 #      types up to date, tsc --strict), and Chromium and the example app's
 #      npm packages (scripts/browser.sh --install);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
-#      does (dev profile: it proves the deploy path compiles and links);
-#      beside it, the SAM template: sam validate --lint and cfn-lint;
+#      does (dev profile: it proves the deploy path compiles and links), niced,
+#      and the SAM template's sam validate --lint and cfn-lint, both beside
 #   3. fuzzing of every route from openapi.yaml against the local stack, and
 #      4. the unit, local Cognito and end-to-end tests, the TypeScript
 #      client's tests against the local stack, and the browser tests
@@ -45,20 +45,21 @@ tools_status=0
 wait "$tools_pid" || tools_status=$?
 [ "$tools_status" -eq 0 ] || { cat "$work/tools.log"; echo "== make tools FAILED" >&2; exit 1; }
 
-step "arm64 build of one function (cargo lambda, as sam build runs it), beside the template's lint"
+# The arm64 build and the template's lint start now and finish beside the tests: the
+# build is niced (the tests, mostly waiting on loopback, keep the CPU when they want it)
+# and has a target dir of its own (one cargo at a time may hold a target dir's lock, and
+# nextest needs this one's).
+step "arm64 build of one function (cargo lambda, as sam build runs it) and the template's lint, beside the tests"
+( CARGO_TARGET_DIR=target/arm64 nice -n 19 cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check \
+    && python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
+    || { echo "the arm64 build FAILED, or target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
+) >"$work/arm64.log" 2>&1 &
+arm64_pid=$!
 ( sam_status=0 cfn_status=0
   sam validate --lint --template template.yaml >"$work/sam.log" 2>&1 || sam_status=$?
   cfn-lint template.yaml >"$work/cfn.log" 2>&1 || cfn_status=$?
   [ "$sam_status" -eq 0 ] && [ "$cfn_status" -eq 0 ] ) &
 lint_pid=$!
-cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check
-python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
-  || { echo "target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
-lint_status=0
-wait "$lint_pid" || lint_status=$?
-step "template.yaml: sam validate --lint, cfn-lint"
-cat "$work/sam.log" "$work/cfn.log"
-[ "$lint_status" -eq 0 ] || { echo "== the template's lint FAILED" >&2; exit 1; }
 
 contract_status=0
 wait "$contract_pid" || contract_status=$?
@@ -114,7 +115,19 @@ if [ -n "$browser_pid" ]; then
   [ "$browser_status" -eq 0 ] || echo "== the browser tests FAILED (exit $browser_status)" >&2
 fi
 
+lint_status=0
+wait "$lint_pid" || lint_status=$?
+step "template.yaml: sam validate --lint, cfn-lint"
+cat "$work/sam.log" "$work/cfn.log"
+[ "$lint_status" -eq 0 ] || echo "== the template's lint FAILED" >&2
+
+arm64_status=0
+wait "$arm64_pid" || arm64_status=$?
+step "the arm64 build (beside the tests)"
+tail -n 5 "$work/arm64.log"
+[ "$arm64_status" -eq 0 ] || { cat "$work/arm64.log"; echo "== the arm64 build FAILED (exit $arm64_status)" >&2; }
+
 step "unit, local Cognito and end-to-end tests"
 cat "$work/tests.log"
 [ "$fuzz_status" -eq 0 ] && [ "$tests_status" -eq 0 ] && [ "$contract_status" -eq 0 ] && [ "$client_status" -eq 0 ] \
-  && [ "$browser_status" -eq 0 ]
+  && [ "$browser_status" -eq 0 ] && [ "$lint_status" -eq 0 ] && [ "$arm64_status" -eq 0 ]
