@@ -10,8 +10,7 @@
 #      npm packages (scripts/browser.sh --install);
 #   2. one function cross-built for arm64 with cargo-lambda, as `sam build`
 #      does (dev profile: it proves the deploy path compiles and links), niced,
-#      from when make tools is done to the end; and the SAM template's sam
-#      validate --lint and cfn-lint, beside
+#      and the SAM template's sam validate --lint and cfn-lint, both beside
 #   3. fuzzing of every route from openapi.yaml against the local stack, and
 #      4. the unit, local Cognito and end-to-end tests, the TypeScript
 #      client's tests against the local stack, and the browser tests
@@ -27,17 +26,9 @@ trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 step() { echo "== [$((SECONDS - start)) s] $*"; }
 
-# The tools the later steps need, installed while the build runs; then, with
-# cargo-lambda there, the arm64 build of one function (as sam build runs it). It is
-# niced: it takes only the CPU the host build and the tests leave idle. It has a target
-# dir of its own: one cargo at a time may hold a target dir's lock.
-( make --no-print-directory tools >"$work/tools.log" 2>&1; echo $? >"$work/tools.status"
-  [ "$(cat "$work/tools.status")" -eq 0 ] || exit 1
-  CARGO_TARGET_DIR=target/arm64 nice -n 19 cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check \
-    && python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
-    || { echo "the arm64 build FAILED, or target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
-) >"$work/arm64.log" 2>&1 &
-arm64_pid=$!
+# The tools the later steps need, installed while the build runs.
+make --no-print-directory tools >"$work/tools.log" 2>&1 &
+tools_pid=$!
 
 # The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
 ./scripts/contract.sh >"$work/contract.log" 2>&1 &
@@ -46,14 +37,24 @@ contract_pid=$!
 ./scripts/browser.sh --install >"$work/browser-install.log" 2>&1 &
 browser_install_pid=$!
 
-step "every binary and test (beside it: make tools then the arm64 build, scripts/contract.sh, scripts/browser.sh --install)"
+step "every binary and test (beside it: make tools, scripts/contract.sh, scripts/browser.sh --install)"
 # One build for both, so that the dev-dependencies' features are unified once:
 # built apart, the tests' build would compile the SDK's dependency chain again.
 cargo build --workspace --bins --tests
-until [ -s "$work/tools.status" ]; do sleep 1; done
-[ "$(cat "$work/tools.status")" -eq 0 ] || { cat "$work/tools.log"; echo "== make tools FAILED" >&2; exit 1; }
+tools_status=0
+wait "$tools_pid" || tools_status=$?
+[ "$tools_status" -eq 0 ] || { cat "$work/tools.log"; echo "== make tools FAILED" >&2; exit 1; }
 
-step "the template's lint, beside the tests (and the arm64 build, started once the tools were in)"
+# The arm64 build and the template's lint start now and finish beside the tests: the
+# build is niced (the tests, mostly waiting on loopback, keep the CPU when they want it)
+# and has a target dir of its own (one cargo at a time may hold a target dir's lock, and
+# nextest needs this one's).
+step "arm64 build of one function (cargo lambda, as sam build runs it) and the template's lint, beside the tests"
+( CARGO_TARGET_DIR=target/arm64 nice -n 19 cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check \
+    && python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
+    || { echo "the arm64 build FAILED, or target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
+) >"$work/arm64.log" 2>&1 &
+arm64_pid=$!
 ( sam_status=0 cfn_status=0
   sam validate --lint --template template.yaml >"$work/sam.log" 2>&1 || sam_status=$?
   cfn-lint template.yaml >"$work/cfn.log" 2>&1 || cfn_status=$?
