@@ -151,3 +151,22 @@ async fn the_code_request_takes_an_empty_body_but_no_fields() {
     answer.assert_problem(400, "VALIDATION_FAILED");
     assert_eq!(answer.body["field"], "attribute");
 }
+
+#[tokio::test]
+async fn null_or_an_unknown_value_for_a_named_choice_names_the_field_and_the_choices() {
+    // GIVEN a signed-in user, and the body `GET /auth/me/mfa` answers (with `"preferred": null`) sent back
+    let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
+    let api = TestApi::start(&pool).await;
+    let token = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    for preferred in [json!(null), json!("carrier-pigeon")] {
+        let body = json!({"sms": false, "preferred": preferred}).to_string().into_bytes();
+        // WHEN it is sent to PUT /auth/me/mfa
+        let answer = api.send("PUT", "/auth/me/mfa", Some(("application/json", body)), Some(&token)).await;
+        // THEN the answer names the field and what it takes, not "the body is not valid JSON"
+        answer.assert_problem(400, "VALIDATION_FAILED");
+        assert_eq!(answer.body["field"], "preferred", "{answer:?}");
+        let detail = answer.body["detail"].as_str().unwrap();
+        assert!(detail.contains("totp") && detail.contains("sms") && detail.contains("email"), "{detail}");
+        assert!(!detail.contains("not valid JSON"), "{detail}");
+    }
+}

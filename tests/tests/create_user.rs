@@ -51,7 +51,10 @@ async fn an_id_token_is_not_an_access_token() {
     let api = TestApi::start(&pool).await;
     let login = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
     let id_token = login.body["tokens"]["idToken"].as_str().unwrap();
-    api.post("/auth/users", jane(), Some(id_token)).await.assert_problem(401, "UNAUTHENTICATED");
+    // An ID token where an access token belongs: the client sent the wrong one, and is told so
+    let wrong = api.post("/auth/users", jane(), Some(id_token)).await;
+    wrong.assert_problem(401, "WRONG_TOKEN_TYPE");
+    assert!(wrong.body["detail"].as_str().unwrap().contains("accessToken"), "{wrong:?}");
 }
 
 #[tokio::test]

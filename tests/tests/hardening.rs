@@ -149,6 +149,9 @@ async fn the_example_route_answers_the_callers_claims_for_an_id_token() {
     assert_eq!(claims.body["cognito:username"], ADMIN_USERNAME);
     assert_eq!(claims.body["cognito:groups"], json!(["admin"]));
     assert_eq!(claims.body["email"], "admin@example.com");
-    api.get("/auth/example/claims", Some(access)).await.assert_problem(401, "UNAUTHENTICATED");
+    // The access token where the ID token belongs: told so, in a title and detail that agree
+    let wrong = api.get("/auth/example/claims", Some(access)).await;
+    wrong.assert_problem(401, "WRONG_TOKEN_TYPE");
+    assert!(wrong.body["detail"].as_str().unwrap().contains("`tokens.idToken`"), "{wrong:?}");
     api.get("/auth/example/claims", None).await.assert_problem(401, "UNAUTHENTICATED");
 }

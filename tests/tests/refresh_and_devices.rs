@@ -112,9 +112,11 @@ async fn a_remembered_device_skips_mfa_and_refresh_needs_it() {
     let (tokens, device) = first_sign_in(&api, &username).await;
     assert_eq!(device["remembered"], true, "{device}");
     let device_key = device["deviceKey"].as_str().unwrap().to_owned();
-    // AND a refresh without the device is refused, with it works
+    // AND a refresh without the device is refused, saying to send the device, and with it works
     let refresh_token = tokens["refreshToken"].as_str().unwrap();
-    refresh(&api, refresh_token, None).await.assert_problem(401, "INVALID_REFRESH_TOKEN");
+    let without = refresh(&api, refresh_token, None).await;
+    without.assert_problem(401, "INVALID_REFRESH_TOKEN");
+    assert!(without.body["detail"].as_str().unwrap().contains("`deviceKey`"), "{without:?}");
     assert_eq!(refresh(&api, refresh_token, Some(&device_key)).await.status, 200);
     // AND the next sign-in with the device skips MFA
     let again = login(&api, &username, Some(&device_key)).await;

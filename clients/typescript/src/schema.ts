@@ -117,7 +117,7 @@ export interface paths {
         };
         /**
          * The signed-in user (GetUser), attribute values as Cognito stores them.
-         * @description Cognito checks the access token (GetUser): an expired or revoked one answers 401 UNAUTHENTICATED.
+         * @description Cognito checks the access token (GetUser): a revoked one answers 401 UNAUTHENTICATED, an expired one 401 TOKEN_EXPIRED.
          */
         get: operations["getCurrentUser"];
         put?: never;
@@ -900,7 +900,7 @@ export interface components {
             requestId: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "WRONG_TOKEN_TYPE" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
     };
     responses: {
         /** @description VALIDATION_FAILED (malformed JSON, missing, invalid or unknown field, named in `field`), or INVALID_PASSWORD (Cognito's policy message). */
@@ -943,10 +943,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description UNAUTHENTICATED, a missing, malformed, expired, revoked or forged access token. */
+        /** @description UNAUTHENTICATED, a missing, malformed, revoked or forged access token; TOKEN_EXPIRED, an expired one (refresh it with POST /auth/refresh and retry); WRONG_TOKEN_TYPE, an ID token where the access token belongs (or the other way round). */
         Unauthenticated: {
             headers: {
-                "WWW-Authenticate"?: "Bearer";
+                /** @description `Bearer`; with `error="invalid_token"` (RFC 6750) for TOKEN_EXPIRED and WRONG_TOKEN_TYPE. */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {

@@ -73,8 +73,13 @@ fn parse<T: DeserializeOwned>(json: &[u8]) -> Result<T, ApiError> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
+        if (inner.is_syntax() || inner.is_eof()) && serde_json::from_slice::<serde::de::IgnoredAny>(json).is_err() {
             return ApiError::new(ErrorCode::ValidationFailed, format!("the body is not valid JSON: {inner}"));
+        }
+        if inner.is_syntax() {
+            // Valid JSON that serde reads as a syntax error: `null` where a named choice
+            // (an enum) belongs. The choices are what a string there would be told.
+            return null_for_a_choice::<T>(json, &path);
         }
         describe_data_error(&path, &inner.to_string())
     })?;
@@ -82,6 +87,24 @@ fn parse<T: DeserializeOwned>(json: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|error| ApiError::new(ErrorCode::ValidationFailed, format!("the body is not valid JSON: {error}")))?;
     Ok(value)
+}
+
+/// The answer to `null` at `path` where one of several names belongs: the field,
+/// and the names, found by putting a string no choice has in its place.
+fn null_for_a_choice<T: DeserializeOwned>(json: &[u8], path: &str) -> ApiError {
+    let field = path.to_owned();
+    let mut body: serde_json::Value = serde_json::from_slice(json).unwrap_or_default();
+    let pointer = format!("/{}", path.replace('.', "/"));
+    let choices =
+        body.pointer_mut(&pointer).map(|value| *value = serde_json::Value::String(String::new())).and_then(|()| {
+            let message = serde_json::from_value::<T>(body).err()?.to_string();
+            message.rsplit_once(", expected ").map(|(_, expected)| expected.to_owned())
+        });
+    let detail = match choices {
+        Some(choices) => format!("`{field}` must be {choices}; leave it out rather than send null"),
+        None => format!("`{field}` may not be null: leave it out"),
+    };
+    ApiError::validation(field, detail)
 }
 
 /// serde's data errors, reworded with the field named and any quoted value dropped.

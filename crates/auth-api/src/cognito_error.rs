@@ -136,6 +136,9 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60)
         }
         "UserNotFoundException" if call == Admin => ApiError::new(C::NotFound, "no user has this username"),
+        "NotAuthorizedException" if matches!(call, WithAccessToken | ChangePassword) && message == "Access Token has expired" => {
+            ApiError::new(C::TokenExpired, "the access token has expired: refresh it (POST /auth/refresh) and retry")
+        }
         "NotAuthorizedException" | "UserNotFoundException" => match call {
             Login => wrong_credentials(),
             AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),

@@ -36,6 +36,8 @@ error_codes! {
     CodeExpired = "CODE_EXPIRED" => StatusCode::BAD_REQUEST, "The code has expired";
     UnknownDevice = "UNKNOWN_DEVICE" => StatusCode::BAD_REQUEST, "The device is not one of the user's";
     Unauthenticated = "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED, "A valid access token is required";
+    TokenExpired = "TOKEN_EXPIRED" => StatusCode::UNAUTHORIZED, "The access token has expired";
+    WrongTokenType = "WRONG_TOKEN_TYPE" => StatusCode::UNAUTHORIZED, "This kind of token does not belong here";
     InvalidCredentials = "INVALID_CREDENTIALS" => StatusCode::UNAUTHORIZED, "The username or password is wrong";
     InvalidSession = "INVALID_SESSION" => StatusCode::UNAUTHORIZED, "The challenge session is expired or unknown";
     InvalidRefreshToken = "INVALID_REFRESH_TOKEN" => StatusCode::UNAUTHORIZED, "The refresh token is invalid, expired or revoked";
@@ -146,8 +148,17 @@ impl IntoResponse for ApiError {
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if self.code == ErrorCode::Unauthenticated {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        // RFC 6750: a token that was sent but will not do is an `invalid_token`.
+        let challenge = match self.code {
+            ErrorCode::Unauthenticated => Some("Bearer"),
+            ErrorCode::TokenExpired => {
+                Some(r#"Bearer error="invalid_token", error_description="The access token expired""#)
+            }
+            ErrorCode::WrongTokenType => Some(r#"Bearer error="invalid_token""#),
+            _ => None,
+        };
+        if let Some(challenge) = challenge {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         // The body is written by `middleware::render_problems`, with the request id.
         response.extensions_mut().insert(self);

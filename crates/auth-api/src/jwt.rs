@@ -13,7 +13,7 @@ use tokio::sync::{OnceCell, RwLock};
 
 use crate::bearer::unauthenticated;
 use crate::cognito_error::upstream_unavailable;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// An unknown key id triggers a refetch (Cognito rotated keys), but not more
 /// often than this, whether the last fetch worked or failed: an outage must
@@ -102,7 +102,7 @@ impl AccessTokenVerifier {
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
         let claims: AccessClaims = self.decode(token, "access token").await?;
         if claims.token_use != "access" {
-            return Err(unauthenticated("send an access token, not an id token"));
+            return Err(wrong_kind("access"));
         }
         if claims.client_id != self.client_id {
             return Err(unauthenticated("the access token was issued to another app client"));
@@ -125,7 +125,7 @@ impl AccessTokenVerifier {
     pub async fn verify_id(&self, token: &str) -> Result<IdClaims, ApiError> {
         let claims: IdClaims = self.decode(token, "ID token").await?;
         if claims.token_use != "id" {
-            return Err(unauthenticated("send an ID token, not an access token"));
+            return Err(wrong_kind("id"));
         }
         if claims.aud != self.client_id {
             return Err(unauthenticated("the ID token was issued to another app client"));
@@ -157,11 +157,23 @@ impl AccessTokenVerifier {
         validation.validate_exp = validate_exp;
         // Access tokens carry client_id, not aud: each kind's client is checked by its caller.
         validation.validate_aud = false;
-        decode::<C>(token, &key, &validation).map(|data| data.claims).map_err(|error| match error.kind() {
-            ErrorKind::ExpiredSignature => unauthenticated(&format!("the {what} has expired")),
-            ErrorKind::InvalidSignature => not_cognitos(),
-            _ => unauthenticated(&format!("the {what} is not valid for this API")),
-        })
+        let claims = decode::<serde_json::Map<String, serde_json::Value>>(token, &key, &validation)
+            .map(|data| data.claims)
+            .map_err(|error| match error.kind() {
+                ErrorKind::ExpiredSignature => ApiError::new(
+                    ErrorCode::TokenExpired,
+                    format!("the {what} has expired: refresh it (POST /auth/refresh) and retry"),
+                ),
+                ErrorKind::InvalidSignature => not_cognitos(),
+                _ => unauthenticated(&format!("the {what} is not valid for this API")),
+            })?;
+        // The pool's own token, of the other kind: the client sent the wrong one of its sign-in.
+        let expected = if what == "ID token" { "id" } else { "access" };
+        if claims.get("token_use").and_then(serde_json::Value::as_str).is_some_and(|token_use| token_use != expected) {
+            return Err(wrong_kind(expected));
+        }
+        serde_json::from_value(serde_json::Value::Object(claims))
+            .map_err(|_| unauthenticated(&format!("the {what} is not valid for this API")))
     }
 
     async fn key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
@@ -202,4 +214,14 @@ impl AccessTokenVerifier {
             .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
             .collect())
     }
+}
+
+/// WRONG_TOKEN_TYPE: a token of this pool, but not the kind the route takes.
+fn wrong_kind(expected: &str) -> ApiError {
+    let detail = if expected == "id" {
+        "this is an access token: send the ID token (`tokens.idToken`) as the bearer"
+    } else {
+        "this is an ID token: send the access token (`tokens.accessToken`) as the bearer"
+    };
+    ApiError::new(ErrorCode::WrongTokenType, detail)
 }

@@ -82,6 +82,11 @@ impl AppState {
         self.0.client_secret.get(self.config()).await
     }
 
+    /// Whether devices are remembered here (a device secret is configured).
+    pub fn tracks_devices(&self) -> bool {
+        self.0.device_secret.is_configured()
+    }
+
     /// The key device passwords are derived from, when devices are remembered.
     pub async fn device_secret(&self) -> Result<Option<&Secret>, ApiError> {
         self.0.device_secret.get(self.config()).await

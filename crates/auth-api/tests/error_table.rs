@@ -137,7 +137,7 @@ const CASES: &[Case] = &[
         400,
         "CODE_EXPIRED",
     ),
-    case("/auth/email/verify", "NotAuthorizedException", "Access Token has expired", 401, "UNAUTHENTICATED"),
+    case("/auth/email/verify", "NotAuthorizedException", "Access Token has expired", 401, "TOKEN_EXPIRED"),
     case("/auth/email/verify", "LimitExceededException", "Attempt limit exceeded", 429, "TOO_MANY_REQUESTS"),
     case("/auth/email/verification-code", "CodeDeliveryFailureException", "x", 503, "UPSTREAM_UNAVAILABLE"),
     case(
@@ -149,6 +149,8 @@ const CASES: &[Case] = &[
     ),
     case("/auth/me", "UserNotFoundException", "User does not exist.", 401, "UNAUTHENTICATED"),
     case("/auth/me", "NotAuthorizedException", "Invalid Access Token", 401, "UNAUTHENTICATED"),
+    // An expired token is told apart: the client refreshes and retries.
+    case("/auth/me", "NotAuthorizedException", "Access Token has expired", 401, "TOKEN_EXPIRED"),
     case("/auth/login", "ResourceNotFoundException", "Device does not exist.", 400, "UNKNOWN_DEVICE"),
     case("/auth/mfa", "CodeMismatchException", "Invalid code received for user", 400, "CODE_MISMATCH"),
     case("/auth/mfa", "ExpiredCodeException", "Invalid code or auth state for the user.", 400, "CODE_EXPIRED"),

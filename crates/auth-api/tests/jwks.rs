@@ -103,7 +103,7 @@ async fn logouts_check_allows_expiry_but_nothing_else() {
     let claims = json!({"sub": "s", "iss": ISSUER, "client_id": "client", "token_use": "access", "exp": now - 3600});
     // WHEN the access token expired an hour ago THEN the usual check refuses it, logout's accepts it
     let expired = signed("one", &one, claims.clone());
-    assert_eq!(verifier.verify(&expired).await.unwrap_err().code, ErrorCode::Unauthenticated);
+    assert_eq!(verifier.verify(&expired).await.unwrap_err().code, ErrorCode::TokenExpired);
     verifier.verify_allowing_expiry(&expired).await.expect("an expired access token of this client");
     // AND another client's, another issuer's, an ID token and an unsigned or garbage one are refused
     let altered = |name: &str, value: Value| {
@@ -120,6 +120,23 @@ async fn logouts_check_allows_expiry_but_nothing_else() {
         "garbage".to_owned(),
     ] {
         let refused = verifier.verify_allowing_expiry(&token).await.unwrap_err();
-        assert_eq!(refused.code, ErrorCode::Unauthenticated, "{token}");
+        // An ID token of this pool is told apart: the client sent the other token of its sign-in.
+        let kind = if token.contains('.') && claims_of(&token)["token_use"] == "id" {
+            ErrorCode::WrongTokenType
+        } else {
+            ErrorCode::Unauthenticated
+        };
+        assert_eq!(refused.code, kind, "{token}");
     }
+}
+
+/// A JWT's payload, unverified, or null when it has none.
+fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Value::Null)
 }

@@ -58,6 +58,15 @@ pub async fn handle(
             clear_refresh_cookies(&mut answer);
             Ok(answer)
         }
+        // A device-bound token without its device is refused like a dead one: say so.
+        Err(mut error)
+            if error.code == ErrorCode::InvalidRefreshToken && handle.is_none() && state.tracks_devices() =>
+        {
+            error.detail = "the refresh token is invalid, expired or revoked; if its sign-in remembered a device, \
+                            send that device's `deviceKey` too, else sign in again"
+                .into();
+            Err(error)
+        }
         Err(error) => Err(error),
     }
 }
