@@ -136,6 +136,12 @@ async fn unknown_routes_and_methods_are_problems_too() {
     let pool = create_pool(PoolOptions::default()).await;
     let api = TestApi::start(&pool).await;
     api.get("/auth/nothing-here", None).await.assert_problem(404, "NOT_FOUND");
+    // A route with a trailing slash is told the route it meant
+    let slash = api.post("/auth/login/", json!({}), None).await;
+    slash.assert_problem(404, "NOT_FOUND");
+    assert!(slash.body["detail"].as_str().unwrap().contains("(/auth/login)"), "{slash:?}");
+    let device = api.send("DELETE", "/auth/me/devices/abc/", None, None).await;
+    assert!(device.body["detail"].as_str().unwrap().contains("(/auth/me/devices/{deviceKey})"), "{device:?}");
     api.get("/auth/login", None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
     api.send("DELETE", "/auth/me", None, None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
 }

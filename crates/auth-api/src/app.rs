@@ -70,6 +70,23 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
     }
 }
 
+/// 404, with the route meant when the path is one with a trailing slash.
+fn no_route(path: &str) -> ApiError {
+    let trimmed = path.trim_end_matches('/');
+    let names_a_route = |route: &str| {
+        let (a, b) = (route.split('/'), trimmed.split('/'));
+        route.split('/').count() == trimmed.split('/').count()
+            && a.zip(b).all(|(want, got)| want == got || (want.starts_with('{') && !got.is_empty()))
+    };
+    // The route's pattern, not the path sent: nothing of the request is echoed.
+    let meant = crate::routes::ROUTES.iter().find(|route| trimmed.len() < path.len() && names_a_route(route.path));
+    if let Some(route) = meant {
+        let detail = format!("no route matches this path: routes end without `/` ({})", route.path);
+        return ApiError::new(ErrorCode::NotFound, detail);
+    }
+    ApiError::new(ErrorCode::NotFound, "no route matches this path")
+}
+
 fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors_layer(&state.config().cors_allowed_origins);
     let listed_only = cors.as_ref().map(|_| {
@@ -77,7 +94,7 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
         axum::middleware::from_fn_with_state(origins, middleware::cors_for_listed_origins_only)
     });
     router
-        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no route matches this path") })
+        .fallback(|uri: axum::http::Uri| async move { no_route(uri.path()) })
         .method_not_allowed_fallback(|| async {
             ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take this method")
         })
