@@ -131,3 +131,12 @@ pub async fn sign_in_with_totp(api: &TestApi, username: &str, password: &str, se
     assert_eq!(done.status, 200, "{done:?}");
     done.body["tokens"].clone()
 }
+
+/// A confirmed user with TOTP on (set up through the API), and an access token of a
+/// sign-in with the code since: (username, TOTP secret, access token).
+pub async fn totp_user_with_token(pool: &Pool, api: &TestApi) -> (String, String, String) {
+    let username = confirmed_user(pool, &[]).await;
+    let secret = enable_totp(api, &api.access_token(&username, PASSWORD).await).await;
+    let token = sign_in_with_totp(api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    (username, secret, token)
+}

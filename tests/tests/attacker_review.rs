@@ -5,7 +5,7 @@
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, SoftwareTokenMfaSettingsType};
-use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp};
+use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp, totp_user_with_token};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -15,14 +15,6 @@ async fn put(api: &TestApi, path: &str, body: Value, token: &str) -> Answer {
 
 async fn outbox() -> Vec<Value> {
     reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap()
-}
-
-/// A user with TOTP on (through the API, with step-up) and a token stolen from a later sign-in.
-async fn totp_user_and_stolen_token(pool: &Pool, api: &TestApi) -> (String, String, String) {
-    let username = confirmed_user(pool, &[]).await;
-    let secret = enable_totp(api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen = sign_in_with_totp(api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
-    (username, secret, stolen)
 }
 
 // ---------------------------------------------------------------------------
@@ -64,7 +56,7 @@ async fn an_email_proof_needs_the_users_own_code_not_another_users() {
     // GIVEN two users with verified emails; the attacker is the second, holding the first's token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (victim, secret, stolen) = totp_user_and_stolen_token(&pool, &api).await;
+    let (victim, secret, stolen) = totp_user_with_token(&pool, &api).await;
     verify_email(&pool, &victim).await;
     let attacker = confirmed_user(&pool, &[]).await;
     verify_email(&pool, &attacker).await;
@@ -85,7 +77,7 @@ async fn a_password_proof_is_the_token_owners_password_not_the_attackers() {
     // give the attacker another one) holding the victim's token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (victim, secret, stolen) = totp_user_and_stolen_token(&pool, &api).await;
+    let (victim, secret, stolen) = totp_user_with_token(&pool, &api).await;
     let attacker = confirmed_user(&pool, &[]).await;
     sdk()
         .admin_set_user_password()
@@ -112,7 +104,7 @@ async fn partial_mfa_bodies_that_weaken_mfa_need_a_proof() {
     // GIVEN a TOTP user and a stolen token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (username, secret, stolen) = totp_user_and_stolen_token(&pool, &api).await;
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     with_phone_number(&pool, &username).await;
     // WHEN the attacker sends bodies that turn something off or move the preference with no proof
     for body in [
@@ -141,8 +133,8 @@ async fn the_attackers_own_session_counts_no_wrong_codes_against_a_victim() {
     // GIVEN a victim and an attacker, both with TOTP
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (victim, victim_secret, _) = totp_user_and_stolen_token(&pool, &api).await;
-    let (attacker, _, _) = totp_user_and_stolen_token(&pool, &api).await;
+    let (victim, victim_secret, _) = totp_user_with_token(&pool, &api).await;
+    let (attacker, _, _) = totp_user_with_token(&pool, &api).await;
     // WHEN the attacker answers wrong codes in their own sessions naming the victim (and the victim's
     // alias forms: upper case)
     for _ in 0..3 {
@@ -364,7 +356,7 @@ async fn a_script_guessing_the_emailed_step_up_code_is_stopped_before_the_right_
     // GIVEN a TOTP user with a verified email, a stolen token, and a code the user was sent
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (username, secret, stolen) = totp_user_and_stolen_token(&pool, &api).await;
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     verify_email(&pool, &username).await;
     assert_eq!(api.post("/auth/me/reauthentication", json!({}), Some(&stolen)).await.status, 202);
     let code = outbox_code(&username, "attribute_verification").await;
@@ -579,7 +571,7 @@ async fn a_stolen_access_token_reaches_nothing_straight_at_cognito() {
     // GIVEN a user with TOTP, and a stolen access token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let (username, _, stolen) = totp_user_and_stolen_token(&pool, &api).await;
+    let (username, _, stolen) = totp_user_with_token(&pool, &api).await;
     // WHEN the thief calls Cognito's public API with it: MFA off, a new authenticator,
     // forget the account's devices, drop the phone number, sign everyone out, delete the user
     let thief = attacker_sdk();

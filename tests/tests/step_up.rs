@@ -5,7 +5,7 @@
 //! Each attack is performed as an attacker would, through the API or straight
 //! at Cognito with the SDK.
 
-use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp};
+use integration_tests::flows::{enable_totp, password_proof, sign_in_with_totp, totp_user_with_token};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -36,10 +36,7 @@ async fn a_stolen_access_token_cannot_turn_mfa_off_or_change_the_preference() {
     // GIVEN a user with TOTP, and an attacker holding an access token of theirs
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let username = confirmed_user(&pool, &[]).await;
-    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen =
-        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     // WHEN the attacker turns TOTP off, or moves the preference, with the token alone
     for body in [json!({"totp": false}), json!({"preferred": "totp"}), json!({"email": false})] {
         let answer = put(&api, "/auth/me/mfa", body, &stolen).await;
@@ -62,10 +59,7 @@ async fn a_stolen_access_token_cannot_add_or_replace_the_authenticator() {
     // GIVEN a user with TOTP and a stolen access token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let username = confirmed_user(&pool, &[]).await;
-    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen =
-        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     // WHEN the attacker starts a new TOTP set-up, or verifies one, with the token alone THEN 403
     api.post("/auth/me/mfa/totp", json!({}), Some(&stolen)).await.assert_problem(403, "REAUTHENTICATION_REQUIRED");
     api.post("/auth/me/mfa/totp/verify", json!({"code": "123456"}), Some(&stolen))
@@ -309,10 +303,7 @@ async fn the_password_alone_does_not_turn_off_the_authenticator_it_guards() {
     // GIVEN a TOTP user's password and a stolen access token (the attacker has no authenticator)
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let username = confirmed_user(&pool, &[]).await;
-    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen =
-        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     // WHEN they turn TOTP off with the password as the proof, or with a wrong code beside it
     let alone = put(&api, "/auth/me/mfa", json!({"totp": false, "reauthentication": password_proof()}), &stolen).await;
     let proof = json!({"currentPassword": PASSWORD, "mfaCode": wrong_code(&totp_now(&secret))});
@@ -349,10 +340,7 @@ async fn totp_guards_step_up_even_when_sms_is_preferred() {
     // GIVEN a user with TOTP on and SMS on and preferred, and a stolen access token
     let pool = create_pool(PoolOptions::mfa("OPTIONAL")).await;
     let api = TestApi::start(&pool).await;
-    let username = confirmed_user(&pool, &[]).await;
-    let secret = enable_totp(&api, &api.access_token(&username, PASSWORD).await).await;
-    let stolen =
-        sign_in_with_totp(&api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
+    let (username, secret, stolen) = totp_user_with_token(&pool, &api).await;
     with_phone_number(&pool, &username).await;
     sdk()
         .admin_set_user_mfa_preference()
