@@ -28,6 +28,8 @@ const MAX_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct AccessClaims {
     pub sub: String,
     pub username: Option<String>,
+    /// Absent from an ID token: read as empty, so that `token_use` tells the kinds apart.
+    #[serde(default)]
     pub client_id: String,
     pub token_use: String,
     #[serde(rename = "cognito:groups", default)]
@@ -39,11 +41,14 @@ pub struct AccessClaims {
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 pub struct IdClaims {
     pub sub: String,
-    #[serde(rename = "cognito:username")]
+    /// Absent from an access token, as `aud` is: read as empty, so that `token_use`
+    /// tells the kinds apart.
+    #[serde(rename = "cognito:username", default)]
     pub username: String,
     #[serde(rename = "cognito:groups", default)]
     pub groups: Vec<String>,
     pub token_use: String,
+    #[serde(default)]
     pub aud: String,
     /// Every other claim: the attributes, `auth_time`, `exp`, ...
     #[serde(flatten)]
@@ -115,7 +120,10 @@ impl AccessTokenVerifier {
     /// pool issued to this client, for an act that only ends access (logout).
     pub async fn verify_allowing_expiry(&self, token: &str) -> Result<AccessClaims, ApiError> {
         let claims: AccessClaims = self.decode_with(token, "access token", false).await?;
-        if claims.token_use != "access" || claims.client_id != self.client_id {
+        if claims.token_use != "access" {
+            return Err(wrong_kind("access"));
+        }
+        if claims.client_id != self.client_id {
             return Err(unauthenticated("send an access token of this app client"));
         }
         Ok(claims)
@@ -157,23 +165,14 @@ impl AccessTokenVerifier {
         validation.validate_exp = validate_exp;
         // Access tokens carry client_id, not aud: each kind's client is checked by its caller.
         validation.validate_aud = false;
-        let claims = decode::<serde_json::Map<String, serde_json::Value>>(token, &key, &validation)
-            .map(|data| data.claims)
-            .map_err(|error| match error.kind() {
-                ErrorKind::ExpiredSignature => ApiError::new(
-                    ErrorCode::TokenExpired,
-                    format!("the {what} has expired: refresh it (POST /auth/refresh) and retry"),
-                ),
-                ErrorKind::InvalidSignature => not_cognitos(),
-                _ => unauthenticated(&format!("the {what} is not valid for this API")),
-            })?;
-        // The pool's own token, of the other kind: the client sent the wrong one of its sign-in.
-        let expected = if what == "ID token" { "id" } else { "access" };
-        if claims.get("token_use").and_then(serde_json::Value::as_str).is_some_and(|token_use| token_use != expected) {
-            return Err(wrong_kind(expected));
-        }
-        serde_json::from_value(serde_json::Value::Object(claims))
-            .map_err(|_| unauthenticated(&format!("the {what} is not valid for this API")))
+        decode::<C>(token, &key, &validation).map(|data| data.claims).map_err(|error| match error.kind() {
+            ErrorKind::ExpiredSignature => ApiError::new(
+                ErrorCode::TokenExpired,
+                format!("the {what} has expired: refresh it (POST /auth/refresh) and retry"),
+            ),
+            ErrorKind::InvalidSignature => not_cognitos(),
+            _ => unauthenticated(&format!("the {what} is not valid for this API")),
+        })
     }
 
     async fn key(&self, kid: &str) -> Result<DecodingKey, ApiError> {
