@@ -183,6 +183,24 @@ pub async fn record_failure(state: &AppState, username: &str, window: Window, no
     Ok(counts)
 }
 
+/// Err(429) while the user is over the limit of wrong sign-in codes (MFA answers,
+/// step-up codes): every answer is refused then, the right one too.
+pub async fn refuse_if_locked(state: &AppState, username: &str, now: u64) -> Result<(), ApiError> {
+    match read(state, username).await?.locked_for(Window::SignIn, now) {
+        Some(wait) => Err(too_many(wait)),
+        None => Ok(()),
+    }
+}
+
+/// Counts a wrong sign-in code; the refusal is `wrong`, or the 429 once that code
+/// reached the limit.
+pub async fn count_wrong_code(state: &AppState, username: &str, now: u64, wrong: ApiError) -> ApiError {
+    match record_failure(state, username, Window::SignIn, now).await {
+        Ok(counts) => counts.locked_for(Window::SignIn, now).map_or(wrong, too_many),
+        Err(error) => error,
+    }
+}
+
 /// `clear`, reading the counts first; a failure is logged, not answered, too.
 pub async fn read_and_clear(state: &AppState, username: &str) {
     match read(state, username).await {

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::auth_result::SignInStep;
 use crate::caller::get_user;
-use crate::code_limit::{self, Window};
+use crate::code_limit;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_admin;
@@ -198,19 +198,14 @@ async fn check_totp(
     client: &ContextDataType,
 ) -> Result<SignInStep, ApiError> {
     let now = code_limit::now();
-    if let Some(wait) = code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
-        return Err(code_limit::too_many(wait));
-    }
+    code_limit::refuse_if_locked(state, username, now).await?;
     let answer = [("SOFTWARE_TOKEN_MFA_CODE", code.expose().to_owned())];
     match respond(state, ChallengeNameType::SoftwareTokenMfa, step.session.as_deref(), username, &answer, client).await
     {
         Ok(answered) => Ok(answered),
         Err(wrong) if matches!(wrong.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) => {
-            let counts = code_limit::record_failure(state, username, Window::SignIn, now).await?;
-            Err(counts.locked_for(Window::SignIn, now).map_or_else(
-                || required("reauthentication.mfaCode", "the MFA code is wrong or already used"),
-                code_limit::too_many,
-            ))
+            let wrong = required("reauthentication.mfaCode", "the MFA code is wrong or already used");
+            Err(code_limit::count_wrong_code(state, username, now, wrong).await)
         }
         Err(other) => Err(other),
     }
@@ -249,9 +244,7 @@ async fn check_email_code(
         ));
     }
     let now = code_limit::now();
-    if let Some(wait) = code_limit::read(state, user.username()).await?.locked_for(Window::SignIn, now) {
-        return Err(code_limit::too_many(wait));
-    }
+    code_limit::refuse_if_locked(state, user.username(), now).await?;
     let verified = state
         .cognito()
         .verify_user_attribute()
@@ -265,9 +258,6 @@ async fn check_email_code(
     if !matches!(mapped.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) {
         return Err(mapped);
     }
-    let counts = code_limit::record_failure(state, user.username(), Window::SignIn, now).await?;
-    Err(counts.locked_for(Window::SignIn, now).map_or_else(
-        || required("reauthentication.emailCode", "the code is wrong or expired: request a new one"),
-        code_limit::too_many,
-    ))
+    let wrong = required("reauthentication.emailCode", "the code is wrong or expired: request a new one");
+    Err(code_limit::count_wrong_code(state, user.username(), now, wrong).await)
 }

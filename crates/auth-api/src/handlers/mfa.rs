@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::auth_result::{incomplete, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
-use crate::code_limit::{self, Window};
+use crate::code_limit;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
@@ -111,22 +111,21 @@ async fn limit_codes(
     let now = code_limit::now();
     match step {
         Err(wrong) if wrong.code == ErrorCode::CodeMismatch => {
-            let counts = code_limit::record_failure(state, username, Window::SignIn, now).await?;
-            Err(counts.locked_for(Window::SignIn, now).map_or(wrong, code_limit::too_many))
+            Err(code_limit::count_wrong_code(state, username, now, wrong).await)
         }
         // A used or expired code is no right answer either: while locked it gets the
         // same 429, so the lock does not tell which codes were once good.
-        Err(expired) if expired.code == ErrorCode::CodeExpired => Err(code_limit::read(state, username)
-            .await?
-            .locked_for(Window::SignIn, now)
-            .map_or(expired, code_limit::too_many)),
+        Err(expired) if expired.code == ErrorCode::CodeExpired => {
+            code_limit::refuse_if_locked(state, username, now).await?;
+            Err(expired)
+        }
         Err(other) => Err(other),
-        Ok(step) => match code_limit::read(state, username).await?.locked_for(Window::SignIn, now) {
-            Some(wait) => {
+        Ok(step) => match code_limit::refuse_if_locked(state, username, now).await {
+            Err(locked) => {
                 discard(state, &step).await;
-                Err(code_limit::too_many(wait))
+                Err(locked)
             }
-            None => Ok(step),
+            Ok(()) => Ok(step),
         },
     }
 }
