@@ -373,25 +373,24 @@ pub fn attribute(name: &str, value: &str) -> aws_sdk_cognitoidentityprovider::ty
     aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(name).value(value).build().expect("attribute")
 }
 
-/// The newest message of `kind` the local Cognito "sent" to `username`.
-/// The notices the API sent to `address` through SES (the outbox's `notice` messages), oldest first.
-pub async fn notices_to(address: &str) -> Vec<Value> {
-    let messages: Vec<Value> = reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
+/// Every message the local Cognito "sent" (and the API's notices through SES), oldest first.
+pub async fn outbox() -> Vec<Value> {
+    reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
         .await
         .expect("outbox")
         .json()
         .await
-        .expect("json");
-    messages.into_iter().filter(|m| m["kind"] == "notice" && m["destination"] == address).collect()
+        .expect("outbox json")
 }
 
+/// The notices the API sent to `address` through SES (the outbox's `notice` messages), oldest first.
+pub async fn notices_to(address: &str) -> Vec<Value> {
+    outbox().await.into_iter().filter(|m| m["kind"] == "notice" && m["destination"] == address).collect()
+}
+
+/// The newest message of `kind` the local Cognito "sent" to `username`.
 pub async fn outbox_code(username: &str, kind: &str) -> String {
-    let messages: Vec<Value> = reqwest::get(format!("{}/_local/outbox", local_cognito_url()))
-        .await
-        .expect("outbox")
-        .json()
-        .await
-        .expect("outbox json");
+    let messages = outbox().await;
     messages
         .iter()
         .rev()

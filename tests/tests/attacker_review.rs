@@ -13,10 +13,6 @@ async fn put(api: &TestApi, path: &str, body: Value, token: &str) -> Answer {
     api.send("PUT", path, Some(("application/json", body.to_string().into_bytes())), Some(token)).await
 }
 
-async fn outbox() -> Vec<Value> {
-    reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap()
-}
-
 // ---------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------

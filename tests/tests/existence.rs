@@ -42,8 +42,7 @@ async fn holders(pool: &Pool, email: &str) -> Vec<String> {
 
 /// Messages the local Cognito sent to `username` in `pool`.
 async fn messages_to(pool: &Pool, username: &str) -> usize {
-    let messages: Vec<Value> =
-        reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap();
+    let messages = outbox().await;
     messages.iter().filter(|m| m["userPoolId"] == pool.user_pool_id.as_str() && m["username"] == username).count()
 }
 

@@ -11,8 +11,7 @@ use serde_json::{json, Value};
 
 /// The newest message the local Cognito "sent" to `username`: (kind, destination, code).
 async fn last_message(username: &str) -> (String, String, String) {
-    let messages: Vec<Value> =
-        reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap();
+    let messages = outbox().await;
     let message = messages.iter().rev().find(|m| m["username"] == username).expect("a message");
     let text = |name: &str| message[name].as_str().unwrap_or_default().to_owned();
     (text("kind"), text("destination"), text("code"))
@@ -362,8 +361,7 @@ async fn totp_guards_step_up_even_when_sms_is_preferred() {
     // no SMS is sent, and TOTP stays on
     answer.assert_problem(403, "REAUTHENTICATION_REQUIRED");
     assert_eq!(answer.body["field"], "reauthentication.emailCode", "{answer:?}");
-    let outbox: Vec<Value> =
-        reqwest::get(format!("{}/_local/outbox", local_cognito_url())).await.unwrap().json().await.unwrap();
+    let outbox = outbox().await;
     assert!(!outbox.iter().any(|m| m["username"] == username.as_str() && m["kind"] == "mfa"), "{outbox:?}");
     let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
     assert!(user.user_mfa_setting_list().contains(&"SOFTWARE_TOKEN_MFA".to_owned()), "{user:?}");
