@@ -14,11 +14,12 @@
 #                          ALLOWED_EMAIL_DOMAINS, INVITED_EMAIL_DOMAINS, DEFAULT_GROUP
 #                          (default members) as in docs/triggers.md
 #   CORS_ALLOWED_ORIGINS   browser origins allowed, with credentials (default
-#                          http://localhost:5173, a Vite dev server; empty: none). A web
+#                          http://localhost:$WEB_PORT, the example app; empty: none). A web
 #                          app in cookie mode calls http://localhost:$PORT, not 127.0.0.1:
 #                          another site to the browser, so SameSite=Strict cookies stay home
 #   WEB=0                  do not serve the example web app (examples/web, Vite, on
-#                          http://localhost:5173; npm ci first when node_modules is missing)
+#                          http://localhost:$WEB_PORT; npm ci first when node_modules is missing)
+#   WEB_PORT               the example app's port (default 5173)
 #   COGNITO_PORT           the local Cognito's port (default 9229)
 #   LOCAL_COGNITO_STATE    where its state is kept (default .local/cognito-state.json;
 #                          empty: nothing is kept); delete the file for a fresh pool
@@ -39,7 +40,11 @@ devices="${DEVICES:-off}"
 triggers=true
 case "${TRIGGERS:-1}" in 0|false|no) triggers=false ;; esac
 export PORT="${PORT:-3000}" DEFAULT_GROUP="${DEFAULT_GROUP-members}"
-export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS-http://localhost:5173}"
+web_port="${WEB_PORT:-5173}"
+export CORS_ALLOWED_ORIGINS="${CORS_ALLOWED_ORIGINS-http://localhost:$web_port}"
+# The binaries make dev just built (CARGO_TARGET_DIR, as cargo does).
+bin_dir="${CARGO_TARGET_DIR:-target}/debug"
+export LOCAL_COGNITO_BIN="$bin_dir/local-cognito"
 case "$mfa" in off|optional|on) ;; *) echo "MFA must be off, optional or on" >&2; exit 2 ;; esac
 case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or opt-in" >&2; exit 2 ;; esac
 
@@ -85,8 +90,10 @@ fi
 pool_seed="{$(IFS=,; echo "${pool_fields[*]}")}"
 # The key remembered devices' passwords derive from, and the caller key the pool's
 # web ACL lets through (only the API reaches Cognito's public API, as deployed), kept with the state.
-[ -s .local/device-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/device-secret
-[ -s .local/caller-key ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > .local/caller-key
+# Written whole or not at all: two make devs may start at once (the docs' tests do).
+keep_random() { [ -s "$1" ] || { head -c "$2" /dev/urandom | od -An -tx1 | tr -d ' \n' > "$1.$$" && mv "$1.$$" "$1"; }; }
+keep_random .local/device-secret 32
+keep_random .local/caller-key 24
 export DEVICE_SECRET="$(cat .local/device-secret)" COGNITO_CALLER_KEY="$(cat .local/caller-key)"
 seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"callerKey\": \"$COGNITO_CALLER_KEY\", \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The local Cognito prints every message Cognito would send (codes, invitations).
@@ -102,28 +109,49 @@ export AWS_ENDPOINT_URL_SESV2="$LOCAL_COGNITO_URL" NOTICE_FROM="${NOTICE_FROM:-n
 # The local Cognito accepts any credentials; real ones are never needed here.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}"
 
-cat <<INFO
-user pool    $COGNITO_USER_POOL_ID
-app client   $COGNITO_CLIENT_ID (secret: $secret)
-sign-up      ${COGNITO_SIGN_UP_CLIENT_ID:-(none: a state from before the sign-up client; delete it)}
-MFA          $mfa, devices: $devices, self sign-up: $signup, triggers: $triggers
-admin user   $ADMIN_USERNAME / $ADMIN_PASSWORD (group: admin)
-outbox       http://127.0.0.1:$PORT/_local/outbox
-web origins  ${CORS_ALLOWED_ORIGINS:-(none)}; web apps call http://localhost:$PORT
-state        ${STATE_FILE:-(not kept)}
-INFO
-
 web=true
 case "${WEB:-1}" in 0|false|no) web=false ;; esac
 if [ "$web" = true ]; then
   # The example app, in cookie mode; it calls the API as localhost (the app's site).
   . scripts/npm-ci.sh
   npm_ci_if_needed examples/web
-  echo "web app      http://localhost:5173 (examples/web; WEB=0 to leave it out)"
-  (cd examples/web && VITE_API_URL="http://localhost:$PORT" exec node_modules/.bin/vite --port 5173 --strictPort) &
+  (cd examples/web && VITE_API_URL="http://localhost:$PORT" exec node_modules/.bin/vite --port "$web_port" --strictPort --logLevel warn) &
   web_pid=$!
 fi
 
-target/debug/local-server &
+"$bin_dir/local-server" &
 server_pid=$!
+for _ in $(seq 1 200); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/_local/outbox" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "the local server exited while starting" >&2; exit 1; }
+  sleep 0.05
+done
+
+[ -n "${COGNITO_SIGN_UP_CLIENT_ID:-}" ] || echo "warning: $STATE_FILE is from before the sign-up client; delete it for a fresh pool" >&2
+on_off() { [ "$1" = true ] && echo on || echo off; }
+mfa_factors=""
+[ "$mfa" != off ] && mfa_factors=" (TOTP, SMS${EMAIL_MFA:+, email})"
+if [ "$triggers" = true ]; then
+  trigger_info="on: pre sign-up (email domains: ${ALLOWED_EMAIL_DOMAINS:-any}${INVITED_EMAIL_DOMAINS:+; invited: $INVITED_EMAIL_DOMAINS}), post confirmation (joins ${DEFAULT_GROUP:-no group}), pre token generation"
+else
+  trigger_info="off"
+fi
+web_info="not served (WEB=0)"
+[ "$web" = true ] && web_info="http://localhost:$web_port (examples/web)"
+cat <<INFO
+
+The auth API: http://localhost:$PORT/auth/... (docs/api.md)
+  web app      $web_info
+  codes        GET http://localhost:$PORT/_local/outbox, and printed here as [outbox] lines
+  admin        $ADMIN_USERNAME / $ADMIN_PASSWORD (group admin)
+  self sign-up $(on_off "$signup")
+  MFA          $mfa$mfa_factors
+  devices      $devices
+  triggers     $trigger_info
+  app client   $COGNITO_CLIENT_ID, $([ "$secret" = true ] && echo "with a secret (the server holds it)" || echo "without a secret")
+  CORS         ${CORS_ALLOWED_ORIGINS:-no browser origin}, with credentials (web apps call http://localhost:$PORT)
+  user pool    $COGNITO_USER_POOL_ID, in the local Cognito at $LOCAL_COGNITO_URL
+  state        ${STATE_FILE:-not kept: a fresh pool each start}
+Ready. Ctrl-C stops it all.
+INFO
 wait "$server_pid"

@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 pub mod flows;
 pub mod lambda_runtime_api;
 pub mod secrets_manager;
+pub mod walkthrough;
 
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd";

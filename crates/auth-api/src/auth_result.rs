@@ -158,10 +158,12 @@ impl AuthResponse {
 
 /// Cognito sends some parameters as JSON strings (NEW_PASSWORD_REQUIRED's
 /// attributes, the MFA lists) and with `userAttributes.` prefixes; clients get
-/// plain JSON and attribute names.
+/// plain JSON and attribute names, in the order of their names (the same every time).
 fn challenge_parameters(name: &ChallengeNameType, parameters: &HashMap<String, String>) -> Map<String, Value> {
     let mut out = Map::new();
-    for (key, value) in parameters {
+    let mut sorted: Vec<_> = parameters.iter().collect();
+    sorted.sort();
+    for (key, value) in sorted {
         if key == "USER_ID_FOR_SRP" {
             continue;
         }
