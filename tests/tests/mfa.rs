@@ -15,6 +15,10 @@ fn challenge(answer: &Answer, name: &str) -> (String, Value) {
     (answer.body["challenge"]["session"].as_str().unwrap().to_owned(), answer.body["challenge"]["parameters"].clone())
 }
 
+fn detail_says_log_in_again(answer: &Answer) -> bool {
+    answer.body["detail"].as_str().is_some_and(|detail| detail.ends_with("log in again"))
+}
+
 async fn answer_code(api: &TestApi, username: &str, session: &str, name: &str, code: &str) -> Answer {
     api.post("/auth/mfa", json!({"username": username, "session": session, "challenge": name, "code": code}), None)
         .await
@@ -50,7 +54,32 @@ async fn an_expired_mfa_session_means_logging_in_again() {
     let code = outbox_code(&username, "mfa").await;
     // WHEN the client's session validity (3 minutes) passes
     advance_clock(180).await;
-    answer_code(&api, &username, &session, "SMS_MFA", &code).await.assert_problem(401, "INVALID_SESSION");
+    let expired = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
+    expired.assert_problem(401, "INVALID_SESSION");
+    assert!(expired.body["detail"].as_str().unwrap().contains("has expired") && detail_says_log_in_again(&expired), "{expired:?}");
+}
+
+#[tokio::test]
+async fn an_answer_to_the_wrong_challenge_says_which_to_send_and_the_session_still_serves() {
+    let pool = create_pool(PoolOptions::mfa_required()).await;
+    let api = TestApi::start(&pool).await;
+    let username = confirmed_user(&pool, &[]).await;
+    with_phone_number(&pool, &username).await;
+    let (session, _) = challenge(&login(&api, &username).await, "SMS_MFA");
+    let code = outbox_code(&username, "mfa").await;
+    // WHEN the client answers SMS_MFA's session as a TOTP challenge
+    let wrong = answer_code(&api, &username, &session, "SOFTWARE_TOKEN_MFA", &code).await;
+    // THEN the advice is to send the challenge the session was given for, not to log in again
+    wrong.assert_problem(401, "INVALID_SESSION");
+    let detail = wrong.body["detail"].as_str().unwrap();
+    assert!(detail.contains("another challenge") && detail.contains("`challenge`"), "{detail}");
+    // AND that same session, answered as SMS_MFA, signs the user in
+    let done = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
+    assert!(done.body["tokens"]["accessToken"].is_string(), "{done:?}");
+    // AND a session answered already says so
+    let again = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
+    again.assert_problem(401, "INVALID_SESSION");
+    assert!(again.body["detail"].as_str().unwrap().contains("answered already"), "{again:?}");
 }
 
 #[tokio::test]

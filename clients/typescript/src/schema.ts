@@ -982,7 +982,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description INVALID_SESSION, the challenge session is expired or unknown; log in again. */
+        /** @description INVALID_SESSION, the challenge session cannot be answered; the detail says why: expired or answered already (log in again), or unknown or given for another challenge (send the `challenge` its answer named, or log in again). */
         InvalidSession: {
             headers: {
                 [name: string]: unknown;

@@ -74,6 +74,20 @@ where
     mapped
 }
 
+/// A refused challenge answer, told apart by Cognito's message: only an expired or
+/// spent session needs a new login; an unknown one is most often the right session
+/// sent with another challenge's name, which the same session can still answer.
+fn invalid_session(message: &str) -> ApiError {
+    let detail = if message.contains("session is expired") {
+        "the session has expired (a sign-in's sessions last minutes); log in again"
+    } else if message.contains("only be used once") {
+        "this session was answered already; answer with the session of the latest answer, or log in again"
+    } else {
+        "the session is unknown, or was given for another challenge: send the `challenge` the answer that gave this session named, or log in again"
+    };
+    ApiError::new(ErrorCode::InvalidSession, detail)
+}
+
 /// Login's one answer for every refusal only a real account could get.
 pub fn wrong_credentials() -> ApiError {
     ApiError::new(
@@ -141,7 +155,7 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         }
         "NotAuthorizedException" | "UserNotFoundException" => match call {
             Login => wrong_credentials(),
-            AnswerChallenge => ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again"),
+            AnswerChallenge => invalid_session(message),
             WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
             ChangePassword => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
             SignUp => ApiError::new(C::Misconfigured, "Cognito refused the sign-up: check the app client"),
@@ -163,7 +177,7 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             ApiError::validation("deviceKey", "the device is not one of this user's; sign in without it").with_code(C::UnknownDevice)
         }
         "ResourceNotFoundException" if call == AnswerChallenge && !mentions_pool_or_client(message) => {
-            ApiError::new(C::InvalidSession, "the session is expired or unknown; log in again")
+            invalid_session(message)
         }
         "ResourceNotFoundException" => ApiError::new(
             C::Misconfigured,
