@@ -287,12 +287,36 @@ fn the_api_has_one_stage_and_functions_outlast_their_bounded_calls() {
 #[test]
 fn api_gateways_own_answers_carry_cors_and_cache_headers() {
     let template = yaml("template.yaml");
-    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
-    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
-        let headers = &responses[kind]["ResponseParameters"]["Headers"];
+    for (kind, response) in gateway_responses(&template) {
+        let headers = &response["ResponseParameters"]["Headers"];
         assert_eq!(headers["Cache-Control"], "'no-store'", "{kind}");
         assert_eq!(headers["X-Content-Type-Options"], "'nosniff'", "{kind}");
     }
+}
+
+fn gateway_responses(template: &Value) -> Vec<(String, &Value)> {
+    let responses = template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"].as_mapping().unwrap();
+    responses.iter().map(|(kind, response)| (kind.as_str().unwrap().to_owned(), response)).collect()
+}
+
+/// API Gateway answers a method and path it has no route for itself, before any
+/// function runs: with the functions' 404 problem, not a 403 about a token.
+#[test]
+fn api_gateways_answer_to_an_unknown_route_is_the_functions_404() {
+    use auth_api::error::ErrorCode;
+    let template = yaml("template.yaml");
+    let response = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"]["MISSING_AUTHENTICATION_TOKEN"];
+    let code = ErrorCode::NotFound;
+    assert_eq!(response["StatusCode"].as_str(), Some(code.status().as_str()));
+    assert_eq!(response["ResponseParameters"]["Headers"]["Content-Type"], "'application/problem+json'");
+    let body = response["ResponseTemplates"]["application/json"].as_str().unwrap();
+    let body: serde_json::Value = serde_json::from_str(body).expect("the template's body is JSON");
+    assert_eq!(body["type"], code.type_uri());
+    assert_eq!(body["title"], code.title());
+    assert_eq!(body["status"], code.status().as_u16());
+    assert_eq!(body["code"], code.as_str());
+    assert_eq!(body["requestId"], "$context.requestId");
+    assert!(body["detail"].as_str().unwrap().contains("without `/`"), "{body}");
 }
 
 fn reference(value: &Value) -> Option<&str> {
@@ -397,11 +421,11 @@ fn no_answer_reflects_the_requests_origin() {
         }
     }
     visit(&template, &mut found);
-    assert_eq!(found, 2, "DEFAULT_4XX and DEFAULT_5XX name their origin");
+    let responses = gateway_responses(&template);
+    assert_eq!(found, responses.len(), "each of API Gateway's own answers names its origin");
     // With the one configured origin, or none (several origins, or the default: none).
-    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
-    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
-        let origin = &responses[kind]["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"];
+    for (kind, response) in responses {
+        let origin = &response["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"];
         let Value::Tagged(tagged) = origin else { panic!("{kind}: !If [OneCorsOrigin, ...]") };
         let branches = tagged.value.as_sequence().unwrap();
         assert!(tagged.tag == "If" && branches[0].as_str() == Some("OneCorsOrigin"), "{kind}: {origin:?}");
@@ -533,9 +557,8 @@ fn cookie_sessions_agree_with_the_client_and_the_gateway() {
     assert_eq!(reference(told), reference(&client["RefreshTokenValidity"]));
     assert!(reference(told).is_some(), "{told:?}");
     assert_eq!(client["TokenValidityUnits"]["RefreshToken"], "days");
-    let responses = &template["Resources"]["AuthApi"]["Properties"]["GatewayResponses"];
-    for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
-        let credentials = &responses[kind]["ResponseParameters"]["Headers"]["Access-Control-Allow-Credentials"];
+    for (kind, response) in gateway_responses(&template) {
+        let credentials = &response["ResponseParameters"]["Headers"]["Access-Control-Allow-Credentials"];
         let Value::Tagged(tagged) = credentials else { panic!("{kind}: !If [OneCorsOrigin, ...]") };
         let branches = tagged.value.as_sequence().unwrap();
         assert!(tagged.tag == "If" && branches[0].as_str() == Some("OneCorsOrigin"), "{kind}: {credentials:?}");
