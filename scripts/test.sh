@@ -33,7 +33,7 @@ tools_pid=$!
 # The contract's checks (a few seconds of Node; npm ci first on a fresh clone) beside the build.
 ./scripts/contract.sh >"$work/contract.log" 2>&1 &
 contract_pid=$!
-# Chromium (apt, when missing) and the example app's npm packages, beside the build too.
+# Chromium and jq (apt, when missing) and the example app's npm packages, beside the build too.
 ./scripts/browser.sh --install >"$work/browser-install.log" 2>&1 &
 browser_install_pid=$!
 
