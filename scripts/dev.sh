@@ -50,11 +50,14 @@ case "$devices" in off|always|opt-in) ;; *) echo "DEVICES must be off, always or
 
 server_pid=""
 web_pid=""
+env_file=""
 cleanup() {
   # Vite dies of the signal; its status must not end the cleanup (set -e).
   if [ -n "$web_pid" ]; then kill "$web_pid" 2>/dev/null; wait "$web_pid" 2>/dev/null || true; fi
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   stop_local_cognito
+  # Without a kept state, the pool's ids die with it.
+  if [ -z "$STATE_FILE" ]; then rm -f "$env_file"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

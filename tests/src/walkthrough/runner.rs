@@ -33,32 +33,44 @@ pub fn run_document(doc: &str) -> Result<usize, String> {
     Ok(walkthroughs.len())
 }
 
-/// `make dev` runs the binaries its build left: an older one than the code would
-/// test yesterday's API (`make test` builds them before the tests; a lone
+/// The binaries `make dev` runs, and the workspace crates each is built from.
+const BINARIES: [(&str, &[&str]); 2] =
+    [("local-server", &["local-server", "auth-api", "triggers"]), ("local-cognito", &["local-cognito"])];
+
+/// `make dev` runs the binaries its build left: one older than its code would test
+/// yesterday's API (`make test` builds them before the tests; a lone
 /// `cargo nextest run` does not).
 fn binaries_are_current(root: &Path) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let newest_source = newest_change(&root.join("crates"));
-    for binary in ["local-server", "local-cognito"] {
+    for (binary, crates) in BINARIES {
         let path = target.join("debug").join(binary);
         let built = std::fs::metadata(&path)
             .and_then(|m| m.modified())
             .map_err(|_| format!("{} is missing: cargo build -p local-server -p local-cognito", path.display()))?;
+        let newest_source = crates.iter().filter_map(|name| newest_change(&root.join("crates").join(name))).max();
         if newest_source.is_some_and(|newest| newest > built) {
             return Err(format!(
-                "{} is older than the code under crates/: cargo build -p local-server -p local-cognito",
-                path.display()
+                "{} is older than its code ({}): cargo build -p local-server -p local-cognito",
+                path.display(),
+                crates.join(", ")
             ));
         }
     }
     Ok(())
 }
 
-/// The newest modification of a crate's sources or manifest under `crates`.
-fn newest_change(crates: &Path) -> Option<std::time::SystemTime> {
+/// The newest modification of what a crate's binary is built from: everything in it
+/// but its tests (sources, manifest, files it includes such as pool.json).
+fn newest_change(krate: &Path) -> Option<std::time::SystemTime> {
     fn walk(path: &Path, newest: &mut Option<std::time::SystemTime>) {
         let Ok(metadata) = std::fs::metadata(path) else { return };
         if metadata.is_dir() {
+            if path
+                .file_name()
+                .is_some_and(|name| ["tests", "benches", "examples", "target"].contains(&name.to_str().unwrap_or("")))
+            {
+                return;
+            }
             for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
                 walk(&entry.path(), newest);
             }
@@ -67,10 +79,7 @@ fn newest_change(crates: &Path) -> Option<std::time::SystemTime> {
         }
     }
     let mut newest = None;
-    for krate in std::fs::read_dir(crates).into_iter().flatten().flatten() {
-        walk(&krate.path().join("src"), &mut newest);
-        walk(&krate.path().join("Cargo.toml"), &mut newest);
-    }
+    walk(krate, &mut newest);
     newest
 }
 
