@@ -155,3 +155,19 @@ async fn the_example_route_answers_the_callers_claims_for_an_id_token() {
     assert!(wrong.body["detail"].as_str().unwrap().contains("`tokens.idToken`"), "{wrong:?}");
     api.get("/auth/example/claims", None).await.assert_problem(401, "UNAUTHENTICATED");
 }
+
+/// An ID token where the access token belongs, on a route Cognito checks the token
+/// for (GetUser): told which token to send, as on the routes that verify it here.
+#[tokio::test]
+async fn an_id_token_on_an_access_token_route_is_told_to_send_the_access_token() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    let login = api.post("/auth/login", json!({"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}), None).await;
+    let id = login.body["tokens"]["idToken"].as_str().unwrap();
+    for path in ["/auth/me", "/auth/me/mfa", "/auth/me/devices"] {
+        let wrong = api.get(path, Some(id)).await;
+        wrong.assert_problem(401, "WRONG_TOKEN_TYPE");
+        assert!(wrong.body["detail"].as_str().unwrap().contains("`tokens.accessToken`"), "{path}: {wrong:?}");
+        assert_eq!(wrong.header("www-authenticate"), Some(r#"Bearer error="invalid_token""#), "{path}");
+    }
+}

@@ -107,7 +107,7 @@ impl AccessTokenVerifier {
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
         let claims: AccessClaims = self.decode(token, "access token").await?;
         if claims.token_use != "access" {
-            return Err(wrong_kind("access"));
+            return Err(crate::bearer::wrong_kind("access"));
         }
         if claims.client_id != self.client_id {
             return Err(unauthenticated("the access token was issued to another app client"));
@@ -121,7 +121,7 @@ impl AccessTokenVerifier {
     pub async fn verify_allowing_expiry(&self, token: &str) -> Result<AccessClaims, ApiError> {
         let claims: AccessClaims = self.decode_with(token, "access token", false).await?;
         if claims.token_use != "access" {
-            return Err(wrong_kind("access"));
+            return Err(crate::bearer::wrong_kind("access"));
         }
         if claims.client_id != self.client_id {
             return Err(unauthenticated("send an access token of this app client"));
@@ -133,7 +133,7 @@ impl AccessTokenVerifier {
     pub async fn verify_id(&self, token: &str) -> Result<IdClaims, ApiError> {
         let claims: IdClaims = self.decode(token, "ID token").await?;
         if claims.token_use != "id" {
-            return Err(wrong_kind("id"));
+            return Err(crate::bearer::wrong_kind("id"));
         }
         if claims.aud != self.client_id {
             return Err(unauthenticated("the ID token was issued to another app client"));
@@ -213,14 +213,4 @@ impl AccessTokenVerifier {
             .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
             .collect())
     }
-}
-
-/// WRONG_TOKEN_TYPE: a token of this pool, but not the kind the route takes.
-fn wrong_kind(expected: &str) -> ApiError {
-    let detail = if expected == "id" {
-        "this is an access token: send the ID token (`tokens.idToken`) as the bearer"
-    } else {
-        "this is an ID token: send the access token (`tokens.accessToken`) as the bearer"
-    };
-    ApiError::new(ErrorCode::WrongTokenType, detail)
 }

@@ -45,7 +45,7 @@ use axum::extract::{FromRef, FromRequestParts};
 use http::request::Parts;
 use serde_json::Value;
 
-use crate::bearer::{unauthenticated, BearerToken};
+use crate::bearer::{self, unauthenticated};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
 use crate::jwt::{AccessClaims, AccessTokenVerifier, IdClaims};
@@ -168,7 +168,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        let token = bearer::from_header(parts)?;
         let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
         let claims = C::verify(&verifier, token.expose()).await?;
         let live = Arc::<LiveCheck>::from_ref(state);

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use axum::extract::{FromRef, FromRequestParts};
 use http::request::Parts;
 
-use crate::bearer::BearerToken;
+use crate::bearer;
 use crate::error::ApiError;
 use crate::jwt::{AccessClaims, AccessTokenVerifier, IdClaims};
 
@@ -62,7 +62,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let BearerToken(token) = BearerToken::from_request_parts(parts, state).await?;
+        let token = bearer::from_header(parts)?;
         let verifier = Arc::<AccessTokenVerifier>::from_ref(state);
         C::verify(&verifier, token.expose()).await.map(Verified)
     }
