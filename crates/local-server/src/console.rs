@@ -22,7 +22,7 @@ mod proxy;
 mod upstream;
 
 pub use guard::CONSOLE_HEADER;
-pub use proxy::OPERATIONS;
+pub use proxy::{HIDDEN, OPERATIONS};
 use upstream::Upstream;
 
 const PAGE: &str = include_str!("console/index.html");

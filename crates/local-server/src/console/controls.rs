@@ -49,9 +49,10 @@ pub async fn reset_pool(State(upstream): State<Upstream>) -> Response {
 
 async fn reset(upstream: &Upstream) -> Result<Value, Failure> {
     let pool = &*upstream.user_pool_id;
-    let kept: HashSet<String> = usernames(upstream, "ListUsersInGroup", json!({"UserPoolId": pool, "GroupName": &*upstream.admin_group}))
-        .await
-        .unwrap_or_default();
+    let kept: HashSet<String> =
+        usernames(upstream, "ListUsersInGroup", json!({"UserPoolId": pool, "GroupName": &*upstream.admin_group}))
+            .await
+            .unwrap_or_default();
     let mut deleted = Vec::new();
     for username in usernames(upstream, "ListUsers", json!({"UserPoolId": pool})).await? {
         if !kept.contains(&username) {
@@ -59,7 +60,8 @@ async fn reset(upstream: &Upstream) -> Result<Value, Failure> {
             deleted.push(username);
         }
     }
-    let clear = upstream.control("/_local/outbox/clear", Some(Bytes::from(json!({"userPoolId": pool}).to_string()))).await?;
+    let clear =
+        upstream.control("/_local/outbox/clear", Some(Bytes::from(json!({"userPoolId": pool}).to_string()))).await?;
     let removed: Value = serde_json::from_slice(&clear.body).unwrap_or_default();
     let mut kept: Vec<String> = kept.into_iter().collect();
     kept.sort();

@@ -40,7 +40,8 @@ pub async fn forward(State(upstream): State<Upstream>, headers: HeaderMap, body:
         // The target is not echoed: it is the caller's text.
         return problem(StatusCode::FORBIDDEN, "the local console does not use this operation");
     }
-    let mut input: Value = if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
+    let mut input: Value =
+        if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
     let Some(fields) = input.as_object_mut() else {
         return problem(StatusCode::BAD_REQUEST, "the body is not a JSON object");
     };
@@ -55,9 +56,7 @@ pub async fn forward(State(upstream): State<Upstream>, headers: HeaderMap, body:
             amz_json(answer.status, without_secret(&answer.body))
         }
         Ok(Answer { status, body }) => amz_json(status, body),
-        Err(_) => {
-            problem(StatusCode::SERVICE_UNAVAILABLE, "the local Cognito did not answer")
-        }
+        Err(_) => problem(StatusCode::SERVICE_UNAVAILABLE, "the local Cognito did not answer"),
     }
 }
 
