@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 
 import { expect, test, type Page } from "@playwright/test";
 
-import { admin, shot } from "./helpers.ts";
+import { admin, shot, totpCode } from "./helpers.ts";
 import { startForeignPage, startStack, type Stack } from "./servers.ts";
 
 // The pool's web ACL lets Cognito's public API through only with this key, as make dev's does.
@@ -29,15 +29,16 @@ test.beforeAll(async () => {
       mfa: { MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } },
       pool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } },
     },
-    { COGNITO_CALLER_KEY: CALLER_KEY },
+    { COGNITO_CALLER_KEY: CALLER_KEY, DEVICE_SECRET: "00".repeat(32) },
   );
   consoleUrl = `${stack.url.replace("127.0.0.1", "localhost")}/_local/`;
 });
 
 test.afterAll(() => stack?.stop());
 
-async function api(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const answer = await fetch(`${stack.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function api(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const answer = await fetch(`${stack.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
   return { status: answer.status, body: await answer.json().catch(() => null) };
 }
 
@@ -66,12 +67,13 @@ test("GIVEN make dev's pool WHEN a developer watches a sign-up in the console TH
     await page.goto(consoleUrl);
     await expect(page.getByRole("heading", { name: "Local console" })).toBeVisible();
     await expect(row(page, "sam").locator(".status")).toHaveText("UNCONFIRMED");
+    await expect(row(page, "sam").locator(".enabled")).toHaveText("enabled");
     await expect(row(page, "sam")).toContainText("sam@example.com");
     await expect(row(page, "sam")).toContainText("unverified");
     await expect(row(page, admin.username).locator(".status")).toHaveText("CONFIRMED");
     await expect(row(page, admin.username)).toContainText("admin");
     // Devices are tracked in this pool: a count, not a dash.
-    await expect(row(page, "sam").locator("td").nth(5)).toHaveText("0");
+    await expect(row(page, "sam").locator("td").nth(4)).toHaveText("0");
   });
 
   await test.step("the sign-up code is in the inbox, and copies", async () => {
@@ -109,12 +111,35 @@ test("GIVEN make dev's pool WHEN a developer watches a sign-up in the console TH
 
   await test.step("disable: the user cannot sign in; enable: they can again", async () => {
     await page.getByRole("button", { name: "Disable sam" }).click();
-    await expect(row(page, "sam")).toContainText("Disabled");
+    await expect(row(page, "sam").locator(".enabled")).toHaveText("disabled");
     await shot(page, "console-02-disabled");
     expect((await api("/auth/login", { username: "sam", password: PASSWORD })).status).not.toBe(200);
     await page.getByRole("button", { name: "Enable sam" }).click();
-    await expect(row(page, "sam").locator("td").nth(2)).toHaveText("Yes");
+    await expect(row(page, "sam").locator(".enabled")).toHaveText("enabled");
     expect((await api("/auth/login", { username: "sam", password: PASSWORD })).body?.result).toBe("tokens");
+  });
+
+  await test.step("the user's MFA and devices show as they change", async () => {
+    const login = await api("/auth/login", { username: "sam", password: PASSWORD });
+    expect(login.body?.result).toBe("tokens");
+    const token = login.body.tokens.accessToken;
+    const reauthentication = { currentPassword: PASSWORD };
+    const setup = await api("/auth/me/mfa/totp", { reauthentication }, token);
+    expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+    const verified = await api("/auth/me/mfa/totp/verify", { code: await totpCode(stack, setup.body.secret, 0), reauthentication }, token);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    // Turning TOTP on forgets the user's devices: this sign-in, with a code, tracks a new one.
+    const again = await api("/auth/login", { username: "sam", password: PASSWORD });
+    expect(again.body?.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
+    const { session, username } = again.body.challenge;
+    const code = await totpCode(stack, setup.body.secret, 1);
+    const answered = await api("/auth/mfa", { username, session, challenge: "SOFTWARE_TOKEN_MFA", code, deviceName: "Sam's laptop" });
+    expect(answered.body?.result, JSON.stringify(answered.body)).toBe("tokens");
+    const [mfa, devices] = [row(page, "sam").locator("td").nth(3), row(page, "sam").locator("td").nth(4)];
+    await expect(mfa).toHaveText("TOTP ★");
+    await expect(devices.locator("summary")).toHaveText("1");
+    await devices.locator("summary").click();
+    await expect(devices).toContainText("Sam's laptop");
   });
 
   await test.step("the clock moves forward", async () => {

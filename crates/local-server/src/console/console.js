@@ -174,7 +174,7 @@ function userRow(user) {
         : el("details", {}, el("summary", {}, String(user.devices.length)), el("ul", { class: "plain" }, user.devices.map((name) => el("li", {}, name))));
   const actions = [];
   if (user.status === "UNCONFIRMED") {
-    actions.push(el("button", { type: "button", "aria-label": `Confirm ${username}`, onclick: (e) => act(e.currentTarget, "AdminConfirmSignUp", username, `${username} is confirmed.`) }, "Confirm"));
+    actions.push(el("button", { type: "button", class: "primary", "aria-label": `Confirm ${username}`, onclick: (e) => act(e.currentTarget, "AdminConfirmSignUp", username, `${username} is confirmed.`) }, "Confirm"));
   }
   if (user.enabled) {
     actions.push(el("button", { type: "button", "aria-label": `Disable ${username}`, onclick: (e) => act(e.currentTarget, "AdminDisableUser", username, `${username} is disabled: they cannot sign in, and their refresh tokens stop working.`) }, "Disable"));
@@ -197,11 +197,13 @@ function userRow(user) {
     el("th", { scope: "row" },
       el("span", { class: "username" }, username),
       el("details", { class: "attributes" },
-        el("summary", {}, `${names.length} attributes`),
+        el("summary", {}, `attributes (${names.length})`),
         el("dl", {}, names.map((name) => [el("dt", {}, name), el("dd", {}, attributes[name])])))),
-    el("td", {}, email ? [el("span", { class: "email" }, email), " ", el("span", { class: verified ? "badge good" : "badge warn" }, verified ? "verified" : "unverified")] : el("span", { class: "muted" }, "—")),
-    el("td", {}, el("span", { class: `badge status status-${user.status}` }, user.status)),
-    el("td", {}, user.enabled ? "Yes" : el("span", { class: "badge bad" }, "Disabled")),
+    el("td", {}, email ? [el("span", { class: "email" }, email), el("br"), el("span", { class: verified ? "badge good" : "badge warn" }, verified ? "verified" : "unverified")] : el("span", { class: "muted" }, "—")),
+    el("td", {},
+      el("span", { class: `badge status status-${user.status}` }, user.status),
+      el("br"),
+      el("span", { class: user.enabled ? "enabled" : "badge bad enabled" }, user.enabled ? "enabled" : "disabled")),
     el("td", {}, user.groups.length ? user.groups.join(", ") : el("span", { class: "muted" }, "—")),
     el("td", {}, mfa),
     el("td", {}, devices),
@@ -246,11 +248,14 @@ async function loadInbox() {
 function messageItem(message) {
   const kind = KINDS[message.kind] ?? message.kind;
   const at = epoch(message.at);
-  const meta = el("div", { class: "meta" },
-    el("span", { class: `badge kind kind-${message.kind}`, title: message.kind }, kind),
-    el("span", { class: "to" }, "to ", el("strong", {}, message.destination || "?")),
-    message.username ? el("span", { class: "muted" }, `(${message.username}${message.deliveryMedium ? `, ${message.deliveryMedium.toLowerCase()}` : ""})`) : null,
-    el("time", { datetime: new Date(at * 1000).toISOString(), title: when(at), "data-at": at }, ago(at)));
+  const medium = message.deliveryMedium ? ` by ${message.deliveryMedium === "SMS" ? "SMS" : message.deliveryMedium.toLowerCase()}` : "";
+  const meta = [
+    el("div", { class: "meta" },
+      el("span", { class: `badge kind kind-${message.kind}`, title: message.kind }, kind),
+      message.username ? el("span", { class: "who" }, message.username) : null,
+      el("time", { datetime: new Date(at * 1000).toISOString(), title: when(at), "data-at": at }, ago(at))),
+    el("div", { class: "to" }, `to `, el("strong", {}, message.destination || "?"), medium),
+  ];
   const body = [];
   if (message.code) {
     const copy = el("button", {
@@ -329,6 +334,7 @@ async function loadSettings() {
     cognito("ListUserPoolClients", { MaxResults: 60 }).catch(() => ({ UserPoolClients: [] })),
   ]);
   const clients = await Promise.all((clientList.UserPoolClients ?? []).map((c) => cognito("DescribeUserPoolClient", { ClientId: c.ClientId }).then((d) => d.UserPoolClient)));
+  clients.sort((a, b) => (a.ClientName ?? "").localeCompare(b.ClientName ?? ""));
   const policy = pool.Policies?.PasswordPolicy ?? {};
   const devices = pool.DeviceConfiguration;
   const triggers = Object.keys(pool.LambdaConfig ?? {}).filter((name) => typeof pool.LambdaConfig[name] === "string");
@@ -368,7 +374,7 @@ async function loadSettings() {
       block(`Client ${client.ClientName ?? ""}`, [
         ["Id", client.ClientId],
         ["Has a secret", client.ClientSecret ? "yes" : "no"],
-        ["Auth flows", (client.ExplicitAuthFlows ?? []).join(", ") || "none"],
+        ["Auth flows", client.ExplicitAuthFlows?.length ? client.ExplicitAuthFlows : "none"],
         ["Access token", validity(client.AccessTokenValidity, client.TokenValidityUnits?.AccessToken ?? "hours", 1)],
         ["ID token", validity(client.IdTokenValidity, client.TokenValidityUnits?.IdToken ?? "hours", 1)],
         ["Refresh token", validity(client.RefreshTokenValidity, client.TokenValidityUnits?.RefreshToken ?? "days", 30)],
@@ -387,7 +393,9 @@ function validity(value, unit, fallback) {
 }
 
 function block(title, rows) {
-  return el("div", { class: "block" }, el("h3", {}, title), el("dl", {}, rows.map(([name, value]) => [el("dt", {}, name), el("dd", {}, String(value))])));
+  // A list shows one item a line (auth flows are long words).
+  const shown = (value) => (Array.isArray(value) ? value.map((item) => el("div", {}, item)) : String(value));
+  return el("div", { class: "block" }, el("h3", {}, title), el("dl", {}, rows.map(([name, value]) => [el("dt", {}, name), el("dd", {}, shown(value))])));
 }
 
 // ---- the whole page -------------------------------------------------------
