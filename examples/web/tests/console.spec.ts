@@ -87,6 +87,7 @@ test("GIVEN make dev's pool WHEN a developer watches a sign-up in the console TH
         Content: { Simple: { Subject: { Data: "Your email address was changed" }, Body: { Text: { Data: "The email of your account is now sam@example.com.\nNot you? Reset your password." } } } },
       }),
     });
+    // Not refreshed by hand: the page's own polling brings it.
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(consoleUrl).origin });
     const code = await stack.code("sam", "sign_up");
     const message = page.locator('#inbox-list li[data-kind="sign_up"]').filter({ hasText: "sam@example.com" });
@@ -135,6 +136,7 @@ test("GIVEN make dev's pool WHEN a developer watches a sign-up in the console TH
     const code = await totpCode(stack, setup.body.secret, 1);
     const answered = await api("/auth/mfa", { username, session, challenge: "SOFTWARE_TOKEN_MFA", code, deviceName: "Sam's laptop" });
     expect(answered.body?.result, JSON.stringify(answered.body)).toBe("tokens");
+    await page.getByRole("button", { name: "Refresh", exact: true }).click();
     const [mfa, devices] = [row(page, "sam").locator("td").nth(3), row(page, "sam").locator("td").nth(4)];
     await expect(mfa).toHaveText("TOTP ★");
     await expect(devices.locator("summary")).toHaveText("1");
@@ -213,6 +215,7 @@ test("GIVEN make dev's pool WHEN a developer watches a sign-up in the console TH
     for (const username of ["kim", "lee"]) {
       expect((await api("/auth/signup", { username, email: `${username}@example.com`, password: PASSWORD })).status).toBe(201);
     }
+    await page.getByRole("button", { name: "Refresh", exact: true }).click();
     await expect(row(page, "lee")).toHaveCount(1);
     await expect(page.locator('#inbox-list li[data-kind="sign_up"]').filter({ hasText: "lee@example.com" })).toHaveCount(1);
     await shot(page, "console-04-before-reset");
