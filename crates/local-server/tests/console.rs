@@ -333,6 +333,26 @@ async fn resetting_the_pool_keeps_the_admins_and_clears_only_this_pools_inbox() 
 }
 
 #[tokio::test]
+async fn a_reset_that_cannot_tell_who_the_admins_are_deletes_no_one() {
+    let stack = stack().await;
+    let settings = Settings {
+        cognito_url: Some(stack.cognito.clone()),
+        user_pool_id: stack.pool_id.clone(),
+        admin_group: "no-such-group".into(),
+        caller_key: None,
+    };
+    let url = serve(console::routes(settings)).await;
+    let answer = reqwest::Client::new()
+        .post(format!("{url}/_local/pool/reset"))
+        .header(CONSOLE_HEADER, "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 502);
+    assert_eq!(usernames(&stack).await, ["admin"]);
+}
+
+#[tokio::test]
 async fn the_clock_is_read_and_moved_through_the_console() {
     let stack = stack().await;
     let http = reqwest::Client::new();

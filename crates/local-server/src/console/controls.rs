@@ -42,17 +42,18 @@ pub async fn reset_pool(State(upstream): State<Upstream>) -> Response {
         Err(Failure::Unreachable) => problem(StatusCode::SERVICE_UNAVAILABLE, "the local Cognito did not answer"),
         Err(Failure::Refused { operation, message }) => {
             tracing::warn!(operation, message, "the pool's reset stopped");
-            problem(StatusCode::BAD_GATEWAY, "the local Cognito refused a step of the reset: see the server's log")
+            let detail =
+                format!("the reset stopped: the local Cognito refused {operation} (the server's log says why)");
+            problem(StatusCode::BAD_GATEWAY, &detail)
         }
     }
 }
 
 async fn reset(upstream: &Upstream) -> Result<Value, Failure> {
     let pool = &*upstream.user_pool_id;
-    let kept: HashSet<String> =
-        usernames(upstream, "ListUsersInGroup", json!({"UserPoolId": pool, "GroupName": &*upstream.admin_group}))
-            .await
-            .unwrap_or_default();
+    // Who stays is read first, and a failure stops the reset: never delete the admins.
+    let admins = json!({"UserPoolId": pool, "GroupName": &*upstream.admin_group});
+    let kept = usernames(upstream, "ListUsersInGroup", admins).await?;
     let mut deleted = Vec::new();
     for username in usernames(upstream, "ListUsers", json!({"UserPoolId": pool})).await? {
         if !kept.contains(&username) {
