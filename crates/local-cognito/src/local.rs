@@ -16,6 +16,7 @@ pub fn routes() -> Router<Emulator> {
     Router::new()
         .route("/_local/pools", post(create_pool))
         .route("/_local/outbox", get(outbox))
+        .route("/_local/outbox/clear", post(clear_outbox))
         .route("/_local/clock", get(clock).post(advance_clock))
         .route("/_local/reset", post(reset))
 }
@@ -33,6 +34,28 @@ async fn create_pool(State(emulator): State<Emulator>, body: Option<Json<SeedOpt
 async fn outbox(State(emulator): State<Emulator>) -> Response {
     let messages = emulator.with_state(|ctx| ctx.state.outbox.clone());
     Json(messages).into_response()
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Clear {
+    user_pool_id: Option<String>,
+}
+
+/// POST /_local/outbox/clear: forgets the messages sent so far, every one, or
+/// with `{"userPoolId"}` that pool's and the notices (which name no pool), so
+/// that other pools kept in the same state keep theirs. Answers how many went.
+async fn clear_outbox(State(emulator): State<Emulator>, body: Option<Json<Clear>>) -> Response {
+    let Clear { user_pool_id } = body.map(|Json(clear)| clear).unwrap_or_default();
+    let removed = emulator.with_state(|ctx| {
+        let before = ctx.state.outbox.len();
+        match &user_pool_id {
+            Some(pool_id) => ctx.state.outbox.retain(|m| !(m.user_pool_id == *pool_id || m.user_pool_id.is_empty())),
+            None => ctx.state.outbox.clear(),
+        }
+        before - ctx.state.outbox.len()
+    });
+    Json(json!({"removed": removed})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -1,14 +1,11 @@
 //! The whole /auth API on one port, for local work: the same router the Lambda
-//! functions serve, plus `GET /_local/outbox` and the pool's triggers under
-//! `/_local/triggers/` (docs/triggers.md), which exist only here.
+//! functions serve, plus `GET /_local/outbox`, the console at `/_local/`
+//! (docs/console.md) and the pool's triggers under `/_local/triggers/`
+//! (docs/triggers.md), which exist only here.
 //!
 //! Configured like a function (docs/api.md) and the triggers, plus PORT (default 3000).
 
 use auth_api::{app, cognito, config::Config, telemetry};
-use axum::routing::get;
-use axum::Router;
-
-mod outbox;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,10 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(port) => port.parse().map_err(|_| format!("PORT is invalid: {port}"))?,
         Err(_) => 3000,
     };
-    let outbox = outbox::Outbox::new(config.endpoint_url.clone());
     let client = cognito::client(&config).await;
     let triggers = triggers::local::router(triggers::settings::Settings::from_env(), client.clone());
-    let local_routes = Router::new().route("/_local/outbox", get(outbox::list)).with_state(outbox).merge(triggers);
+    let local_routes = local_server::local_routes(&config).merge(triggers);
     let app = local_routes.merge(app::full_router(app::AppState::new(config, client)));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

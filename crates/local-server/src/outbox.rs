@@ -5,6 +5,8 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::problem::problem;
+
 #[derive(Clone)]
 pub struct Outbox {
     url: Option<String>,
@@ -26,10 +28,4 @@ pub async fn list(State(outbox): State<Outbox>) -> Response {
         Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(_) => problem(StatusCode::SERVICE_UNAVAILABLE, "the local Cognito did not answer"),
     }
-}
-
-fn problem(status: StatusCode, detail: &str) -> Response {
-    let body =
-        serde_json::json!({ "type": "about:blank", "title": detail, "status": status.as_u16(), "detail": detail });
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
 }

@@ -97,3 +97,45 @@ async fn with_a_state_file_users_and_tokens_survive_a_restart() {
     assert_eq!(user.username(), username.as_str());
     std::fs::remove_dir_all(directory).ok();
 }
+
+#[tokio::test]
+async fn clearing_the_outbox_for_a_pool_leaves_other_pools_messages() {
+    let seed = json!({"allowSignUp": true, "pool": {"AutoVerifiedAttributes": ["email"]}});
+    let Some(cleared) = Target::custom(seed.clone(), "the outbox").await else { return };
+    let url = cleared.local.clone().unwrap();
+    // A second pool in the same emulator, as make dev keeps one per combination of settings.
+    let http = reqwest::Client::new();
+    let ids: Value = http.post(format!("{url}/_local/pools")).json(&seed).send().await.unwrap().json().await.unwrap();
+    let kept = Target {
+        sdk: cleared.sdk.clone(),
+        pool_id: ids["userPoolId"].as_str().unwrap().to_owned(),
+        client_id: ids["clientId"].as_str().unwrap().to_owned(),
+        client_secret: None,
+        sign_up_client_id: ids["signUpClientId"].as_str().unwrap().to_owned(),
+        local: Some(url.clone()),
+    };
+    for (target, username) in [(&cleared, "cleared-user"), (&kept, "kept-user")] {
+        target
+            .sdk
+            .sign_up()
+            .client_id(&target.sign_up_client_id)
+            .username(username)
+            .password(PASSWORD)
+            .user_attributes(attribute("email", &format!("{username}@example.com")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let clear = http
+        .post(format!("{url}/_local/outbox/clear"))
+        .json(&json!({"userPoolId": cleared.pool_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clear.status(), 200);
+    let answer: Value = clear.json().await.unwrap();
+    assert!(answer["removed"].as_u64().unwrap() >= 1, "{answer}");
+    let messages: Vec<Value> = reqwest::get(format!("{url}/_local/outbox")).await.unwrap().json().await.unwrap();
+    assert!(!messages.iter().any(|m| m["userPoolId"] == cleared.pool_id.as_str()), "{messages:?}");
+    assert!(messages.iter().any(|m| m["username"] == "kept-user"), "the other pool keeps its messages");
+}
