@@ -144,8 +144,9 @@ web_info="not served (WEB=0)"
 cat <<INFO
 
 The auth API: http://localhost:$PORT/auth/... (docs/api.md)
+  console      http://localhost:$PORT/_local/ (users, inbox with codes, clock, settings)
   web app      $web_info
-  codes        GET http://localhost:$PORT/_local/outbox, and printed here as [outbox] lines
+  codes        the console's inbox, GET http://localhost:$PORT/_local/outbox, and [outbox] lines here
   admin        $ADMIN_USERNAME / $ADMIN_PASSWORD (group admin)
   self sign-up $(on_off "$signup")
   MFA          $mfa$mfa_factors
