@@ -17,6 +17,7 @@ use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::email_holders::holder_of;
 use crate::error::{ApiError, ErrorCode};
+use crate::handlers::signup::{CodeSentAnswer, EMAILED};
 use crate::sessions;
 use crate::state::AppState;
 use crate::step_up::{self, Reauthentication};
@@ -159,7 +160,7 @@ pub async fn change(
     BearerToken(token): BearerToken,
     ClientContext(client): ClientContext,
     JsonBody(request): JsonBody<ChangeEmailRequest>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
     let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
     let current = user.user_attributes().iter().find(|a| a.name() == EMAIL).and_then(|a| a.value());
     if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
@@ -195,6 +196,6 @@ pub async fn change(
     // Where the code went is the address the caller just gave: nothing to mask.
     Ok((
         StatusCode::ACCEPTED,
-        Json(serde_json::json!({"codeDelivery": {"deliveryMedium": "EMAIL", "attributeName": EMAIL}})),
+        Json(CodeSentAnswer { code_delivery: EMAILED }),
     ))
 }

@@ -16,7 +16,7 @@ use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers::signup::{sent_alike, UsernameRequest};
+use crate::handlers::signup::{sent_alike, CodeSentAnswer, UsernameRequest};
 use crate::sessions;
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub async fn forgot(
     State(state): State<AppState>,
     UserContext(context): UserContext,
     JsonBody(request): JsonBody<UsernameRequest>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
     let sent = state
         .cognito()
         .forgot_password()

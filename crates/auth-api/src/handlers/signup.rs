@@ -34,6 +34,14 @@ pub struct CodeSent {
 
 pub const EMAILED: CodeSent = CodeSent { delivery_medium: "EMAIL", attribute_name: "email" };
 
+/// `{"codeDelivery": ...}`: a struct, so that its fields come out in one order
+/// whatever serde_json's features (a `json!` map is sorted, or not, by feature).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSentAnswer {
+    pub code_delivery: CodeSent,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignUpRequest {
@@ -238,7 +246,7 @@ pub async fn resend(
     State(state): State<AppState>,
     UserContext(context): UserContext,
     JsonBody(request): JsonBody<UsernameRequest>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
     let sent = state
         .cognito()
         .resend_confirmation_code()
@@ -257,14 +265,14 @@ pub async fn resend(
 pub fn sent_alike<T, E: ProvideErrorMetadata>(
     sent: Result<T, SdkError<E, HttpResponse>>,
     about_the_user: &[ErrorCode],
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
     if let Err(error) = sent {
         let mapped = from_sdk(error, CognitoCall::PublicCode);
         if mapped != crate::cognito_error::wrong_or_expired_code() && !about_the_user.contains(&mapped.code) {
             return Err(mapped);
         }
     }
-    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({"codeDelivery": EMAILED}))))
+    Ok((StatusCode::ACCEPTED, Json(CodeSentAnswer { code_delivery: EMAILED })))
 }
 
 /// The username and email of `username` (AdminGetUser), or None for no such user.
