@@ -28,7 +28,9 @@ async fn signed_in(api: &TestApi, username: &str) -> (String, String) {
 /// Their access token refused by /auth/me, their refresh token by /auth/refresh.
 async fn assert_tokens_dead(api: &TestApi, (access, refresh): &(String, String)) {
     api.get("/auth/me", Some(access)).await.assert_problem(401, "UNAUTHENTICATED");
-    api.post("/auth/refresh", json!({"refreshToken": refresh}), None).await.assert_problem(401, "INVALID_REFRESH_TOKEN");
+    api.post("/auth/refresh", json!({"refreshToken": refresh}), None)
+        .await
+        .assert_problem(401, "INVALID_REFRESH_TOKEN");
 }
 
 fn usernames(page: &Answer) -> Vec<String> {
@@ -129,7 +131,7 @@ async fn a_listed_user_has_exactly_the_summary_fields_and_no_other_attribute() {
         .await
         .unwrap();
     let page = api.get(&format!("/auth/users?email={user}%40example.com"), Some(&token)).await;
-    assert_eq!(usernames(&page), [user.clone()]);
+    assert_eq!(usernames(&page), std::slice::from_ref(&user));
     let listed = page.body["users"][0].as_object().unwrap();
     let keys: Vec<&str> = listed.keys().map(String::as_str).collect();
     assert_eq!(
@@ -243,7 +245,8 @@ async fn one_user_comes_with_groups_mfa_and_devices() {
     );
     api.get("/auth/users/nobody-at-all", Some(&token)).await.assert_problem(404, "NOT_FOUND");
     let groups = api.get("/auth/groups", Some(&token)).await;
-    let names: Vec<&str> = groups.body["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        groups.body["groups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"admin") && names.contains(&"support"), "{groups:?}");
 }
 
@@ -269,7 +272,10 @@ async fn a_deleted_user_is_gone_from_search_and_their_tokens_are_refused() {
     let (pool, api, token) = admin_api().await;
     let user = confirmed_user(&pool, &[]).await;
     let tokens = signed_in(&api, &user).await;
-    assert_eq!(usernames(&api.get(&format!("/auth/users?username={user}"), Some(&token)).await), [user.clone()]);
+    assert_eq!(
+        usernames(&api.get(&format!("/auth/users?username={user}"), Some(&token)).await),
+        std::slice::from_ref(&user)
+    );
     let answer = api.send("DELETE", &format!("/auth/users/{user}"), None, Some(&token)).await;
     assert_eq!(answer.status, 204, "{answer:?}");
     assert!(usernames(&api.get(&format!("/auth/users?username={user}"), Some(&token)).await).is_empty());
@@ -300,7 +306,10 @@ async fn a_password_reset_mails_a_code_signs_the_user_out_and_requires_the_reset
     let answer = api.post(&format!("/auth/users/{user}/password-reset"), json!({}), Some(&token)).await;
     assert_eq!(answer.status, 202, "{answer:?}");
     assert_eq!(api.get(&format!("/auth/users/{user}"), Some(&token)).await.body["status"], "RESET_REQUIRED");
-    assert_eq!(usernames(&api.get("/auth/users?status=reset_required", Some(&token)).await), [user.clone()]);
+    assert_eq!(
+        usernames(&api.get("/auth/users?status=reset_required", Some(&token)).await),
+        std::slice::from_ref(&user)
+    );
     assert_tokens_dead(&api, &tokens).await;
     login(&api, &user, PASSWORD).await.assert_problem(403, "PASSWORD_RESET_REQUIRED");
     let code = outbox_code(&user, "forgot_password").await;
@@ -342,7 +351,8 @@ async fn an_admin_cannot_lock_themself_out_but_another_admin_can() {
     // A second administrator may demote the first, who is refused from then on.
     let second = confirmed_user(&pool, &["admin"]).await;
     let second_token = api.access_token(&second, PASSWORD).await;
-    let answer = api.send("DELETE", &format!("/auth/users/{ADMIN_USERNAME}/groups/admin"), None, Some(&second_token)).await;
+    let answer =
+        api.send("DELETE", &format!("/auth/users/{ADMIN_USERNAME}/groups/admin"), None, Some(&second_token)).await;
     assert_eq!(answer.status, 204, "{answer:?}");
     api.get("/auth/users", Some(&token)).await.assert_problem(403, "FORBIDDEN");
     // And the last one left still cannot remove themself.

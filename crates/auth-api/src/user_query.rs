@@ -31,7 +31,8 @@ const BINDING_BYTES: usize = 16;
 const MAX_CURSOR_CHARS: usize = 4096;
 
 /// Cognito's user statuses one may search for (the deprecated ones left out).
-pub const STATUSES: &[&str] = &["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED", "EXTERNAL_PROVIDER"];
+pub const STATUSES: &[&str] =
+    &["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED", "EXTERNAL_PROVIDER"];
 
 /// What to search for: at most one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +86,10 @@ fn binding(filter: Option<&str>) -> [u8; BINDING_BYTES] {
 }
 
 fn bad_cursor() -> ApiError {
-    ApiError::validation("cursor", "the cursor is not one this search returned: send the same search with the cursor, or start again without one")
+    ApiError::validation(
+        "cursor",
+        "the cursor is not one this search returned: send the same search with the cursor, or start again without one",
+    )
 }
 
 /// Reads `username`, `email`, `status`, `enabled`, `limit` and `cursor`; anything
@@ -94,10 +98,7 @@ pub fn parse(pairs: &[(String, String)]) -> Result<UserQuery, ApiError> {
     const KNOWN: &[&str] = &["username", "email", "status", "enabled", "limit", "cursor"];
     for (at, (name, _)) in pairs.iter().enumerate() {
         if !KNOWN.contains(&name.as_str()) {
-            return Err(ApiError::validation(
-                "query",
-                format!("unknown query parameter; known: {}", KNOWN.join(", ")),
-            ));
+            return Err(ApiError::validation("query", format!("unknown query parameter; known: {}", KNOWN.join(", "))));
         }
         if pairs[..at].iter().any(|(earlier, _)| earlier == name) {
             return Err(ApiError::validation(name.as_str(), format!("`{name}` may be given once")));
@@ -112,10 +113,9 @@ pub fn parse(pairs: &[(String, String)]) -> Result<UserQuery, ApiError> {
         searches.push(Search::EmailPrefix(value_of("email", value)?.to_lowercase()));
     }
     if let Some(value) = get("status") {
-        let status = STATUSES
-            .iter()
-            .find(|s| s.eq_ignore_ascii_case(value))
-            .ok_or_else(|| ApiError::validation("status", format!("`status` must be one of {}", STATUSES.join(", "))))?;
+        let status = STATUSES.iter().find(|s| s.eq_ignore_ascii_case(value)).ok_or_else(|| {
+            ApiError::validation("status", format!("`status` must be one of {}", STATUSES.join(", ")))
+        })?;
         searches.push(Search::Status(status));
     }
     if let Some(value) = get("enabled") {
@@ -134,11 +134,9 @@ pub fn parse(pairs: &[(String, String)]) -> Result<UserQuery, ApiError> {
     }
     let limit = match get("limit") {
         None => DEFAULT_LIMIT,
-        Some(text) => text
-            .parse::<i32>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| ApiError::validation("limit", format!("`limit` must be a whole number from 1 to {MAX_LIMIT}")))?,
+        Some(text) => text.parse::<i32>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+            ApiError::validation("limit", format!("`limit` must be a whole number from 1 to {MAX_LIMIT}"))
+        })?,
     };
     let search = searches.pop();
     let pagination_token = get("cursor").map(|cursor| unwrap_cursor(cursor, search.as_ref())).transpose()?;

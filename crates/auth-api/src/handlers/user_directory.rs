@@ -124,8 +124,9 @@ pub async fn list(
     _admin: AdminCaller,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<UserPage>, ApiError> {
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     let query: UserQuery = user_query::parse(&pairs)?;
     let output = state
         .cognito()
@@ -141,7 +142,10 @@ pub async fn list(
             if query.pagination_token.is_some()
                 && error.as_service_error().is_some_and(|e| e.is_invalid_parameter_exception())
             {
-                return ApiError::validation("cursor", "the cursor has expired or is not valid: start the search again");
+                return ApiError::validation(
+                    "cursor",
+                    "the cursor has expired or is not valid: start the search again",
+                );
             }
             from_sdk(error, CognitoCall::Admin)
         })?;

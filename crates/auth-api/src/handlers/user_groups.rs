@@ -51,11 +51,8 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     check::username("username", &username)?;
     group_name(&group)?;
-    let username = if group == state.config().admin_group {
-        someone_else(&state, &admin, &username).await?
-    } else {
-        username
-    };
+    let username =
+        if group == state.config().admin_group { someone_else(&state, &admin, &username).await? } else { username };
     state
         .cognito()
         .admin_remove_user_from_group()

@@ -147,10 +147,15 @@ async fn an_escaped_quotation_mark_is_part_of_the_value_and_an_unescaped_one_an_
     let family_name = format!("O\"Brien-{}", &username[username.len() - 12..]);
     target.set_attributes(&username, &[("family_name", &family_name)]).await;
     let escaped = family_name.replace('"', "\\\"");
-    let users =
-        target.sdk.list_users().user_pool_id(&target.pool_id).filter(format!("family_name = \"{escaped}\"")).send().await;
+    let users = target
+        .sdk
+        .list_users()
+        .user_pool_id(&target.pool_id)
+        .filter(format!("family_name = \"{escaped}\""))
+        .send()
+        .await;
     let names: Vec<String> = users.unwrap().users().iter().filter_map(|u| u.username().map(str::to_owned)).collect();
-    assert_eq!(names, [username.clone()]);
+    assert_eq!(names, std::slice::from_ref(&username));
     for filter in [
         format!("family_name = \"{family_name}\""),
         format!("username = \"{username}\" or username ^= \"\""),
@@ -158,7 +163,11 @@ async fn an_escaped_quotation_mark_is_part_of_the_value_and_an_unescaped_one_an_
         "username = \"a\" \"b\"".to_owned(),
     ] {
         let result = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await;
-        assert_eq!(error_of(result), ("InvalidParameterException".into(), "Error while parsing filter.".into()), "{filter}");
+        assert_eq!(
+            error_of(result),
+            ("InvalidParameterException".into(), "Error while parsing filter.".into()),
+            "{filter}"
+        );
     }
 }
 
@@ -172,7 +181,8 @@ async fn a_filter_longer_than_256_characters_is_refused() {
     let (kind, message) = error_of(target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await);
     assert_eq!(kind, "InvalidParameterException");
     assert!(
-        message.ends_with("at 'filter' failed to satisfy constraint: Member must have length less than or equal to 256"),
+        message
+            .ends_with("at 'filter' failed to satisfy constraint: Member must have length less than or equal to 256"),
         "{message}"
     );
     let shorter = format!("email ^= \"{}\"", "a".repeat(245));

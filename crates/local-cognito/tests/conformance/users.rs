@@ -540,9 +540,25 @@ async fn an_enabled_user_signs_in_again_and_is_listed_as_enabled() {
     target.sdk.admin_disable_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
     let disabled = target.sdk.list_users().user_pool_id(&target.pool_id).filter("status = \"Disabled\"").send().await;
     assert!(disabled.unwrap().users().iter().any(|u| u.username() == Some(username.as_str())));
-    assert!(!target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap().enabled());
+    assert!(!target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .send()
+        .await
+        .unwrap()
+        .enabled());
     target.sdk.admin_enable_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
-    assert!(target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap().enabled());
+    assert!(target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .send()
+        .await
+        .unwrap()
+        .enabled());
     target.sign_in(&username, PASSWORD).await.expect("an enabled user signs in");
     let result = target.sdk.admin_enable_user().user_pool_id(&target.pool_id).username("nobody-at-all").send().await;
     assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
