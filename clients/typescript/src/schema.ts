@@ -11,7 +11,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * An administrator lists or searches users (ListUsers), a page at a time.
+         * @description The caller must be in the admin group (checked with Cognito before anything is looked
+         *     up). At most one of `username`, `email`, `status`, `enabled`: each is one Cognito filter.
+         *     Values may not hold `"`, `\` or control characters. `cursor` is the previous page's,
+         *     for the same search (another search's cursor is refused); absent on the last page.
+         */
+        get: operations["listUsers"];
         put?: never;
         /**
          * An administrator creates a user with a temporary password (AdminCreateUser).
@@ -576,6 +583,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * An administrator reads one user, with groups, MFA and devices (AdminGetUser, AdminListGroupsForUser, AdminListDevices).
+         * @description The caller must be in the admin group (checked before anything is looked up). The path may name the user by username or alias.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * An administrator deletes a user (AdminDeleteUser); their tokens stop working.
+         * @description Not the caller's own account (409 SELF_ADMINISTRATION).
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{username}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An administrator disables a user (AdminDisableUser, then AdminUserGlobalSignOut).
+         * @description The user cannot sign in, and their access and refresh tokens stop working (enabling them again revives none). Not the caller's own account (409 SELF_ADMINISTRATION).
+         */
+        post: operations["disableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{username}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An administrator enables a disabled user (AdminEnableUser).
+         * @description The user can sign in again.
+         */
+        post: operations["enableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{username}/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An administrator signs a user out everywhere (AdminUserGlobalSignOut).
+         * @description Every access and refresh token of the user stops working. Not the caller's own account (409 SELF_ADMINISTRATION; use POST /auth/logout with everywhere).
+         */
+        post: operations["signOutUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{username}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An administrator resets a user's password (AdminResetUserPassword, then AdminUserGlobalSignOut).
+         * @description Cognito emails the user a code and the user becomes RESET_REQUIRED: login answers 403 PASSWORD_RESET_REQUIRED until they use the code at POST /auth/password/reset. Every session ends. 409 INVALID_USER_STATE for a user who never chose a password or has no verified email; 409 SELF_ADMINISTRATION for the caller's own account.
+         */
+        post: operations["resetUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/users/{username}/groups/{group}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                group: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * An administrator adds a user to a group (AdminAddUserToGroup).
+         * @description Adding a member again changes nothing. 404 NOT_FOUND for an unknown user or group. The user's tokens carry the group from their next sign-in or refresh.
+         */
+        put: operations["addUserToGroup"];
+        post?: never;
+        /**
+         * An administrator removes a user from a group (AdminRemoveUserFromGroup).
+         * @description Removing a non-member changes nothing. The caller cannot remove themself from the admin group (409 SELF_ADMINISTRATION).
+         */
+        delete: operations["removeUserFromGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An administrator lists the pool's groups (ListGroups).
+         * @description The caller must be in the admin group.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -887,6 +1055,44 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description Cognito's user status (the deprecated ARCHIVED, COMPROMISED and UNKNOWN may still be listed).
+         * @enum {string}
+         */
+        UserStatus: "UNCONFIRMED" | "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "RESET_REQUIRED" | "EXTERNAL_PROVIDER";
+        UserSummary: {
+            username: string;
+            sub: string | null;
+            /** @description A UserStatus, or a deprecated status Cognito still reports. */
+            status: string;
+            enabled: boolean;
+            email: string | null;
+            emailVerified: boolean;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            modifiedAt: string | null;
+        };
+        UserPage: {
+            users: components["schemas"]["UserSummary"][];
+            /** @description The next page: send it back with the same search. Absent on the last page. */
+            cursor?: string;
+        };
+        UserDetail: components["schemas"]["UserSummary"] & {
+            groups: string[];
+            mfa: {
+                factors: components["schemas"]["Factor"][];
+                preferred: components["schemas"]["Factor"] | null;
+            };
+            devices: components["schemas"]["ListedDevice"][];
+        };
+        Groups: {
+            groups: {
+                name: string;
+                description: string | null;
+                precedence: number | null;
+            }[];
+        };
         Problem: {
             /** @example urn:auth-api:problem:INVALID_CREDENTIALS */
             type: string;
@@ -900,7 +1106,7 @@ export interface components {
             requestId: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "WRONG_TOKEN_TYPE" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "WRONG_TOKEN_TYPE" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "SELF_ADMINISTRATION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
     };
     responses: {
         /** @description VALIDATION_FAILED (malformed JSON, missing, invalid or unknown field, named in `field`), or INVALID_PASSWORD (Cognito's policy message). */
@@ -1011,6 +1217,24 @@ export interface components {
         };
         /** @description INVALID_USER_STATE, the user is not UNCONFIRMED (confirm) or not FORCE_CHANGE_PASSWORD (invitation), or has no verified email (reauthentication code). */
         InvalidUserState: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description SELF_ADMINISTRATION, an administrator named their own account; another administrator can do it. */
+        SelfAdministration: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description SELF_ADMINISTRATION (the caller's own account), or INVALID_USER_STATE (the user never chose a password, or has no verified email for the code). */
+        SelfOrUserState: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1129,6 +1353,58 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Usernames starting with this (case-sensitive). */
+                username?: string;
+                /** @description Emails starting with this (compared in lower case). */
+                email?: string;
+                status?: components["schemas"]["UserStatus"];
+                enabled?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "users": [
+                     *         {
+                     *           "username": "jane",
+                     *           "sub": "821b3fb4-8cb0-4e33-9718-cf40995ee04a",
+                     *           "status": "CONFIRMED",
+                     *           "enabled": true,
+                     *           "email": "jane@example.com",
+                     *           "emailVerified": true,
+                     *           "createdAt": "2026-11-02T09:00:00Z",
+                     *           "modifiedAt": "2026-11-02T09:05:00Z"
+                     *         }
+                     *       ],
+                     *       "cursor": "AQ3x0c1V..."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -2332,6 +2608,267 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            409: components["responses"]["SelfAdministration"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disabled and signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            409: components["responses"]["SelfAdministration"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    enableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Enabled. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    signOutUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            409: components["responses"]["SelfAdministration"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    resetUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code was sent; the user is signed out. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            409: components["responses"]["SelfOrUserState"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    addUserToGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is a member. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    removeUserFromGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is not a member. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NoSuchUser"];
+            409: components["responses"]["SelfAdministration"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "groups": [
+                     *         {
+                     *           "name": "admin",
+                     *           "description": "Administrators",
+                     *           "precedence": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Groups"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["UpstreamUnavailable"];
         };

@@ -67,6 +67,16 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
         Operation::ChangeEmail => on(filter, handlers::email_verification::change),
         Operation::SendReauthenticationCode => on(filter, handlers::email_verification::send_reauthentication_code),
+        Operation::ListUsers => on(filter, handlers::user_directory::list),
+        Operation::GetUser => on(filter, handlers::user_directory::get),
+        Operation::ListGroups => on(filter, handlers::user_directory::groups),
+        Operation::DisableUser => on(filter, handlers::user_status::disable),
+        Operation::EnableUser => on(filter, handlers::user_status::enable),
+        Operation::SignOutUser => on(filter, handlers::user_status::sign_out_everywhere),
+        Operation::ResetUserPassword => on(filter, handlers::user_status::reset_password),
+        Operation::DeleteUser => on(filter, handlers::user_status::delete),
+        Operation::AddUserToGroup => on(filter, handlers::user_groups::add),
+        Operation::RemoveUserFromGroup => on(filter, handlers::user_groups::remove),
     }
 }
 

@@ -150,6 +150,17 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
             ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60)
         }
         "UserNotFoundException" if call == Admin => ApiError::new(C::NotFound, "no user has this username"),
+        // AdminResetUserPassword for a user who never chose a password (invited, or unconfirmed).
+        "NotAuthorizedException" if call == Admin && message.starts_with("User password cannot be reset") => {
+            ApiError::new(C::InvalidUserState, "only a user who has chosen a password can be sent a reset code")
+        }
+        "InvalidParameterException" if call == Admin && message.contains("no registered/verified email or phone_number") => {
+            ApiError::new(C::InvalidUserState, "the user has no verified email or phone number to receive a reset code")
+        }
+        // AdminAddUserToGroup, AdminRemoveUserFromGroup: "Group not found."
+        "ResourceNotFoundException" if call == Admin && message.starts_with("Group not found") => {
+            ApiError::new(C::NotFound, "no group has this name")
+        }
         "NotAuthorizedException" if matches!(call, WithAccessToken | ChangePassword) && message == "Access Token has expired" => {
             ApiError::new(C::TokenExpired, "the access token has expired: refresh it (POST /auth/refresh) and retry")
         }

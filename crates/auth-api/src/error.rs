@@ -52,6 +52,7 @@ error_codes! {
     UsernameExists = "USERNAME_EXISTS" => StatusCode::CONFLICT, "The username is taken";
     InvalidUserState = "INVALID_USER_STATE" => StatusCode::CONFLICT, "The user is not in a state that allows this";
     AliasExists = "ALIAS_EXISTS" => StatusCode::CONFLICT, "The email belongs to another user";
+    SelfAdministration = "SELF_ADMINISTRATION" => StatusCode::CONFLICT, "An administrator cannot do this to their own account";
     PayloadTooLarge = "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large";
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json";
     TooManyRequests = "TOO_MANY_REQUESTS" => StatusCode::TOO_MANY_REQUESTS, "Too many requests";

@@ -5,6 +5,7 @@
 //! and the router from [`app`].
 
 pub mod admin;
+pub mod admin_target;
 pub mod app;
 pub mod auth_result;
 pub mod bearer;
@@ -39,5 +40,6 @@ pub mod state;
 pub mod step_up;
 pub mod stored_secret;
 pub mod telemetry;
+pub mod user_query;
 pub mod verified;
 pub mod web_session;

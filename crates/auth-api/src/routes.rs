@@ -21,6 +21,9 @@ pub enum Function {
     Password,
     ManageUsers,
     ExampleClaims,
+    UserDirectory,
+    UserStatus,
+    UserGroups,
 }
 
 impl Function {
@@ -39,6 +42,9 @@ impl Function {
         Function::Password,
         Function::ManageUsers,
         Function::ExampleClaims,
+        Function::UserDirectory,
+        Function::UserStatus,
+        Function::UserGroups,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -57,6 +63,9 @@ impl Function {
             Function::Password => "password",
             Function::ManageUsers => "manage-users",
             Function::ExampleClaims => "example-claims",
+            Function::UserDirectory => "user-directory",
+            Function::UserStatus => "user-status",
+            Function::UserGroups => "user-groups",
         }
     }
 
@@ -130,6 +139,30 @@ impl Function {
                 "cognito-idp:AdminUserGlobalSignOut",
                 "cognito-idp:DescribeUserPool",
             ],
+            // Reads only; AdminListGroupsForUser is also the admin check (crate::admin).
+            Function::UserDirectory => &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminListDevices",
+                "cognito-idp:AdminListGroupsForUser",
+                "cognito-idp:ListGroups",
+                "cognito-idp:ListUsers",
+            ],
+            // Whether a user can sign in; AdminGetUser resolves the target (admin_target).
+            Function::UserStatus => &[
+                "cognito-idp:AdminDeleteUser",
+                "cognito-idp:AdminDisableUser",
+                "cognito-idp:AdminEnableUser",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminListGroupsForUser",
+                "cognito-idp:AdminResetUserPassword",
+                "cognito-idp:AdminUserGlobalSignOut",
+            ],
+            Function::UserGroups => &[
+                "cognito-idp:AdminAddUserToGroup",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminListGroupsForUser",
+                "cognito-idp:AdminRemoveUserFromGroup",
+            ],
             Function::CurrentUser | Function::Refresh | Function::Logout => &[],
         }
     }
@@ -167,6 +200,16 @@ pub enum Operation {
     GetExampleClaims,
     ChangeEmail,
     SendReauthenticationCode,
+    ListUsers,
+    GetUser,
+    ListGroups,
+    DisableUser,
+    EnableUser,
+    SignOutUser,
+    ResetUserPassword,
+    DeleteUser,
+    AddUserToGroup,
+    RemoveUserFromGroup,
 }
 
 impl Operation {
@@ -201,6 +244,16 @@ impl Operation {
             Operation::GetExampleClaims => "getExampleClaims",
             Operation::ChangeEmail => "changeEmail",
             Operation::SendReauthenticationCode => "sendReauthenticationCode",
+            Operation::ListUsers => "listUsers",
+            Operation::GetUser => "getUser",
+            Operation::ListGroups => "listGroups",
+            Operation::DisableUser => "disableUser",
+            Operation::EnableUser => "enableUser",
+            Operation::SignOutUser => "signOutUser",
+            Operation::ResetUserPassword => "resetUserPassword",
+            Operation::DeleteUser => "deleteUser",
+            Operation::AddUserToGroup => "addUserToGroup",
+            Operation::RemoveUserFromGroup => "removeUserFromGroup",
         }
     }
 }
@@ -224,6 +277,11 @@ impl Operation {
             StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice | ChangeEmail => true,
             // A code is mailed to prove the caller holds the address.
             SendReauthenticationCode => true,
+            // An administrator's password reset mails the user a code.
+            ResetUserPassword => true,
+            // Administrators only (checked live); nothing guessed, nothing sent.
+            ListUsers | GetUser | ListGroups | DisableUser | EnableUser | SignOutUser | DeleteUser | AddUserToGroup
+            | RemoveUserFromGroup => false,
             GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
                 false
             }
@@ -382,6 +440,66 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/me/reauthentication",
         operation: Operation::SendReauthenticationCode,
         function: Function::EmailVerification,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/users",
+        operation: Operation::ListUsers,
+        function: Function::UserDirectory,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/users/{username}",
+        operation: Operation::GetUser,
+        function: Function::UserDirectory,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/groups",
+        operation: Operation::ListGroups,
+        function: Function::UserDirectory,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/disable",
+        operation: Operation::DisableUser,
+        function: Function::UserStatus,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/enable",
+        operation: Operation::EnableUser,
+        function: Function::UserStatus,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/sign-out",
+        operation: Operation::SignOutUser,
+        function: Function::UserStatus,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/users/{username}/password-reset",
+        operation: Operation::ResetUserPassword,
+        function: Function::UserStatus,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/users/{username}",
+        operation: Operation::DeleteUser,
+        function: Function::UserStatus,
+    },
+    Route {
+        method: Method::PUT,
+        path: "/auth/users/{username}/groups/{group}",
+        operation: Operation::AddUserToGroup,
+        function: Function::UserGroups,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/users/{username}/groups/{group}",
+        operation: Operation::RemoveUserFromGroup,
+        function: Function::UserGroups,
     },
 ];
 

@@ -45,3 +45,11 @@ pub fn within(member: &str, value: i64, min: i64, max: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// A string member at most `max` characters long.
+pub fn max_length(member: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() <= max {
+        return Ok(());
+    }
+    Err(failed(value, member, &format!("Member must have length less than or equal to {max}")))
+}

@@ -14,3 +14,6 @@ pub mod new_password;
 pub mod password;
 pub mod refresh;
 pub mod signup;
+pub mod user_directory;
+pub mod user_groups;
+pub mod user_status;

@@ -407,6 +407,10 @@ const FILTERABLE: &[&str] = &[
 pub fn list_users(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     let request: ListInput = input(input_value)?;
     let pool = pool(ctx.state, &request.user_pool_id)?;
+    // ListUsers' model: Filter (UserFilterType) is at most 256 characters.
+    if let Some(filter) = &request.filter {
+        crate::validation::max_length("filter", filter, 256)?;
+    }
     let filter = request.filter.as_deref().filter(|f| !f.trim().is_empty()).map(parse_filter).transpose()?;
     // ListUsers' model: Limit is 0 to 60 (0 is read as the default, an assumption).
     let limit = request.limit.unwrap_or(60);
@@ -480,7 +484,12 @@ fn parse_filter(filter: &str) -> Result<Filter> {
     let mut value = String::with_capacity(quoted.len());
     let mut chars = quoted.chars();
     while let Some(c) = chars.next() {
-        value.push(if c == '\\' { chars.next().ok_or_else(invalid)? } else { c });
+        match c {
+            '\\' => value.push(chars.next().ok_or_else(invalid)?),
+            // An unescaped quotation mark ends the value: whatever follows it is not a filter.
+            '"' => return Err(invalid()),
+            c => value.push(c),
+        }
     }
     Ok(Filter { attribute, prefix, value })
 }

@@ -135,3 +135,56 @@ async fn a_filter_value_may_hold_the_operators() {
         assert_eq!(names, [username.as_str()], "{filter}");
     }
 }
+
+#[tokio::test]
+async fn an_escaped_quotation_mark_is_part_of_the_value_and_an_unescaped_one_an_error() {
+    // ListUsers, Filter: "Quotation marks within the filter string must be escaped using the
+    // backslash (\) character". So `\"` is a quotation mark of the value, and an unescaped one
+    // cannot start a second condition: "Error while parsing filter." (the message Cognito gives
+    // a malformed filter, as reported in aws/aws-sdk-php#1088 and #1961).
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let family_name = format!("O\"Brien-{}", &username[username.len() - 12..]);
+    target.set_attributes(&username, &[("family_name", &family_name)]).await;
+    let escaped = family_name.replace('"', "\\\"");
+    let users = target
+        .sdk
+        .list_users()
+        .user_pool_id(&target.pool_id)
+        .filter(format!("family_name = \"{escaped}\""))
+        .send()
+        .await;
+    let names: Vec<String> = users.unwrap().users().iter().filter_map(|u| u.username().map(str::to_owned)).collect();
+    assert_eq!(names, std::slice::from_ref(&username));
+    for filter in [
+        format!("family_name = \"{family_name}\""),
+        format!("username = \"{username}\" or username ^= \"\""),
+        "username ^= \"a\\\"".to_owned(),
+        "username = \"a\" \"b\"".to_owned(),
+    ] {
+        let result = target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await;
+        assert_eq!(
+            error_of(result),
+            ("InvalidParameterException".into(), "Error while parsing filter.".into()),
+            "{filter}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_filter_longer_than_256_characters_is_refused() {
+    // ListUsers, Filter (UserFilterType): "Length Constraints: Maximum length of 256."
+    // Cognito's message is the AWS model-validation form (seen in aws/aws-sdk-net#3565).
+    let target = Target::standard().await;
+    let filter = format!("email ^= \"{}\"", "a".repeat(246));
+    assert_eq!(filter.len(), 257);
+    let (kind, message) = error_of(target.sdk.list_users().user_pool_id(&target.pool_id).filter(&filter).send().await);
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(
+        message
+            .ends_with("at 'filter' failed to satisfy constraint: Member must have length less than or equal to 256"),
+        "{message}"
+    );
+    let shorter = format!("email ^= \"{}\"", "a".repeat(245));
+    target.sdk.list_users().user_pool_id(&target.pool_id).filter(&shorter).send().await.unwrap();
+}

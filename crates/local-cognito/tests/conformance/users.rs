@@ -529,3 +529,57 @@ async fn an_invitation_goes_by_sms_unless_email_is_asked_for() {
         .collect();
     assert_eq!(mediums, vec!["SMS"]);
 }
+
+#[tokio::test]
+async fn an_enabled_user_signs_in_again_and_is_listed_as_enabled() {
+    // AdminEnableUser: "Activate sign-in for a user profile that previously had sign-in access
+    // disabled." ListUsers, Filter: `status` (called Enabled in the Console) is "Enabled" or
+    // "Disabled" (case-sensitive).
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    target.sdk.admin_disable_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    let disabled = target.sdk.list_users().user_pool_id(&target.pool_id).filter("status = \"Disabled\"").send().await;
+    assert!(disabled.unwrap().users().iter().any(|u| u.username() == Some(username.as_str())));
+    assert!(!target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .send()
+        .await
+        .unwrap()
+        .enabled());
+    target.sdk.admin_enable_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    assert!(target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .send()
+        .await
+        .unwrap()
+        .enabled());
+    target.sign_in(&username, PASSWORD).await.expect("an enabled user signs in");
+    let result = target.sdk.admin_enable_user().user_pool_id(&target.pool_id).username("nobody-at-all").send().await;
+    assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
+}
+
+#[tokio::test]
+async fn a_deleted_user_is_gone_and_cannot_sign_in() {
+    // AdminDeleteUser: "Deletes a user profile in your user pool." Afterwards the user is not
+    // listed, AdminGetUser and a second AdminDeleteUser answer UserNotFoundException, and
+    // their access token is refused.
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let access = target.tokens(&username).await.access_token.unwrap();
+    target.sdk.admin_delete_user().user_pool_id(&target.pool_id).username(&username).send().await.unwrap();
+    let filter = format!("username = \"{username}\"");
+    let listed = target.sdk.list_users().user_pool_id(&target.pool_id).filter(filter).send().await.unwrap();
+    assert!(listed.users().is_empty());
+    let result = target.sdk.admin_get_user().user_pool_id(&target.pool_id).username(&username).send().await;
+    assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
+    let result = target.sdk.admin_delete_user().user_pool_id(&target.pool_id).username(&username).send().await;
+    assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
+    assert!(target.sign_in(&username, PASSWORD).await.is_err());
+    assert!(target.sdk.get_user().access_token(access).send().await.is_err());
+}

@@ -1,0 +1,123 @@
+//! Administrators change whether a user can sign in (the admin-group token, checked
+//! live before anything is looked up):
+//! POST /auth/users/{username}/disable (AdminDisableUser, then AdminUserGlobalSignOut:
+//! the refresh tokens end too, so enabling the user later revives no session),
+//! POST /auth/users/{username}/enable (AdminEnableUser),
+//! POST /auth/users/{username}/sign-out (AdminUserGlobalSignOut),
+//! POST /auth/users/{username}/password-reset (AdminResetUserPassword, which mails a
+//! code and leaves the user RESET_REQUIRED, then AdminUserGlobalSignOut: a reset is
+//! what one does when the password may be known), and
+//! DELETE /auth/users/{username} (AdminDeleteUser).
+//! Each but enable refuses the caller's own account (admin_target.rs).
+
+use axum::extract::{Path, State};
+use http::StatusCode;
+
+use crate::admin::AdminCaller;
+use crate::admin_target::someone_else;
+use crate::body::check;
+use crate::cognito_error::{from_sdk, CognitoCall};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+async fn sign_out(state: &AppState, username: &str) -> Result<(), ApiError> {
+    state
+        .cognito()
+        .admin_user_global_sign_out()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(username)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    Ok(())
+}
+
+/// POST /auth/users/{username}/disable
+pub async fn disable(
+    State(state): State<AppState>,
+    admin: AdminCaller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let username = someone_else(&state, &admin, &username).await?;
+    state
+        .cognito()
+        .admin_disable_user()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(&username)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    sign_out(&state, &username).await?;
+    tracing::info!(admin = %admin.username, username = %username, "user disabled");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// POST /auth/users/{username}/enable
+pub async fn enable(
+    State(state): State<AppState>,
+    admin: AdminCaller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    check::username("username", &username)?;
+    state
+        .cognito()
+        .admin_enable_user()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(&username)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    tracing::info!(admin = %admin.username, username = %username, "user enabled");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// POST /auth/users/{username}/sign-out
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    admin: AdminCaller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let username = someone_else(&state, &admin, &username).await?;
+    sign_out(&state, &username).await?;
+    tracing::info!(admin = %admin.username, username = %username, "user signed out everywhere");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// POST /auth/users/{username}/password-reset
+pub async fn reset_password(
+    State(state): State<AppState>,
+    admin: AdminCaller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let username = someone_else(&state, &admin, &username).await?;
+    state
+        .cognito()
+        .admin_reset_user_password()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(&username)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    sign_out(&state, &username).await?;
+    tracing::info!(admin = %admin.username, username = %username, "password reset");
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// DELETE /auth/users/{username}
+pub async fn delete(
+    State(state): State<AppState>,
+    admin: AdminCaller,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let username = someone_else(&state, &admin, &username).await?;
+    state
+        .cognito()
+        .admin_delete_user()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(&username)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    tracing::info!(admin = %admin.username, username = %username, "user deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
