@@ -67,6 +67,8 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
         Operation::ChangeEmail => on(filter, handlers::email_verification::change),
         Operation::SendReauthenticationCode => on(filter, handlers::email_verification::send_reauthentication_code),
+        Operation::UpdateProfile => on(filter, handlers::update_profile::handle),
+        Operation::DeleteAccount => on(filter, handlers::delete_account::handle),
     }
 }
 
@@ -128,7 +130,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             .allow_origin(AllowOrigin::list(origins))
             // Never with `*` (config refuses it); and only to a listed origin.
             .allow_credentials(AllowCredentials::predicate(move |origin, _| listed.contains(origin)))
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH])
             .allow_headers([AUTHORIZATION, CONTENT_TYPE, AUTH_MODE.clone()])
             .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),

@@ -21,6 +21,8 @@ pub enum Function {
     Password,
     ManageUsers,
     ExampleClaims,
+    UpdateProfile,
+    DeleteAccount,
 }
 
 impl Function {
@@ -39,6 +41,8 @@ impl Function {
         Function::Password,
         Function::ManageUsers,
         Function::ExampleClaims,
+        Function::UpdateProfile,
+        Function::DeleteAccount,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -57,6 +61,8 @@ impl Function {
             Function::Password => "password",
             Function::ManageUsers => "manage-users",
             Function::ExampleClaims => "example-claims",
+            Function::UpdateProfile => "update-profile",
+            Function::DeleteAccount => "delete-account",
         }
     }
 
@@ -130,6 +136,19 @@ impl Function {
                 "cognito-idp:AdminUserGlobalSignOut",
                 "cognito-idp:DescribeUserPool",
             ],
+            // The schema and the app client's WriteAttributes, read once, so that what the
+            // client may not write is refused naming the field; the writes themselves are
+            // UpdateUserAttributes and DeleteUserAttributes with the user's access token.
+            Function::UpdateProfile => &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient"],
+            // Step-up (as Devices); the deletion is DeleteUser with the user's own access
+            // token, which can delete no one else, and ends every session with the user.
+            Function::DeleteAccount => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
             Function::CurrentUser | Function::Refresh | Function::Logout => &[],
         }
     }
@@ -167,6 +186,8 @@ pub enum Operation {
     GetExampleClaims,
     ChangeEmail,
     SendReauthenticationCode,
+    UpdateProfile,
+    DeleteAccount,
 }
 
 impl Operation {
@@ -201,6 +222,8 @@ impl Operation {
             Operation::GetExampleClaims => "getExampleClaims",
             Operation::ChangeEmail => "changeEmail",
             Operation::SendReauthenticationCode => "sendReauthenticationCode",
+            Operation::UpdateProfile => "updateProfile",
+            Operation::DeleteAccount => "deleteAccount",
         }
     }
 }
@@ -224,6 +247,10 @@ impl Operation {
             StartMfaSetup | UpdateMfa | StartTotpSetup | ForgetDevice | ChangeEmail => true,
             // A code is mailed to prove the caller holds the address.
             SendReauthenticationCode => true,
+            // The password (or a code) that proves the user before the account goes.
+            DeleteAccount => true,
+            // Profile attributes only: no identifier, so no code is sent and nothing guessed.
+            UpdateProfile => false,
             GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
                 false
             }
@@ -382,6 +409,18 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/me/reauthentication",
         operation: Operation::SendReauthenticationCode,
         function: Function::EmailVerification,
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/auth/me",
+        operation: Operation::UpdateProfile,
+        function: Function::UpdateProfile,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/me",
+        operation: Operation::DeleteAccount,
+        function: Function::DeleteAccount,
     },
 ];
 

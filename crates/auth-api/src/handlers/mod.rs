@@ -3,6 +3,7 @@
 pub mod account_mfa;
 pub mod create_user;
 pub mod current_user;
+pub mod delete_account;
 pub mod devices;
 pub mod email_verification;
 pub mod example_claims;
@@ -14,3 +15,4 @@ pub mod new_password;
 pub mod password;
 pub mod refresh;
 pub mod signup;
+pub mod update_profile;
