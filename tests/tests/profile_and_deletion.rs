@@ -81,7 +81,8 @@ async fn an_attribute_users_may_not_write_is_refused_by_name_and_nothing_changes
 #[tokio::test]
 async fn the_email_is_refused_here_with_the_route_that_changes_it() {
     // GIVEN an app client that may write the email (an operator widened WriteAttributes)
-    let options = PoolOptions { client: Some(json!({"WriteAttributes": ["birthdate", "email"]})), ..Default::default() };
+    let options =
+        PoolOptions { client: Some(json!({"WriteAttributes": ["birthdate", "email"]})), ..Default::default() };
     let (pool, api, username, tokens) = signed_in(options).await;
     // WHEN the token's holder sends a new email to PATCH /auth/me
     let answer = patch(&api, json!({"attributes": {"email": "thief@example.net"}}), access(&tokens)).await;
@@ -148,7 +149,9 @@ async fn values_are_checked_against_the_schema() {
         assert_eq!(answer.body["field"], field, "{attributes}: {answer:?}");
     }
     // Unknown top-level fields are refused too: the body is `{"attributes"}` only.
-    let answer = patch(&api, json!({"attributes": {"birthdate": "1990-04-01"}, "email": "x@example.net"}), access(&tokens)).await;
+    let answer =
+        patch(&api, json!({"attributes": {"birthdate": "1990-04-01"}, "email": "x@example.net"}), access(&tokens))
+            .await;
     assert_eq!(answer.body["field"], "email", "{answer:?}");
 }
 
@@ -216,7 +219,8 @@ async fn a_deleted_account_answers_as_one_that_never_existed() {
     let deleted = delete(&api, json!({"reauthentication": password_proof()}), access(&tokens)).await;
     assert_eq!(deleted.status, 204, "{deleted:?}");
     // THEN the deleted user's token reads as the revoked one does
-    let (gone, signed_out) = (api.get("/auth/me", Some(access(&tokens))).await, api.get("/auth/me", Some(&revoked)).await);
+    let (gone, signed_out) =
+        (api.get("/auth/me", Some(access(&tokens))).await, api.get("/auth/me", Some(&revoked)).await);
     assert_eq!(seen(&gone), seen(&signed_out));
     // AND signing in as the deleted user answers as for a username nobody has
     let as_deleted = api.post("/auth/login", json!({"username": username, "password": PASSWORD}), None).await;

@@ -123,11 +123,8 @@ impl PoolRules {
                 Some((a.name()?.to_owned(), min, max))
             })
             .collect();
-        let immutable_attributes = schema
-            .iter()
-            .filter(|a| a.mutable() == Some(false))
-            .filter_map(|a| a.name().map(str::to_owned))
-            .collect();
+        let immutable_attributes =
+            schema.iter().filter(|a| a.mutable() == Some(false)).filter_map(|a| a.name().map(str::to_owned)).collect();
         let typed_attributes = schema
             .iter()
             .filter_map(|a| Some((a.name()?.to_owned(), a.attribute_data_type()?.as_str().to_owned())))
