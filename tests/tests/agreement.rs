@@ -161,7 +161,8 @@ fn the_template_declares_exactly_the_route_table_and_the_functions() {
         assert!(in_template.preflights.is_subset(&paths), "{function:?}");
     }
     // Each path's preflight in exactly one function (API Gateway takes one OPTIONS per
-    // path); paths that several functions serve (GET and POST /auth/users) share it,
+    // path); paths that several functions serve (GET and POST /auth/users, GET, PATCH and DELETE
+    // /auth/me) share it,
     // and every function's CORS layer is the same.
     for path in ROUTES.iter().map(|r| r.path).collect::<BTreeSet<_>>() {
         let owners = functions.values().filter(|f| f.preflights.contains(path)).count();

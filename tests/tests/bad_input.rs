@@ -143,7 +143,7 @@ async fn unknown_routes_and_methods_are_problems_too() {
     let device = api.send("DELETE", "/auth/me/devices/abc/", None, None).await;
     assert!(device.body["detail"].as_str().unwrap().contains("(/auth/me/devices/{deviceKey})"), "{device:?}");
     api.get("/auth/login", None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
-    api.send("DELETE", "/auth/me", None, None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
+    api.send("PUT", "/auth/me", None, None).await.assert_problem(405, "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]

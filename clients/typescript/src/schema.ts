@@ -129,10 +129,27 @@ export interface paths {
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Deletes the signed-in user's account (DeleteUser), after a fresh proof; every session ends with it.
+         * @description Needs `reauthentication` in the body (else 403 REAUTHENTICATION_REQUIRED): the current password, with
+         *     `mfaCode` for a user with TOTP, or an `emailCode` from POST /auth/me/reauthentication. The account cannot
+         *     be restored. Its refresh and access tokens are refused afterwards (401), and signing in with its username
+         *     answers as for any unknown user. In cookie mode the refresh and device cookies are cleared.
+         */
+        delete: operations["deleteAccount"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edits the signed-in user's profile (UpdateUserAttributes; DeleteUserAttributes for `null`); answers the user as GET does.
+         * @description Only profile attributes the app client may write (its WriteAttributes; `birthdate` in the template's pool).
+         *     Each attribute is checked before anything changes, and a refusal is 400 VALIDATION_FAILED whose `field`
+         *     is `attributes.<name>`: an attribute the client may not write, one the pool lacks, an immutable one, a
+         *     value outside the schema's length or type, a `birthdate` that is not a YYYY-MM-DD date, `null` for a
+         *     required attribute. `email` is refused with a pointer to POST /auth/me/email (which needs
+         *     `reauthentication`); `phone_number` and any attribute users sign in with are refused, because an access
+         *     token alone must not move a sign-in identifier or where SMS codes go.
+         */
+        patch: operations["updateProfile"];
         trace?: never;
     };
     "/auth/mfa": {
@@ -945,6 +962,12 @@ export interface components {
         } | {
             emailCode: string;
         };
+        UpdateProfileRequest: {
+            /** @description Attribute name to its new value, or `null` to remove the attribute. */
+            attributes: {
+                [key: string]: string | null;
+            };
+        };
         ReauthenticationOnly: {
             reauthentication: components["schemas"]["Reauthentication"];
         };
@@ -1665,6 +1688,97 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reauthentication": {
+                 *         "currentPassword": "Brand-New-Passw0rd"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReauthenticationOnly"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description Cookie mode only. The refresh and device cookies cleared (empty, Max-Age=0), for each of their paths. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["ReauthenticationRequired"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "attributes": {
+                 *         "birthdate": "1990-04-01"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateProfileRequest"];
+            };
+        };
+        responses: {
+            /** @description The user, as GET /auth/me answers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "username": "jane",
+                     *       "attributes": {
+                     *         "birthdate": "1990-04-01",
+                     *         "email": "jane@example.com",
+                     *         "email_verified": "true",
+                     *         "sub": "821b3fb4-8cb0-4e33-9718-cf40995ee04a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["UpstreamUnavailable"];

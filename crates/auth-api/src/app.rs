@@ -77,6 +77,8 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::DeleteUser => on(filter, handlers::user_status::delete),
         Operation::AddUserToGroup => on(filter, handlers::user_groups::add),
         Operation::RemoveUserFromGroup => on(filter, handlers::user_groups::remove),
+        Operation::UpdateProfile => on(filter, handlers::update_profile::handle),
+        Operation::DeleteAccount => on(filter, handlers::delete_account::handle),
     }
 }
 
@@ -138,7 +140,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             .allow_origin(AllowOrigin::list(origins))
             // Never with `*` (config refuses it); and only to a listed origin.
             .allow_credentials(AllowCredentials::predicate(move |origin, _| listed.contains(origin)))
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH])
             .allow_headers([AUTHORIZATION, CONTENT_TYPE, AUTH_MODE.clone()])
             .expose_headers([REQUEST_ID.clone(), RETRY_AFTER, HeaderName::from_static("www-authenticate")])
             .max_age(std::time::Duration::from_secs(600)),

@@ -123,6 +123,10 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "NotAuthorizedException" if call == SignUp && message.contains("unauthorized attribute") => {
             ApiError::validation("attributes", "these attributes may not be set at sign-up")
         }
+        // UpdateUserAttributes past the app client's WriteAttributes (changed since they were read).
+        "NotAuthorizedException" if call == WithAccessToken && message.contains("unauthorized attribute") => {
+            ApiError::validation("attributes", "the app client may not write one of these attributes")
+        }
         "NotAuthorizedException" if call == SignUp && message.contains("SignUp is not permitted") => {
             ApiError::new(C::SignUpDisabled, "users cannot sign themselves up here; an administrator creates accounts")
         }

@@ -24,6 +24,12 @@ pub struct PoolRules {
     pub required_attributes: Vec<String>,
     /// StringAttributeConstraints, by attribute: (minimum, maximum) characters.
     pub lengths: Vec<(String, usize, usize)>,
+    /// The schema's attributes with Mutable false: set once, never changed.
+    pub immutable_attributes: Vec<String>,
+    /// The schema's attributes whose AttributeDataType is not String: (name, type).
+    pub typed_attributes: Vec<(String, String)>,
+    /// UsernameAttributes and AliasAttributes: what a user signs in with besides the username.
+    pub sign_in_attributes: Vec<String>,
 }
 
 /// Cognito's standard attributes, which every pool has.
@@ -117,6 +123,19 @@ impl PoolRules {
                 Some((a.name()?.to_owned(), min, max))
             })
             .collect();
+        let immutable_attributes =
+            schema.iter().filter(|a| a.mutable() == Some(false)).filter_map(|a| a.name().map(str::to_owned)).collect();
+        let typed_attributes = schema
+            .iter()
+            .filter_map(|a| Some((a.name()?.to_owned(), a.attribute_data_type()?.as_str().to_owned())))
+            .filter(|(_, kind)| kind != "String")
+            .collect();
+        let sign_in_attributes = pool
+            .username_attributes()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .chain(pool.alias_attributes().iter().map(|a| a.as_str().to_owned()))
+            .collect();
         Ok(Self {
             password_policy,
             emails_sign_up_codes,
@@ -124,6 +143,9 @@ impl PoolRules {
             declared_attributes,
             required_attributes,
             lengths,
+            immutable_attributes,
+            typed_attributes,
+            sign_in_attributes,
         })
     }
 
@@ -141,6 +163,32 @@ impl PoolRules {
     /// Whether the pool has an attribute of this name (standard, or declared custom).
     pub fn declares(&self, name: &str) -> bool {
         STANDARD_ATTRIBUTES.contains(&name) || self.declared_attributes.iter().any(|declared| declared == name)
+    }
+
+    /// Whether the schema declares the attribute immutable (`sub` always is).
+    pub fn is_immutable(&self, name: &str) -> bool {
+        name == "sub" || self.immutable_attributes.iter().any(|immutable| immutable == name)
+    }
+
+    /// Whether users sign in with this attribute (UsernameAttributes or AliasAttributes).
+    pub fn signs_in_with(&self, name: &str) -> bool {
+        self.sign_in_attributes.iter().any(|attribute| attribute == name)
+    }
+
+    /// The schema's data type for `value`, as a 400 naming the attribute: a Number is
+    /// an integer, a Boolean `true` or `false`; Strings are checked by [`Self::check_length`].
+    pub fn check_type(&self, name: &str, value: &str) -> Result<(), ApiError> {
+        let Some((_, kind)) = self.typed_attributes.iter().find(|(typed, _)| typed == name) else { return Ok(()) };
+        let fits = match kind.as_str() {
+            "Number" => value.parse::<i64>().is_ok(),
+            "Boolean" => matches!(value, "true" | "false"),
+            _ => true,
+        };
+        if fits {
+            return Ok(());
+        }
+        let expected = if kind == "Number" { "an integer, as a string" } else { "`\"true\"` or `\"false\"`" };
+        Err(ApiError::validation(format!("attributes.{name}"), format!("`{name}` must be {expected}")))
     }
 }
 
@@ -184,7 +232,11 @@ mod tests {
             declared_attributes: vec!["custom:universal_id".into()],
             required_attributes: vec!["email".into()],
             lengths: vec![("custom:universal_id".into(), 1, 4)],
+            immutable_attributes: vec![],
+            typed_attributes: vec![("custom:age".into(), "Number".into())],
+            sign_in_attributes: vec![],
         };
+        assert!(rules.check_type("custom:age", "42").is_ok() && rules.check_type("custom:age", "4.2").is_err());
         assert!(rules.check_length("custom:universal_id", "abcd").is_ok());
         let refused = rules.check_length("custom:universal_id", "abcde").unwrap_err();
         assert_eq!(refused.field.as_deref(), Some("attributes.custom:universal_id"));

@@ -24,6 +24,8 @@ pub enum Function {
     UserDirectory,
     UserStatus,
     UserGroups,
+    UpdateProfile,
+    DeleteAccount,
 }
 
 impl Function {
@@ -45,6 +47,8 @@ impl Function {
         Function::UserDirectory,
         Function::UserStatus,
         Function::UserGroups,
+        Function::UpdateProfile,
+        Function::DeleteAccount,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -66,6 +70,8 @@ impl Function {
             Function::UserDirectory => "user-directory",
             Function::UserStatus => "user-status",
             Function::UserGroups => "user-groups",
+            Function::UpdateProfile => "update-profile",
+            Function::DeleteAccount => "delete-account",
         }
     }
 
@@ -163,6 +169,19 @@ impl Function {
                 "cognito-idp:AdminListGroupsForUser",
                 "cognito-idp:AdminRemoveUserFromGroup",
             ],
+            // The schema and the app client's WriteAttributes, read once, so that what the
+            // client may not write is refused naming the field; the writes themselves are
+            // UpdateUserAttributes and DeleteUserAttributes with the user's access token.
+            Function::UpdateProfile => &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient"],
+            // Step-up (as Devices); the deletion is DeleteUser with the user's own access
+            // token, which can delete no one else, and ends every session with the user.
+            Function::DeleteAccount => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
             Function::CurrentUser | Function::Refresh | Function::Logout => &[],
         }
     }
@@ -210,6 +229,8 @@ pub enum Operation {
     DeleteUser,
     AddUserToGroup,
     RemoveUserFromGroup,
+    UpdateProfile,
+    DeleteAccount,
 }
 
 impl Operation {
@@ -254,6 +275,8 @@ impl Operation {
             Operation::DeleteUser => "deleteUser",
             Operation::AddUserToGroup => "addUserToGroup",
             Operation::RemoveUserFromGroup => "removeUserFromGroup",
+            Operation::UpdateProfile => "updateProfile",
+            Operation::DeleteAccount => "deleteAccount",
         }
     }
 }
@@ -282,6 +305,10 @@ impl Operation {
             // Administrators only (checked live); nothing guessed, nothing sent.
             ListUsers | GetUser | ListGroups | DisableUser | EnableUser | SignOutUser | DeleteUser | AddUserToGroup
             | RemoveUserFromGroup => false,
+            // The password (or a code) that proves the user before the account goes.
+            DeleteAccount => true,
+            // Profile attributes only: no identifier, so no code is sent and nothing guessed.
+            UpdateProfile => false,
             GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
                 false
             }
@@ -500,6 +527,18 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/users/{username}/groups/{group}",
         operation: Operation::RemoveUserFromGroup,
         function: Function::UserGroups,
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/auth/me",
+        operation: Operation::UpdateProfile,
+        function: Function::UpdateProfile,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/me",
+        operation: Operation::DeleteAccount,
+        function: Function::DeleteAccount,
     },
 ];
 

@@ -32,6 +32,7 @@ struct Inner {
     /// Read on first use, then kept for the execution environment.
     pool_rules: tokio::sync::OnceCell<PoolRules>,
     client_rules: tokio::sync::OnceCell<ClientRules>,
+    app_client_rules: tokio::sync::OnceCell<ClientRules>,
 }
 
 impl AppState {
@@ -57,6 +58,7 @@ impl AppState {
             notices: Notices::default(),
             pool_rules,
             client_rules,
+            app_client_rules: tokio::sync::OnceCell::new(),
         }))
     }
 
@@ -103,6 +105,16 @@ impl AppState {
         self.0
             .client_rules
             .get_or_try_init(|| ClientRules::describe(self.cognito(), pool, self.sign_up_client_id()))
+            .await
+    }
+
+    /// The WriteAttributes of the app client that signs users in, whose access tokens
+    /// UpdateUserAttributes takes (DescribeUserPoolClient, once).
+    pub async fn app_client_rules(&self) -> Result<&ClientRules, ApiError> {
+        let config = self.config();
+        self.0
+            .app_client_rules
+            .get_or_try_init(|| ClientRules::describe(self.cognito(), &config.user_pool_id, &config.client_id))
             .await
     }
 

@@ -171,12 +171,14 @@ pub fn authenticate(ctx: &Ctx, access_token: &str) -> Result<Caller> {
         return Err(error::not_authorized("Access Token has expired"));
     }
     let origin_jti = text("origin_jti").ok_or_else(invalid)?;
-    if ctx.state.revoked_origins.contains(&origin_jti) {
-        return Err(error::not_authorized("Access Token has been revoked"));
-    }
+    // A deleted user's token (its sign-ins revoked with it) answers that the user is gone,
+    // as Cognito's GetUser does (UserNotFoundException), not that the token was revoked.
     let pool: &Pool = ctx.state.pools.get(&pool_id).ok_or_else(invalid)?;
     let sub = text("sub").ok_or_else(invalid)?;
     let user = pool.users.values().find(|user| user.sub == sub).ok_or_else(user_not_found)?;
+    if ctx.state.revoked_origins.contains(&origin_jti) {
+        return Err(error::not_authorized("Access Token has been revoked"));
+    }
     if !user.enabled {
         return Err(error::not_authorized("User is disabled."));
     }

@@ -3,6 +3,7 @@
 pub mod account_mfa;
 pub mod create_user;
 pub mod current_user;
+pub mod delete_account;
 pub mod devices;
 pub mod email_verification;
 pub mod example_claims;
@@ -17,3 +18,4 @@ pub mod signup;
 pub mod user_directory;
 pub mod user_groups;
 pub mod user_status;
+pub mod update_profile;

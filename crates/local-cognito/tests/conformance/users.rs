@@ -378,6 +378,47 @@ async fn a_user_can_delete_themselves() {
     assert_eq!(error_of(result), ("UserNotFoundException".into(), "User does not exist.".into()));
 }
 
+/// DeleteUser: "A deleted user profile can no longer be used to sign in". GetUser
+/// documents UserNotFoundException ("a user isn't found") for an access token whose
+/// user is gone, which is what Cognito answers a deleted user's token (not that the
+/// token was revoked). The refresh token is refused too (NotAuthorizedException), and
+/// a new user given the same username inherits none of the old one's sign-ins.
+#[tokio::test]
+async fn a_deleted_users_tokens_are_refused_and_pass_to_no_namesake() {
+    let target = Target::standard().await;
+    let username = target.confirmed_user().await;
+    let tokens = target.tokens(&username).await;
+    let (access, refresh) = (tokens.access_token.unwrap(), tokens.refresh_token.unwrap());
+    target.sdk.delete_user().access_token(&access).send().await.expect("deleted");
+    let read = target.sdk.get_user().access_token(&access).send().await;
+    assert_eq!(error_of(read), ("UserNotFoundException".into(), "User does not exist.".into()));
+    let refreshed = |token: String| {
+        let mut call = target
+            .sdk
+            .initiate_auth()
+            .client_id(&target.client_id)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", token);
+        if let Some(hash) = target.secret_hash(&username) {
+            call = call.auth_parameters("SECRET_HASH", hash);
+        }
+        call.send()
+    };
+    assert_eq!(error_of(refreshed(refresh.clone()).await).0, "NotAuthorizedException");
+    // A namesake: same username, another user (another sub).
+    target
+        .sdk
+        .admin_create_user()
+        .user_pool_id(&target.pool_id)
+        .username(&username)
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .expect("created again");
+    assert_eq!(error_of(target.sdk.get_user().access_token(&access).send().await).0, "UserNotFoundException");
+    assert_eq!(error_of(refreshed(refresh).await).0, "NotAuthorizedException");
+}
+
 #[tokio::test]
 async fn an_administrator_signs_a_user_out_everywhere() {
     let target = Target::standard().await;
