@@ -56,7 +56,10 @@ async fn an_expired_mfa_session_means_logging_in_again() {
     advance_clock(180).await;
     let expired = answer_code(&api, &username, &session, "SMS_MFA", &code).await;
     expired.assert_problem(401, "INVALID_SESSION");
-    assert!(expired.body["detail"].as_str().unwrap().contains("has expired") && detail_says_log_in_again(&expired), "{expired:?}");
+    assert!(
+        expired.body["detail"].as_str().unwrap().contains("has expired") && detail_says_log_in_again(&expired),
+        "{expired:?}"
+    );
 }
 
 #[tokio::test]
