@@ -87,7 +87,7 @@ groups="[]"
 if [ "$triggers" = true ]; then
   # The local Cognito calls the triggers local-server serves, as Cognito calls Lambda.
   at="http://127.0.0.1:$PORT/_local/triggers"
-  pool_fields+=("\"LambdaConfig\": {\"PreSignUp\": \"$at/pre-sign-up\", \"PostConfirmation\": \"$at/post-confirmation\", \"PreTokenGeneration\": \"$at/pre-token-generation\"}")
+  pool_fields+=("\"LambdaConfig\": {\"PreSignUp\": \"$at/pre-sign-up\", \"PostConfirmation\": \"$at/post-confirmation\", \"PreTokenGeneration\": \"$at/pre-token-generation\", \"UserMigration\": \"$at/user-migration\", \"CustomMessage\": \"$at/custom-message\"}")
   [ -n "$DEFAULT_GROUP" ] && groups="[\"$DEFAULT_GROUP\"]"
 fi
 pool_seed="{$(IFS=,; echo "${pool_fields[*]}")}"

@@ -556,6 +556,20 @@ fn each_trigger_is_wired_to_the_created_pool_behind_its_parameter_with_only_its_
     }
 }
 
+/// Cognito takes a custom message trigger's email subject and text only from a pool that
+/// sends through SES: the stack refuses the trigger without it, rather than deploy a pool
+/// whose emails fail; and the trigger reads nothing but its event (no settings to forget).
+#[test]
+fn the_custom_message_trigger_is_deployed_only_with_ses() {
+    let template = yaml("template.yaml");
+    let rule = &template["Rules"]["CustomMessagesNeedSes"];
+    assert!(strings_in(&rule["RuleCondition"]).contains("CustomMessageTrigger"), "{rule:?}");
+    assert!(strings_in(&rule["Assertions"]).contains("SesIdentityArn"), "{rule:?}");
+    let (_, function) = resource_building(&template, "custom-message");
+    let variables = function["Properties"]["Environment"]["Variables"].as_mapping().unwrap();
+    assert_eq!(variables.keys().filter_map(|k| k.as_str()).collect::<Vec<_>>(), ["LOG_LEVEL"]);
+}
+
 /// A cookie session's refresh cookie lives as long as the client's refresh tokens: the
 /// functions are told the validity from the parameter the client is made with, in days;
 /// and API Gateway's own answers allow credentials exactly when they name an origin.

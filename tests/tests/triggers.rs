@@ -1,6 +1,8 @@
 //! The project's triggers (crates/triggers), called by the local Cognito as
 //! Cognito calls Lambda, proved through the whole API: a refused domain, an
-//! invited user who still confirms by code, the default group, the role claim.
+//! invited user who still confirms by code, the default group, the role claim;
+//! a user migrated from the old store at sign-in or reset who then lives in the
+//! pool, and every message written from the templates in the user's language.
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use base64::Engine;
@@ -9,10 +11,17 @@ use serde_json::{json, Value};
 
 /// A pool that allows sign-up and runs the project's triggers with these rules.
 async fn pool_with_triggers(allowed: &str, invited: &str) -> (Pool, TestApi) {
+    pool_with(allowed, invited, None).await
+}
+
+/// The same, with user migration asking the legacy store in `legacy_file`.
+async fn pool_with(allowed: &str, invited: &str, legacy_file: Option<&std::path::Path>) -> (Pool, TestApi) {
+    let legacy_file = legacy_file.map(|path| path.display().to_string());
     let settings = triggers::settings::Settings::from_lookup(|name| match name {
         "ALLOWED_EMAIL_DOMAINS" => Some(allowed.to_owned()),
         "INVITED_EMAIL_DOMAINS" => Some(invited.to_owned()),
         "DEFAULT_GROUP" => Some("members".to_owned()),
+        "LEGACY_USERS_FILE" => legacy_file.clone(),
         _ => None,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -26,12 +35,17 @@ async fn pool_with_triggers(allowed: &str, invited: &str) -> (Pool, TestApi) {
             "PreSignUp": at("pre-sign-up"),
             "PostConfirmation": at("post-confirmation"),
             "PreTokenGeneration": at("pre-token-generation"),
+            "UserMigration": at("user-migration"),
+            "CustomMessage": at("custom-message"),
         }})),
         groups: vec!["members"],
         ..Default::default()
     })
     .await;
-    let api = TestApi::start(&pool).await;
+    // An administrator may set the invited user's language.
+    let mut config = config_for(&pool);
+    config.insert("CREATE_USER_ATTRIBUTES", format!("{},locale", auth_api::config::DEFAULT_CREATE_USER_ATTRIBUTES));
+    let api = TestApi::start_with(config).await;
     (pool, api)
 }
 
@@ -137,4 +151,141 @@ async fn a_confirmed_sign_up_joins_the_default_group_and_tokens_carry_the_role()
     assert_eq!((&member["app_role"], &member["cognito:groups"]), (&json!("member"), &json!(["members"])));
     let admin = id_claims(&api, ADMIN_USERNAME, ADMIN_PASSWORD).await;
     assert_eq!((&admin["app_role"], &admin["cognito:groups"]), (&json!("admin"), &json!(["admin"])));
+}
+
+const OLD_PASSWORD: &str = "Legacy-Passw0rd-2019";
+
+/// An old store (the example store's file format) holding `username`, with a
+/// verified email or not, and where this test can find it.
+fn legacy_store(username: &str, email_verified: bool) -> std::path::PathBuf {
+    let hash = triggers::legacy::hash_password(OLD_PASSWORD, "dGVzdHNhbHR0ZXN0c2FsdA").unwrap();
+    let file = json!({"users": [{
+        "username": username,
+        "passwordHash": hash,
+        "attributes": {"email": format!("{username}@example.com"), "locale": "ja", "custom:plan": "gold"},
+        "emailVerified": email_verified,
+    }]});
+    let path = std::env::temp_dir().join(format!("{username}.json"));
+    std::fs::write(&path, file.to_string()).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_migrated_user_signs_in_with_their_old_password_and_then_lives_in_the_pool() {
+    // GIVEN a user only the old store knows
+    let username = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&username, true))).await;
+    // WHEN they log in with their old password
+    let login = api.post("/auth/login", json!({"username": username, "password": OLD_PASSWORD}), None).await;
+    // THEN tokens, and a user in the pool with the store's attributes (only the allowed ones)
+    assert_eq!(login.status, 200, "{login:?}");
+    let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    assert_eq!(user.user_status().map(|s| s.as_str()), Some("CONFIRMED"));
+    let attributes: std::collections::BTreeMap<_, _> = user
+        .user_attributes()
+        .iter()
+        .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
+        .collect();
+    assert_eq!(attributes["email_verified"], "true", "the old store had verified it");
+    assert_eq!(attributes["locale"], "ja");
+    assert!(!attributes.contains_key("custom:plan"), "nothing the rule does not bring over");
+    // AND they live in the pool: a new password works, the old one is gone
+    let token = login.body["tokens"]["accessToken"].as_str().unwrap().to_owned();
+    let changed = api
+        .post("/auth/password/change", json!({"currentPassword": OLD_PASSWORD, "newPassword": PASSWORD}), Some(&token))
+        .await;
+    assert!(changed.status < 300, "{changed:?}");
+    let old = api.post("/auth/login", json!({"username": username, "password": OLD_PASSWORD}), None).await;
+    old.assert_problem(401, "INVALID_CREDENTIALS");
+    id_claims(&api, &username, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn a_wrong_old_password_and_a_stranger_get_the_answer_any_wrong_password_gets() {
+    let username = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&username, true))).await;
+    let pool_user = confirmed_user(&pool, &[]).await;
+    let login = |username: String, password: &'static str| {
+        let api = &api;
+        async move { api.post("/auth/login", json!({"username": username, "password": password}), None).await }
+    };
+    let wrong_old = login(username.clone(), "Not-The-Passw0rd").await;
+    let stranger = login(unique("nobody"), OLD_PASSWORD).await;
+    let wrong_in_pool = login(pool_user, "Not-The-Passw0rd").await;
+    wrong_old.assert_problem(401, "INVALID_CREDENTIALS");
+    assert_eq!(seen(&wrong_old), seen(&stranger));
+    assert_eq!(seen(&wrong_old), seen(&wrong_in_pool));
+    let lookup = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await;
+    assert!(lookup.is_err(), "a wrong password migrates nobody");
+}
+
+#[tokio::test]
+async fn a_forgotten_password_migrates_a_user_the_code_can_reach_and_answers_everyone_alike() {
+    let reachable = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&reachable, true))).await;
+    // WHEN the old store's user, a stranger, and (below) an unverified old user ask for a reset
+    let asked = api.post("/auth/password/forgot", json!({"username": reachable}), None).await;
+    let stranger = api.post("/auth/password/forgot", json!({"username": unique("nobody")}), None).await;
+    // THEN one answer; only the real user gets a code, in Japanese (their locale)
+    assert_eq!(asked.status, 202, "{asked:?}");
+    assert_eq!(seen(&asked), seen(&stranger));
+    let message = outbox().await.into_iter().rev().find(|m| m["username"] == reachable.as_str()).expect("a reset code");
+    assert_eq!(message["subject"], "パスワードの再設定");
+    let code = message["code"].as_str().unwrap();
+    assert!(message["text"].as_str().unwrap().contains(&format!("パスワード再設定コードは {code} です")));
+    // AND the reset makes them a user of the pool with the new password
+    let reset = api
+        .post("/auth/password/reset", json!({"username": reachable, "code": code, "newPassword": PASSWORD}), None)
+        .await;
+    assert_eq!(reset.status, 204, "{reset:?}");
+    id_claims(&api, &reachable, PASSWORD).await;
+    let _ = pool;
+}
+
+#[tokio::test]
+async fn an_old_user_without_a_verified_address_is_not_moved_by_a_reset_anyone_can_ask_for() {
+    let unverified = unique("mary");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&unverified, false))).await;
+    let asked = api.post("/auth/password/forgot", json!({"username": unverified}), None).await;
+    assert_eq!(asked.status, 202, "{asked:?}");
+    let lookup = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&unverified).send().await;
+    assert!(lookup.is_err(), "no RESET_REQUIRED user nobody could ever reset");
+    // AND their old password still brings them over
+    let login = api.post("/auth/login", json!({"username": unverified, "password": OLD_PASSWORD}), None).await;
+    assert_eq!(login.status, 200, "{login:?}");
+}
+
+#[tokio::test]
+async fn a_japanese_invitation_is_in_the_outbox() {
+    let (_, api) = pool_with_triggers("", "").await;
+    let admin = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let username = unique("yuki");
+    let body = json!({
+        "email": "yuki@example.com", "username": username,
+        "temporaryPassword": "Temp-Passw0rd-1", "attributes": {"locale": "ja-JP"},
+    });
+    let created = api.post("/auth/users", body, Some(&admin)).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let message = outbox().await.into_iter().rev().find(|m| m["username"] == username.as_str()).expect("an invitation");
+    assert_eq!(message["kind"], "invitation");
+    assert_eq!(message["subject"], "アカウントへのご招待");
+    let text = message["text"].as_str().unwrap();
+    assert!(text.contains(&format!("ユーザー名: {username}")), "{text}");
+    assert!(text.contains("仮パスワード: Temp-Passw0rd-1"), "{text}");
+}
+
+#[tokio::test]
+async fn a_user_without_a_locale_gets_english_and_the_code_is_the_one_to_confirm_with() {
+    let (_, api) = pool_with_triggers("", "").await;
+    let username = unique("ana");
+    let signed_up = api
+        .post("/auth/signup", json!({"username": username, "email": "ana@example.com", "password": PASSWORD}), None)
+        .await;
+    assert_eq!(signed_up.status, 201, "{signed_up:?}");
+    let message = outbox().await.into_iter().rev().find(|m| m["username"] == username.as_str()).expect("a code");
+    assert_eq!(message["subject"], "Confirm your account");
+    let code = message["code"].as_str().unwrap();
+    assert!(message["text"].as_str().unwrap().contains(&format!("Your confirmation code is {code}.")));
+    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
+    assert_eq!(confirmed.status, 200, "{confirmed:?}");
 }

@@ -29,6 +29,9 @@ pub struct Ctx<'a> {
     unsigned: Option<Vec<Unsigned>>,
     /// The pre sign-up trigger's response, for SignUp and AdminCreateUser.
     pub pre_sign_up: Option<serde_json::Value>,
+    /// Messages held back until the lock is released, for the custom message
+    /// trigger to write (None: straight to the outbox).
+    pub held_messages: Option<Vec<model::Message>>,
 }
 
 /// A token's placeholder, its key and its claims.
@@ -43,7 +46,7 @@ impl<'a> Ctx<'a> {
         print_outbox: bool,
         unsigned: Option<Vec<Unsigned>>,
     ) -> Self {
-        Self { state, env, now, print_outbox, unsigned, pre_sign_up: None }
+        Self { state, env, now, print_outbox, unsigned, pre_sign_up: None, held_messages: None }
     }
 
     /// The tokens still to sign, with their placeholders.
@@ -63,8 +66,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Keeps a message Cognito would have sent, and prints it when asked to.
+    /// Keeps a message Cognito would have sent (held back while the operation's
+    /// messages are held, for the custom message trigger), and prints it when asked to.
     pub fn send(&mut self, message: model::Message) {
+        match &mut self.held_messages {
+            Some(held) => held.push(message),
+            None => self.deliver(message),
+        }
+    }
+
+    /// Puts a message in the outbox now.
+    pub fn deliver(&mut self, message: model::Message) {
         if self.print_outbox {
             println!("[outbox] {} for {} to {}: {}", message.kind, message.username, message.destination, message.code);
         }

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Layers, top to bottom (a module imports only from below it; see
-//! `docs/architecture.md`): `server`, `local` → `operation`, `web_acl` → `triggers` →
+//! `docs/architecture.md`): `server`, `local` → `operation`, `web_acl` → `migration`, `custom_message` → `triggers` →
 //! `emulator` → `seed` → `ops` (the operation table) → `ops::*` → `auth` (the
 //! sign-in engine) → `tokens`, `codes`, `client_secret` → `ctx`, `lookups`,
 //! `wire` → the model.
@@ -22,11 +22,13 @@ mod client_secret;
 pub mod clock;
 mod codes;
 mod ctx;
+mod custom_message;
 mod emulator;
 mod error;
 mod keys;
 mod local;
 mod lookups;
+mod migration;
 mod model;
 mod operation;
 mod ops;

@@ -3,17 +3,19 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::ctx::Ctx;
 use crate::emulator::Emulator;
 use crate::error::CognitoError;
-use crate::triggers;
+use crate::{custom_message, migration, triggers};
 
 impl Emulator {
     /// Runs the Cognito operation `name`, with its triggers outside the lock:
-    /// pre sign-up first, then the operation, then pre token generation on each
-    /// ID token before tokens are signed, then post confirmation.
+    /// pre sign-up or user migration first, then the operation (a migrated user
+    /// created first), then the custom message trigger on each message it sent,
+    /// then pre token generation on each ID token before tokens are signed, then
+    /// post confirmation.
     pub(crate) async fn run(
         &self,
         name: &str,
@@ -21,13 +23,29 @@ impl Emulator {
         operation: impl FnOnce(&mut Ctx, Value) -> Result<Value, CognitoError>,
     ) -> Result<Value, CognitoError> {
         let pre_sign_up = triggers::before(self, name, &input).await?;
+        let migrated = migration::before(self, name, &input).await?;
         // Only a confirming operation needs its input again, for post confirmation.
         let confirmation = triggers::confirmation_source(name).map(|source| (source, input.clone()));
-        let (result, mut unsigned) = self.locked(Some(Vec::new()), |ctx| {
+        // Messages go through the custom message trigger, which reads the input too.
+        let metadata = json!({"ClientId": input.get("ClientId"), "ClientMetadata": input.get("ClientMetadata")});
+        let ((result, messages), mut unsigned) = self.locked(Some(Vec::new()), |ctx| {
             ctx.pre_sign_up = pre_sign_up;
-            operation(ctx, input)
+            ctx.held_messages = Some(Vec::new());
+            let result = match migrated.map(|user| migration::create(ctx, user)) {
+                Some(Err(error)) => Err(error),
+                _ => operation(ctx, input),
+            };
+            (result, ctx.held_messages.take().unwrap_or_default())
         });
+        let mut written = Ok(());
+        for mut message in messages {
+            match custom_message::write(self, name, &metadata, &mut message).await {
+                Ok(()) => self.with_state(|ctx| ctx.deliver(message)),
+                Err(error) => written = Err(error),
+            }
+        }
         let mut output = result?;
+        written?;
         for (_, _, claims) in unsigned.iter_mut().filter(|(_, _, claims)| claims["token_use"] == "id") {
             triggers::pre_token_generation(self, name, claims).await?;
         }

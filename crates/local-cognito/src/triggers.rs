@@ -4,7 +4,8 @@
 //! Other values (ARNs) are kept but cannot be called here.
 //!
 //! Triggers run outside the state lock: a post confirmation trigger calls back
-//! into the pool (AdminAddUserToGroup).
+//! into the pool (AdminAddUserToGroup). User migration and custom messages have
+//! modules of their own (`migration`, `custom_message`) on this one.
 
 use std::time::Duration;
 
@@ -20,6 +21,8 @@ pub enum Trigger {
     PreSignUp,
     PostConfirmation,
     PreTokenGeneration,
+    UserMigration,
+    CustomMessage,
 }
 
 impl Trigger {
@@ -28,6 +31,8 @@ impl Trigger {
             Trigger::PreSignUp => "PreSignUp",
             Trigger::PostConfirmation => "PostConfirmation",
             Trigger::PreTokenGeneration => "PreTokenGeneration",
+            Trigger::UserMigration => "UserMigration",
+            Trigger::CustomMessage => "CustomMessage",
         }
     }
 }
@@ -45,6 +50,10 @@ pub fn event(pool_id: &str, client_id: Option<&str>, username: &str, source: &st
         json!({"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false})
     } else if source.starts_with("TokenGeneration_") {
         json!({"claimsOverrideDetails": null})
+    } else if source.starts_with("UserMigration_") {
+        json!({"userAttributes": null, "finalUserStatus": null, "messageAction": null, "desiredDeliveryMediums": null, "forceAliasCreation": null, "enableSMSMFA": null})
+    } else if source.starts_with("CustomMessage_") {
+        json!({"smsMessage": null, "emailMessage": null, "emailSubject": null})
     } else {
         json!({})
     };
@@ -102,12 +111,12 @@ pub async fn run(
     invoke(trigger, &url, event).await.map(Some)
 }
 
-fn text<'a>(input: &'a Value, member: &str) -> &'a str {
+pub(crate) fn text<'a>(input: &'a Value, member: &str) -> &'a str {
     input[member].as_str().unwrap_or_default()
 }
 
 /// The pool an operation's input names, by its app client or its id.
-fn pool_named<'a>(state: &'a crate::model::State, input: &Value) -> Option<&'a Pool> {
+pub(crate) fn pool_named<'a>(state: &'a crate::model::State, input: &Value) -> Option<&'a Pool> {
     match input["ClientId"].as_str() {
         Some(client) => crate::lookups::pool_of_client(state, client).ok(),
         None => state.pools.get(text(input, "UserPoolId")),
@@ -115,7 +124,7 @@ fn pool_named<'a>(state: &'a crate::model::State, input: &Value) -> Option<&'a P
 }
 
 /// `[{Name, Value}]` as a trigger's `{name: value}`.
-fn name_value_map(list: &Value) -> Value {
+pub(crate) fn name_value_map(list: &Value) -> Value {
     let map: Map<String, Value> = list
         .as_array()
         .into_iter()

@@ -1,12 +1,17 @@
 //! Cognito's event plumbing around the rules: read what a rule needs from the
 //! event, write its answer where Cognito reads it.
 
+use std::sync::Arc;
+
 use aws_lambda_events::event::cognito::{
-    CognitoEventUserPoolsPostConfirmation, CognitoEventUserPoolsPostConfirmationTriggerSource,
-    CognitoEventUserPoolsPreSignup, CognitoEventUserPoolsPreTokenGen,
+    CognitoEventUserPoolsCustomMessage, CognitoEventUserPoolsMigrateUser,
+    CognitoEventUserPoolsMigrateUserTriggerSource, CognitoEventUserPoolsPostConfirmation,
+    CognitoEventUserPoolsPostConfirmationTriggerSource, CognitoEventUserPoolsPreSignup,
+    CognitoEventUserPoolsPreTokenGen,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 
+use crate::legacy::LegacyUsers;
 use crate::rules::{self, Rejection, SignUpPolicy};
 
 /// Pre sign-up: refuse, or let Cognito go on as it would (the user confirms
@@ -57,6 +62,52 @@ pub fn pre_token_generation(
     // given: hand back the user's own groups, or the token would lose them.
     details.group_override_details = groups.clone();
     event.response.claims_override_details = Some(details);
+    event
+}
+
+/// User migration: a username the pool lacks, looked up in the old store (on a
+/// blocking thread: hashing, or the store's own I/O). Every refusal is one message.
+pub async fn user_migration(
+    mut event: CognitoEventUserPoolsMigrateUser,
+    store: Arc<dyn LegacyUsers>,
+) -> Result<CognitoEventUserPoolsMigrateUser, Rejection> {
+    let header = &event.cognito_event_user_pools_header;
+    let username = header.user_name.clone().unwrap_or_default();
+    let source = header.trigger_source.clone();
+    let password = event.cognito_event_user_pools_migrate_user_request.password.clone();
+    let decided = tokio::task::spawn_blocking(move || match (source, password) {
+        (Some(CognitoEventUserPoolsMigrateUserTriggerSource::Authentication), Some(password)) => {
+            rules::migrate_on_sign_in(store.as_ref(), &username, &password)
+        }
+        (Some(CognitoEventUserPoolsMigrateUserTriggerSource::ForgotPassword), _) => {
+            rules::migrate_on_forgot_password(store.as_ref(), &username)
+        }
+        _ => Err(rules::not_migrated()),
+    })
+    .await
+    .map_err(|_| rules::not_migrated())??;
+    let response = &mut event.cognito_event_user_pools_migrate_user_response;
+    response.user_attributes = decided.attributes.into_iter().collect();
+    response.final_user_status = Some(decided.final_user_status.to_owned());
+    // The user signs in on the spot, or gets the reset code: no welcome message.
+    response.message_action = Some("SUPPRESS".to_owned());
+    response.desired_delivery_mediums = None;
+    response.force_alias_creation = false;
+    Ok(event)
+}
+
+/// Custom message: every email and SMS from the templates, in the user's
+/// `locale`. Without Cognito's code placeholder the event goes back untouched
+/// (Cognito's own message is sent): a message must carry its code.
+pub fn custom_message(mut event: CognitoEventUserPoolsCustomMessage) -> CognitoEventUserPoolsCustomMessage {
+    let source = serde_json::to_value(&event.cognito_event_user_pools_header.trigger_source).unwrap_or_default();
+    let Some(kind) = source.as_str().and_then(rules::message_kind) else { return event };
+    let Some(code) = event.request.code_parameter.clone().filter(|c| !c.is_empty()) else { return event };
+    let locale = event.request.user_attributes.get("locale").and_then(|l| l.as_str());
+    let message = rules::custom_message(kind, locale, &code, event.request.username_parameter.as_deref());
+    event.response.email_subject = Some(message.subject);
+    event.response.email_message = Some(message.email);
+    event.response.sms_message = Some(message.sms);
     event
 }
 
@@ -124,5 +175,107 @@ mod tests {
         assert_eq!(details["claimsToAddOrOverride"], json!({"app_role": "admin"}));
         assert_eq!(details["groupOverrideDetails"]["groupsToOverride"], json!(["admin", "members"]));
         assert_eq!(details["claimsToSuppress"], json!([]));
+    }
+
+    // Shapes from Cognito's developer guide, "Migrate user Lambda trigger".
+    fn migration_event(source: &str, password: Option<&str>) -> CognitoEventUserPoolsMigrateUser {
+        serde_json::from_value(json!({
+            "version": "1", "region": "eu-west-1", "userPoolId": "eu-west-1_pool", "userName": "kenji",
+            "triggerSource": source,
+            "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "client"},
+            "request": {"password": password, "validationData": null, "clientMetadata": {}},
+            "response": {}
+        }))
+        .unwrap()
+    }
+
+    fn example_store() -> Arc<dyn LegacyUsers> {
+        Arc::new(crate::legacy::JsonLegacyUsers::from_json(include_str!("../legacy-users.example.json")).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_migration_at_sign_in_answers_the_users_attributes_confirmed_and_suppressed() {
+        let event = migration_event("UserMigration_Authentication", Some("Legacy-Passw0rd"));
+        let answer = serde_json::to_value(user_migration(event, example_store()).await.unwrap()).unwrap();
+        let response = &answer["response"];
+        assert_eq!(response["userAttributes"]["email"], "kenji@example.com");
+        assert_eq!(response["userAttributes"]["email_verified"], "true");
+        assert_eq!(response["userAttributes"]["locale"], "ja");
+        assert_eq!(response["finalUserStatus"], "CONFIRMED");
+        assert_eq!(response["messageAction"], "SUPPRESS");
+        assert_eq!(response["forceAliasCreation"], false, "never takes an address from another user");
+    }
+
+    #[tokio::test]
+    async fn a_wrong_password_a_stranger_and_a_missing_password_get_one_refusal() {
+        let store = example_store();
+        let wrong =
+            user_migration(migration_event("UserMigration_Authentication", Some("Wrong-1")), store.clone()).await;
+        let mut stranger = migration_event("UserMigration_Authentication", Some("Legacy-Passw0rd"));
+        stranger.cognito_event_user_pools_header.user_name = Some("nobody".into());
+        let stranger = user_migration(stranger, store.clone()).await;
+        let no_password = user_migration(migration_event("UserMigration_Authentication", None), store).await;
+        assert_eq!(wrong.unwrap_err(), rules::not_migrated());
+        assert_eq!(stranger.unwrap_err(), rules::not_migrated());
+        assert_eq!(no_password.unwrap_err(), rules::not_migrated());
+    }
+
+    #[tokio::test]
+    async fn a_forgotten_password_migrates_without_a_password() {
+        let event = migration_event("UserMigration_ForgotPassword", None);
+        let answer = serde_json::to_value(user_migration(event, example_store()).await.unwrap()).unwrap();
+        assert_eq!(answer["response"]["finalUserStatus"], "RESET_REQUIRED");
+        assert_eq!(answer["response"]["userAttributes"]["email_verified"], "true");
+    }
+
+    // Shapes from Cognito's developer guide, "Custom message Lambda trigger".
+    fn message_event(source: &str, locale: Option<&str>) -> CognitoEventUserPoolsCustomMessage {
+        serde_json::from_value(json!({
+            "version": "1", "region": "eu-west-1", "userPoolId": "eu-west-1_pool", "userName": "kenji",
+            "triggerSource": source,
+            "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "CLIENT_ID_NOT_APPLICABLE"},
+            "request": {
+                "userAttributes": {"sub": "1", "email": "kenji@example.com", "locale": locale, "email_verified": "true"},
+                "codeParameter": "{####}",
+                "usernameParameter": if source == "CustomMessage_AdminCreateUser" { json!("{username}") } else { json!(null) },
+                "clientMetadata": {}
+            },
+            "response": {"smsMessage": null, "emailMessage": null, "emailSubject": null}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_japanese_invitation_carries_cognitos_placeholders_for_username_and_password() {
+        let answer =
+            serde_json::to_value(custom_message(message_event("CustomMessage_AdminCreateUser", Some("ja")))).unwrap();
+        let response = &answer["response"];
+        assert_eq!(response["emailSubject"], "アカウントへのご招待");
+        assert!(response["emailMessage"].as_str().unwrap().contains("ユーザー名: {username}"));
+        assert!(response["smsMessage"].as_str().unwrap().contains("{####}"));
+    }
+
+    #[test]
+    fn every_source_is_written_and_an_unknown_locale_is_english() {
+        for source in [
+            "CustomMessage_SignUp",
+            "CustomMessage_ResendCode",
+            "CustomMessage_ForgotPassword",
+            "CustomMessage_UpdateUserAttribute",
+            "CustomMessage_VerifyUserAttribute",
+            "CustomMessage_Authentication",
+        ] {
+            let answer = serde_json::to_value(custom_message(message_event(source, Some("pt-BR")))).unwrap();
+            let email = answer["response"]["emailMessage"].as_str().unwrap_or_else(|| panic!("{source}"));
+            assert!(email.contains("{####}") && email.is_ascii(), "{source}: {email}");
+        }
+    }
+
+    #[test]
+    fn without_a_code_parameter_the_event_goes_back_untouched() {
+        let mut event = message_event("CustomMessage_SignUp", Some("ja"));
+        event.request.code_parameter = None;
+        let answer = custom_message(event.clone());
+        assert_eq!(answer, event);
     }
 }

@@ -45,3 +45,29 @@ pub async fn run_pre_token_generation() -> Result<(), Error> {
     }))
     .await
 }
+
+pub async fn run_user_migration() -> Result<(), Error> {
+    init_logs();
+    let store = Settings::from_env().legacy_users()?;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| {
+        let store = store.clone();
+        // The event holds the password: only the outcome is logged.
+        async move { events::user_migration(event.payload, store).await.map_err(not_migrated) }
+    }))
+    .await
+}
+
+/// A migration that did not happen, as Lambda reports it: one message for every cause.
+pub(crate) fn not_migrated(refused: crate::rules::Rejection) -> Diagnostic {
+    tracing::info!("user not migrated");
+    Diagnostic { error_type: "UserNotMigrated".into(), error_message: refused.0 }
+}
+
+pub async fn run_custom_message() -> Result<(), Error> {
+    init_logs();
+    lambda_runtime::run(service_fn(|event: LambdaEvent<_>| async move {
+        // The event holds the code's placeholder, never the code; still, log no event.
+        Ok::<_, Error>(events::custom_message(event.payload))
+    }))
+    .await
+}

@@ -20,15 +20,20 @@ pub fn path(function: &str) -> String {
 struct Triggers {
     settings: Settings,
     cognito: aws_sdk_cognitoidentityprovider::Client,
+    legacy_users: Arc<dyn crate::legacy::LegacyUsers>,
 }
 
-/// `cognito` is the client post confirmation calls the pool back with.
+/// `cognito` is the client post confirmation calls the pool back with. Panics
+/// when LEGACY_USERS_FILE names a file that is not a legacy users file.
 pub fn router(settings: Settings, cognito: aws_sdk_cognitoidentityprovider::Client) -> Router {
+    let legacy_users = settings.legacy_users().unwrap_or_else(|e| panic!("LEGACY_USERS_FILE: {e}"));
     Router::new()
         .route(&path("pre-sign-up"), post(pre_sign_up))
         .route(&path("post-confirmation"), post(post_confirmation))
         .route(&path("pre-token-generation"), post(pre_token_generation))
-        .with_state(Arc::new(Triggers { settings, cognito }))
+        .route(&path("user-migration"), post(user_migration))
+        .route(&path("custom-message"), post(custom_message))
+        .with_state(Arc::new(Triggers { settings, cognito, legacy_users }))
 }
 
 fn failed(error_type: &str, message: String) -> Response {
@@ -67,4 +72,24 @@ async fn pre_token_generation(State(triggers): State<Arc<Triggers>>, Json(event)
         return failed("InvalidEvent", "not a pre token generation event".into());
     };
     Json(events::pre_token_generation(event, &triggers.settings.admin_group)).into_response()
+}
+
+async fn user_migration(State(triggers): State<Arc<Triggers>>, Json(event): Json<serde_json::Value>) -> Response {
+    let Ok(event) = serde_json::from_value(event) else {
+        return failed("InvalidEvent", "not a user migration event".into());
+    };
+    match events::user_migration(event, triggers.legacy_users.clone()).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(refused) => {
+            let diagnostic = crate::lambda::not_migrated(refused);
+            failed(&diagnostic.error_type, diagnostic.error_message)
+        }
+    }
+}
+
+async fn custom_message(Json(event): Json<serde_json::Value>) -> Response {
+    let Ok(event) = serde_json::from_value(event) else {
+        return failed("InvalidEvent", "not a custom message event".into());
+    };
+    Json(events::custom_message(event)).into_response()
 }

@@ -68,6 +68,107 @@ pub fn extra_claims(groups: &[String], admin_group: &str) -> Vec<(String, String
     vec![("app_role".to_owned(), role.to_owned())]
 }
 
+/// Attributes a migrated user brings from the old store: the profile a user could
+/// have given at sign-up, and the address and phone Cognito sends codes to. Nothing
+/// an administrator alone sets (groups, `preferred_username`, `custom:*`), and no
+/// `*_verified` flag from the store's attributes: only its own verified flags count.
+pub const MIGRATED_ATTRIBUTES: &[&str] = &["email", "phone_number", "birthdate", "locale", "name"];
+
+/// What Cognito is told to make of a migrated user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// `CONFIRMED` at sign-in: the old password was just checked, the user keeps it.
+    /// (At a forgotten password Cognito makes the user RESET_REQUIRED whatever this says.)
+    pub final_user_status: &'static str,
+}
+
+/// The one answer to every migration that does not happen (unknown user, wrong
+/// password, a store that cannot answer), so that none tells which it was.
+pub fn not_migrated() -> Rejection {
+    Rejection("Incorrect username or password.".into())
+}
+
+/// The attributes a migrated user gets: the allowed ones, and a verified flag
+/// only where the old store verified the value.
+pub fn migrated_attributes(user: &crate::legacy::LegacyUser) -> std::collections::BTreeMap<String, String> {
+    let mut attributes: std::collections::BTreeMap<String, String> = user
+        .attributes
+        .iter()
+        .filter(|(name, value)| MIGRATED_ATTRIBUTES.contains(&name.as_str()) && !value.is_empty())
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    for (attribute, verified) in [("email", user.email_verified), ("phone_number", user.phone_number_verified)] {
+        if verified && attributes.contains_key(attribute) {
+            attributes.insert(format!("{attribute}_verified"), "true".into());
+        }
+    }
+    attributes
+}
+
+/// Sign-in with a username the pool does not have: the old store checks the password.
+pub fn migrate_on_sign_in(
+    store: &dyn crate::legacy::LegacyUsers,
+    username: &str,
+    password: &str,
+) -> Result<Migration, Rejection> {
+    let user = store.verify(username, password).ok_or_else(not_migrated)?;
+    Ok(Migration { attributes: migrated_attributes(&user), final_user_status: "CONFIRMED" })
+}
+
+/// A forgotten password for a username the pool does not have. Only a user with a
+/// verified email or phone comes over: Cognito makes them RESET_REQUIRED and sends
+/// the reset code there; without one they could never sign in again (and anyone
+/// can ask for a reset), so they stay in the old store, able to sign in there.
+pub fn migrate_on_forgot_password(
+    store: &dyn crate::legacy::LegacyUsers,
+    username: &str,
+) -> Result<Migration, Rejection> {
+    let user = store.lookup(username).ok_or_else(not_migrated)?;
+    let attributes = migrated_attributes(&user);
+    if !attributes.contains_key("email_verified") && !attributes.contains_key("phone_number_verified") {
+        return Err(not_migrated());
+    }
+    Ok(Migration { attributes, final_user_status: "RESET_REQUIRED" })
+}
+
+/// The message a custom message trigger source stands for.
+pub fn message_kind(source: &str) -> Option<crate::messages::MessageKind> {
+    use crate::messages::MessageKind::*;
+    Some(match source {
+        "CustomMessage_SignUp" | "CustomMessage_ResendCode" => SignUp,
+        "CustomMessage_AdminCreateUser" => Invitation,
+        "CustomMessage_ForgotPassword" => ForgotPassword,
+        "CustomMessage_UpdateUserAttribute" | "CustomMessage_VerifyUserAttribute" => VerifyAttribute,
+        "CustomMessage_Authentication" => Mfa,
+        _ => return None,
+    })
+}
+
+/// A message written from its template in the user's language, with Cognito's
+/// placeholders for the code and username put where the template has them.
+pub fn custom_message(
+    kind: crate::messages::MessageKind,
+    locale: Option<&str>,
+    code_parameter: &str,
+    username_parameter: Option<&str>,
+) -> crate::messages::Template {
+    use crate::messages::{template, CODE, USERNAME};
+    let fill = |text: &str| {
+        let text = text.replace(CODE, code_parameter);
+        match username_parameter {
+            Some(username) => text.replace(USERNAME, username),
+            None => text,
+        }
+    };
+    let template = template(kind, locale);
+    crate::messages::Template {
+        subject: template.subject.clone(),
+        email: fill(&template.email),
+        sms: fill(&template.sms),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +215,87 @@ mod tests {
     fn the_role_claim_follows_the_admin_group() {
         assert_eq!(extra_claims(&["admin".into()], "admin"), [("app_role".into(), "admin".into())]);
         assert_eq!(extra_claims(&["members".into()], "admin"), [("app_role".into(), "member".into())]);
+    }
+
+    fn legacy(email_verified: bool) -> crate::legacy::LegacyUser {
+        let attributes = [
+            ("email", "kim@example.com"),
+            ("email_verified", "true"),
+            ("locale", "ja"),
+            ("preferred_username", "the_boss"),
+            ("custom:role", "admin"),
+        ];
+        crate::legacy::LegacyUser {
+            attributes: attributes.into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect(),
+            email_verified,
+            phone_number_verified: false,
+        }
+    }
+
+    struct OneUser(crate::legacy::LegacyUser);
+
+    impl crate::legacy::LegacyUsers for OneUser {
+        fn verify(&self, username: &str, password: &str) -> Option<crate::legacy::LegacyUser> {
+            (username == "kim" && password == "Old-Passw0rd").then(|| self.0.clone())
+        }
+        fn lookup(&self, username: &str) -> Option<crate::legacy::LegacyUser> {
+            (username == "kim").then(|| self.0.clone())
+        }
+    }
+
+    #[test]
+    fn a_migrated_user_brings_only_the_allowed_attributes_and_no_verified_flag_of_the_stores_attributes() {
+        let attributes = migrated_attributes(&legacy(false));
+        assert_eq!(
+            attributes.keys().collect::<Vec<_>>(),
+            ["email", "locale"],
+            "no admin-only attribute, no self-declared flag"
+        );
+        let attributes = migrated_attributes(&legacy(true));
+        assert_eq!(attributes["email_verified"], "true", "the store's own proof counts");
+        assert!(!attributes.contains_key("phone_number_verified"), "no phone, no flag");
+    }
+
+    #[test]
+    fn sign_in_migrates_with_the_right_password_only_and_refuses_everything_else_alike() {
+        let store = OneUser(legacy(true));
+        let migrated = migrate_on_sign_in(&store, "kim", "Old-Passw0rd").unwrap();
+        assert_eq!(migrated.final_user_status, "CONFIRMED");
+        assert_eq!(migrated.attributes["email"], "kim@example.com");
+        let wrong = migrate_on_sign_in(&store, "kim", "Wrong-Passw0rd").unwrap_err();
+        let unknown = migrate_on_sign_in(&store, "nobody", "Old-Passw0rd").unwrap_err();
+        assert_eq!(wrong, unknown);
+        assert_eq!(wrong.0, "Incorrect username or password.");
+    }
+
+    #[test]
+    fn a_forgotten_password_migrates_only_a_user_a_code_can_reach() {
+        assert_eq!(
+            migrate_on_forgot_password(&OneUser(legacy(true)), "kim").unwrap().final_user_status,
+            "RESET_REQUIRED"
+        );
+        let unreachable = migrate_on_forgot_password(&OneUser(legacy(false)), "kim").unwrap_err();
+        assert_eq!(unreachable, migrate_on_forgot_password(&OneUser(legacy(true)), "nobody").unwrap_err());
+    }
+
+    #[test]
+    fn every_custom_message_source_has_its_message_and_others_none() {
+        use crate::messages::MessageKind::*;
+        assert_eq!(message_kind("CustomMessage_ResendCode"), Some(SignUp));
+        assert_eq!(message_kind("CustomMessage_AdminCreateUser"), Some(Invitation));
+        assert_eq!(message_kind("CustomMessage_VerifyUserAttribute"), Some(VerifyAttribute));
+        assert_eq!(message_kind("CustomMessage_Authentication"), Some(Mfa));
+        assert_eq!(message_kind("CustomMessage_Something"), None);
+    }
+
+    #[test]
+    fn a_custom_message_keeps_cognitos_placeholders_where_the_template_puts_the_code() {
+        let message =
+            custom_message(crate::messages::MessageKind::Invitation, Some("ja-JP"), "{####}", Some("{username}"));
+        assert!(message.email.contains("ユーザー名: {username}"));
+        assert!(message.email.contains("仮パスワード: {####}"));
+        assert_eq!(message.subject, "アカウントへのご招待");
+        let message = custom_message(crate::messages::MessageKind::SignUp, None, "<code>", None);
+        assert!(message.sms.contains("<code>") && !message.sms.contains("{####}"));
     }
 }

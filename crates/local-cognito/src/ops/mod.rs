@@ -17,6 +17,8 @@ mod sign_in;
 mod sign_up;
 pub mod users;
 
+pub use sign_in::check_flow;
+
 const OPERATIONS: &[(&str, Operation)] = &[
     ("CreateUserPool", pools::create_user_pool),
     ("DescribeUserPool", pools::describe_user_pool),

@@ -13,6 +13,7 @@ use crate::client_secret::check_client_secret;
 use crate::ctx::Ctx;
 use crate::error::{self, Result};
 use crate::lookups::{missing, pool, pool_of_client, required};
+use crate::model::AppClient;
 use crate::validation;
 use crate::wire::input;
 
@@ -75,6 +76,28 @@ pub fn admin_initiate_auth(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
 fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -> Result<Value> {
     let client = pool(ctx.state, pool_id)?.client(&request.client_id)?.clone();
     let flow = request.auth_flow.as_str();
+    check_flow(&client, flow, admin)?;
+    let parameters = &request.auth_parameters;
+    if flow.starts_with("REFRESH_TOKEN") {
+        // Cognito, "Refresh tokens": REFRESH_TOKEN_AUTH is not available to clients that rotate
+        // refresh tokens. The exception it answers is undocumented: an assumption.
+        if rotates(&client) {
+            return Err(error::not_authorized(
+                "Refresh token rotation is enabled for this app client: use GetTokensFromRefreshToken",
+            ));
+        }
+        let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
+        let secret_hash = SecretCheck::Hash(parameters.get("SECRET_HASH").map(String::as_str));
+        return refresh(ctx, &client, token, parameters.get("DEVICE_KEY").map(String::as_str), secret_hash, false);
+    }
+    if flow == "USER_SRP_AUTH" {
+        return auth::user_srp::start(ctx, pool_id, &client, parameters);
+    }
+    password_sign_in(ctx, pool_id, &client, parameters)
+}
+
+/// Whether `client` lets `flow` sign in (AdminInitiateAuth's flows when `admin`).
+pub fn check_flow(client: &AppClient, flow: &str, admin: bool) -> Result<()> {
     let permits: &[&str] = match (flow, admin) {
         ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH", true) => {
             &["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]
@@ -94,23 +117,7 @@ fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -
     if !permits.iter().any(|flow| enabled.contains(flow)) {
         return Err(error::invalid_parameter("Auth flow not enabled for this client"));
     }
-    let parameters = &request.auth_parameters;
-    if flow.starts_with("REFRESH_TOKEN") {
-        // Cognito, "Refresh tokens": REFRESH_TOKEN_AUTH is not available to clients that rotate
-        // refresh tokens. The exception it answers is undocumented: an assumption.
-        if rotates(&client) {
-            return Err(error::not_authorized(
-                "Refresh token rotation is enabled for this app client: use GetTokensFromRefreshToken",
-            ));
-        }
-        let token = parameters.get("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
-        let secret_hash = SecretCheck::Hash(parameters.get("SECRET_HASH").map(String::as_str));
-        return refresh(ctx, &client, token, parameters.get("DEVICE_KEY").map(String::as_str), secret_hash, false);
-    }
-    if flow == "USER_SRP_AUTH" {
-        return auth::user_srp::start(ctx, pool_id, &client, parameters);
-    }
-    password_sign_in(ctx, pool_id, &client, parameters)
+    Ok(())
 }
 
 #[derive(Deserialize)]

@@ -19,6 +19,7 @@ mod group_claims;
 mod lists;
 mod local_controls;
 mod mfa;
+mod migration_and_messages;
 mod refresh;
 mod regions;
 mod sessions;
