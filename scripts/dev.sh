@@ -135,7 +135,8 @@ on_off() { [ "$1" = true ] && echo on || echo off; }
 mfa_factors=""
 [ "$mfa" != off ] && mfa_factors=" (TOTP, SMS${EMAIL_MFA:+, email})"
 if [ "$triggers" = true ]; then
-  trigger_info="on: pre sign-up (email domains: ${ALLOWED_EMAIL_DOMAINS:-any}${INVITED_EMAIL_DOMAINS:+; invited: $INVITED_EMAIL_DOMAINS}), post confirmation (joins ${DEFAULT_GROUP:-no group}), pre token generation"
+  trigger_info="on: pre sign-up (email domains: ${ALLOWED_EMAIL_DOMAINS:-any}${INVITED_EMAIL_DOMAINS:+; invited: $INVITED_EMAIL_DOMAINS}), post confirmation (joins ${DEFAULT_GROUP:-no group}),
+               pre token generation, user migration (old users: ${LEGACY_USERS_FILE:-none}), custom messages (en, ja)"
 else
   trigger_info="off"
 fi
