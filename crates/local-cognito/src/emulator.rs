@@ -22,6 +22,8 @@ pub struct Options {
     pub frozen_clock: bool,
     /// The region the emulator stands for (pool ids, ARNs, device keys). Default us-east-1.
     pub region: Option<String>,
+    /// Host names it answers at besides loopback names and IP addresses (browsers.rs).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The emulator: its state, behind one lock, and what every operation reads.
@@ -33,6 +35,7 @@ struct Inner {
     env: Env,
     state_file: Option<PathBuf>,
     print_outbox: bool,
+    allowed_hosts: crate::browsers::AllowedHosts,
 }
 
 impl Emulator {
@@ -47,7 +50,12 @@ impl Emulator {
             env: Env { clock, keys, base_url, region: options.region.clone().unwrap_or_else(|| REGION.to_owned()) },
             state_file: options.state_file.clone(),
             print_outbox: options.print_outbox,
+            allowed_hosts: crate::browsers::AllowedHosts(options.allowed_hosts.clone().into()),
         })))
+    }
+
+    pub(crate) fn allowed_hosts(&self) -> crate::browsers::AllowedHosts {
+        self.0.allowed_hosts.clone()
     }
 
     pub fn clock(&self) -> &Clock {

@@ -18,6 +18,7 @@
 mod aliases;
 mod attributes;
 mod auth;
+mod browsers;
 mod client_secret;
 pub mod clock;
 mod codes;

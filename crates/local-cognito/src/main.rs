@@ -4,6 +4,9 @@
 //!                   [--region us-east-1] [--seed JSON --seed-env FILE]
 //!
 //! --region REGION   the region pool ids, ARNs and device keys carry
+//! --allow-host NAME answer at this host name too (repeatable); loopback names
+//!                   and IP addresses always, other names never: a page of
+//!                   another site could rebind one to 127.0.0.1
 //!
 //! --state FILE      keep pools, users and keys in FILE across restarts
 //! --seed JSON       create a pool like the deployed one (the body of
@@ -14,7 +17,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: local-cognito [--port PORT] [--host ADDRESS] [--state FILE] [--region REGION] [--seed JSON --seed-env FILE]";
+const USAGE: &str = "usage: local-cognito [--port PORT] [--host ADDRESS] [--allow-host NAME] [--state FILE] [--region REGION] [--seed JSON --seed-env FILE]";
 
 struct Args {
     host: IpAddr,
@@ -23,11 +26,19 @@ struct Args {
     region: Option<String>,
     seed: Option<String>,
     seed_env: Option<PathBuf>,
+    allowed_hosts: Vec<String>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut parsed =
-        Args { host: [127, 0, 0, 1].into(), port: 9229, state_file: None, region: None, seed: None, seed_env: None };
+    let mut parsed = Args {
+        host: [127, 0, 0, 1].into(),
+        port: 9229,
+        state_file: None,
+        region: None,
+        seed: None,
+        seed_env: None,
+        allowed_hosts: Vec::new(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
@@ -36,6 +47,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--host" => parsed.host = value()?.parse().map_err(|_| format!("--host takes an IP address\n{USAGE}"))?,
             "--state" => parsed.state_file = Some(PathBuf::from(value()?)),
             "--region" => parsed.region = Some(value()?),
+            "--allow-host" => parsed.allowed_hosts.push(value()?),
             "--seed" => parsed.seed = Some(value()?),
             "--seed-env" => parsed.seed_env = Some(PathBuf::from(value()?)),
             "-h" | "--help" => {
@@ -57,6 +69,7 @@ async fn main() -> Result<(), String> {
         print_outbox: true,
         frozen_clock: false,
         region: args.region,
+        allowed_hosts: args.allowed_hosts,
     };
     let running = local_cognito::start(options).await.map_err(|e| format!("cannot start: {e}"))?;
     println!("local Cognito listening on {}", running.url);

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::emulator::{Emulator, Options};
 use crate::error::{self, CONTENT_TYPE};
 use crate::wire::TARGET_PREFIX;
-use crate::{local, ops, ses, web_acl};
+use crate::{browsers, local, ops, ses, web_acl};
 
 impl Emulator {
     /// Cognito's API on `POST /`, each pool's JWKS and OpenID configuration,
@@ -27,6 +27,7 @@ impl Emulator {
             .route("/{pool_id}/.well-known/openid-configuration", get(local::openid_configuration))
             .merge(local::routes())
             .with_state(self.clone())
+            .layer(axum::middleware::from_fn_with_state(self.allowed_hosts(), browsers::guard))
     }
 }
 

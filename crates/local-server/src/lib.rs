@@ -8,8 +8,14 @@ use axum::routing::get;
 use axum::Router;
 
 pub mod console;
+pub mod loopback;
 pub mod outbox;
 mod problem;
+
+/// `app` answering only at a loopback name (loopback.rs).
+pub fn at_loopback_only(app: Router) -> Router {
+    app.layer(axum::middleware::from_fn(loopback::loopback_only))
+}
 
 /// The outbox and the console, for the pool `config` names.
 pub fn local_routes(config: &Config) -> Router {

@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = cognito::client(&config).await;
     let triggers = triggers::local::router(triggers::settings::Settings::from_env(), client.clone());
     let local_routes = local_server::local_routes(&config).merge(triggers);
-    let app = local_routes.merge(app::full_router(app::AppState::new(config, client)));
+    let app = local_server::at_loopback_only(local_routes.merge(app::full_router(app::AppState::new(config, client))));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!("auth API listening on http://{}", listener.local_addr()?);

@@ -133,8 +133,11 @@ fn run_in_one_shell(commands: &[String], stack: &DevStack) -> Result<Vec<String>
         script.push_str(command);
         script.push_str(&format!("\nprintf '\\n{STEP_DONE}\\n'\n"));
     }
+    use std::os::unix::process::CommandExt;
     let mut shell = Command::new("bash")
         .args(["--noprofile", "--norc", "-s"])
+        // A group of its own, so that whatever a command left running goes with it.
+        .process_group(0)
         .current_dir(&scratch)
         .env_clear()
         .envs(std::env::vars().filter(|(name, _)| ["PATH", "HOME", "LANG", "TMPDIR"].contains(&name.as_str())))
@@ -152,7 +155,7 @@ fn run_in_one_shell(commands: &[String], stack: &DevStack) -> Result<Vec<String>
         let _ = done.send(text);
     });
     let text = finished.recv_timeout(Duration::from_secs(180));
-    let _ = shell.kill();
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", shell.id())]).status();
     let _ = shell.wait();
     let _ = std::fs::remove_dir_all(&scratch);
     let text = text.map_err(|_| {
@@ -224,22 +227,22 @@ impl DevStack {
     fn start(root: &Path, settings: &[(String, String)], ports: &Ports) -> Result<Self, String> {
         use std::os::unix::process::CommandExt;
         let mut command = Command::new("bash");
+        command.arg("scripts/dev.sh").current_dir(root);
+        for (name, value) in settings {
+            command.env(name, ports.to_own(value));
+        }
+        // The runner's own settings last, whatever a document says: its ports and a
+        // fresh pool, never a developer's running stack or kept state.
         command
-            .arg("scripts/dev.sh")
-            .current_dir(root)
             .env("PORT", ports.api.to_string())
             .env("COGNITO_PORT", ports.cognito.to_string())
             .env("WEB_PORT", ports.web.to_string())
-            // A fresh pool, as the walkthroughs say to start from.
             .env("LOCAL_COGNITO_STATE", "")
             .env_remove("LOCAL_COGNITO_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        for (name, value) in settings {
-            command.env(name, ports.to_own(value));
-        }
         let mut child = command.spawn().map_err(|e| format!("scripts/dev.sh: {e}"))?;
         let output = Arc::new(Mutex::new(Vec::new()));
         let (ready, is_ready) = mpsc::channel();

@@ -23,6 +23,32 @@ async fn reset_forgets_every_pool() {
     assert_eq!(error_of(result).0, "ResourceNotFoundException");
 }
 
+/// A page of another site cannot drive the emulator through the developer's browser:
+/// not by a form post to a control, nor by DNS rebinding its own name to 127.0.0.1.
+#[tokio::test]
+async fn pages_of_other_sites_and_rebound_names_are_refused() {
+    let Some(target) = Target::custom(json!({}), "the emulator's browser guard").await else { return };
+    let url = target.local.clone().unwrap();
+    let http = reqwest::Client::new();
+    // A form post from another site (no preflight: a simple request) to the reset
+    let form = http
+        .post(format!("{url}/_local/reset"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("a=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 403);
+    // A rebound name: the attacker's page is same-origin with itself, its Host is its own
+    let rebound = http.get(format!("{url}/_local/outbox")).header("host", "evil.example:9229").send().await.unwrap();
+    assert_eq!(rebound.status(), 403);
+    let body: Value = rebound.json().await.unwrap();
+    assert_eq!(body["__type"], "ForbiddenException");
+    // Nothing was reset: the pool is still there
+    target.sdk.describe_user_pool().user_pool_id(&target.pool_id).send().await.expect("the pool survives");
+}
+
 #[tokio::test]
 async fn the_outbox_holds_every_message_with_its_destination() {
     let Some(target) =

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::loopback::is_loopback;
 use crate::problem::problem;
 
 /// The header the page sends with every action: `x-local-console: 1`.
@@ -40,28 +41,4 @@ fn refusal(headers: &HeaderMap) -> Option<&'static str> {
         return Some("only the local console's own page may call this, not a page of another origin");
     }
     None
-}
-
-/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
-fn is_loopback(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    matches!(name, "localhost" | "127.0.0.1" | "::1")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_names_with_and_without_a_port() {
-        for host in ["localhost", "localhost:3000", "127.0.0.1:3000", "[::1]:3000", "[::1]"] {
-            assert!(is_loopback(host), "{host}");
-        }
-        for host in ["", "evil.example:3000", "localhost.evil.example", "127.0.0.2:3000", "[::2]:3000"] {
-            assert!(!is_loopback(host), "{host}");
-        }
-    }
 }
