@@ -153,13 +153,14 @@ impl Audit {
     /// The API's request id (middleware.rs set it; a caller's own was dropped) and
     /// the IP API Gateway saw (none locally).
     pub fn of_parts(parts: &Parts) -> Self {
-        let request_id = parts
-            .headers
-            .get(REQUEST_ID_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let request_id =
+            parts.headers.get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
         Audit { request_id, source_ip: gateway_source_ip(parts), ..Default::default() }
+    }
+
+    /// A fresh context for a second line of the same request (same id and IP, no actor yet).
+    pub fn same_request(&self) -> Self {
+        Audit { request_id: self.request_id.clone(), source_ip: self.source_ip.clone(), ..Default::default() }
     }
 
     /// Who acted: the caller's Cognito username once known (the first value told sticks).
