@@ -36,7 +36,9 @@ fn logs() -> &'static CapturedLogs {
 
 fn all_lines() -> Vec<Value> {
     let text = String::from_utf8(logs().0.lock().unwrap().clone()).unwrap();
-    text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not one JSON line: {line}"))).collect()
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not one JSON line: {line}")))
+        .collect()
 }
 
 /// The audit lines of the request that got `answer` (its x-request-id).
@@ -117,7 +119,13 @@ async fn account_changes_are_audited_with_their_actor_and_refusals_too() {
     assert_eq!((line["outcome"].as_str(), line["actor"].as_str()), (Some("success"), Some(user.as_str())));
 
     // A forged token names no one: the line has no actor
-    let forged = api.post("/auth/password/change", json!({"currentPassword": "x", "newPassword": "An0ther-Corr3ct-Horse"}), Some("a.b.c")).await;
+    let forged = api
+        .post(
+            "/auth/password/change",
+            json!({"currentPassword": "x", "newPassword": "An0ther-Corr3ct-Horse"}),
+            Some("a.b.c"),
+        )
+        .await;
     assert_eq!(forged.status, 401, "{forged:?}");
     let line = the_line(&forged, "account.password.changed");
     assert!(line.get("actor").is_none(), "{line}");
