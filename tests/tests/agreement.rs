@@ -633,3 +633,44 @@ fn no_web_acl_samples_requests() {
     }
     assert_eq!(acls, 2, "the API's and the pool's web ACLs");
 }
+
+/// The event kinds a metric filter pattern matches (`$.event = "..."`).
+fn events_in_pattern(pattern: &str) -> Vec<String> {
+    pattern
+        .split("$.event")
+        .skip(1)
+        .map(|rest| {
+            let rest = rest.trim_start().strip_prefix('=').expect("`$.event =`").trim_start();
+            rest.strip_prefix('"').and_then(|r| r.split('"').next()).expect("a quoted event name").to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_templates_metric_filters_name_event_kinds_the_audit_trail_writes() {
+    // A renamed event kind would silently stop a metric, and its alarm with it.
+    let template = yaml("template.yaml");
+    let known: BTreeSet<&str> = auth_api::audit::Event::ALL.iter().map(|event| event.name()).collect();
+    let mut filters = 0;
+    for (name, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Logs::MetricFilter") {
+            continue;
+        }
+        filters += 1;
+        let pattern = resource["Properties"]["FilterPattern"].as_str().expect("a FilterPattern string");
+        let events = events_in_pattern(pattern);
+        assert!(!events.is_empty(), "{name:?}: a filter that names no event kind: {pattern}");
+        for event in events {
+            assert!(known.contains(event.as_str()), "{name:?} names {event}, which audit.rs does not write");
+        }
+    }
+    assert!(filters >= 2, "the template ships the audit metric filters");
+}
+
+#[test]
+fn docs_audit_md_lists_every_event_kind() {
+    let doc = std::fs::read_to_string(repo_file("docs/audit.md")).unwrap();
+    for event in auth_api::audit::Event::ALL {
+        assert!(doc.contains(&format!("`{}`", event.name())), "docs/audit.md lacks {}", event.name());
+    }
+}

@@ -1,4 +1,4 @@
-//! Passwords, codes, tokens and sessions never reach a log line.
+//! Passwords, codes, tokens and sessions never reach a log line, the audit trail's included.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -54,6 +54,10 @@ async fn logs_of_the_whole_flow_and_its_failures_hold_no_secret() {
     let request_lines = text.lines().filter(|line| line.contains(r#""message":"request""#)).count();
     assert!(request_lines >= 12, "one line per request:\n{text}");
     assert!(text.contains(r#""request_id""#) && text.contains(r#""latency_ms""#) && text.contains(r#""route""#));
+    // The audit trail's lines (docs/audit.md) are in the scan: successes and failures.
+    let audit_lines = text.lines().filter(|line| line.contains(r#""message":"audit""#)).count();
+    assert!(audit_lines >= 3, "audit lines of the flow:\n{text}");
+    assert!(text.contains(r#""event":"auth.sign_in.succeeded""#) && text.contains(r#""event":"auth.sign_in.failed""#));
     for secret in &secrets {
         assert!(!text.contains(secret.as_str()), "a secret reached the log: {secret}");
     }

@@ -7,6 +7,7 @@
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 
+use crate::audit::{Audit, Event, Outcome};
 use crate::bearer::BearerToken;
 use crate::caller::get_user;
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -17,8 +18,18 @@ pub struct AdminCaller {
     pub username: String,
 }
 
-fn forbidden() -> ApiError {
-    ApiError::new(ErrorCode::Forbidden, "only members of the admin group may do this")
+/// 403, and the `admin.access.refused` audit line: a signed-in user (their token's
+/// signature held) reached for an admin route. `detail` is the route's pattern, not
+/// the path sent.
+fn forbidden(parts: &Parts, username: &str) -> ApiError {
+    let audit = Audit::of_parts(parts);
+    audit.actor(username);
+    if let Some(route) = parts.extensions.get::<axum::extract::MatchedPath>() {
+        audit.detail(&format!("{} {}", parts.method, route.as_str()));
+    }
+    let error = ApiError::new(ErrorCode::Forbidden, "only members of the admin group may do this");
+    audit.write(Event::AdminAccessRefused, Outcome::of_error(error.code));
+    error
 }
 
 impl FromRequestParts<AppState> for AdminCaller {
@@ -29,7 +40,7 @@ impl FromRequestParts<AppState> for AdminCaller {
         let claims = state.access_tokens().verify(token.expose()).await?;
         let admin_group = &state.config().admin_group;
         if !claims.groups.iter().any(|group| group == admin_group) {
-            return Err(forbidden());
+            return Err(forbidden(parts, claims.username.as_deref().unwrap_or(&claims.sub)));
         }
         let user = get_user(state, &token).await?;
         let groups = state
@@ -42,7 +53,7 @@ impl FromRequestParts<AppState> for AdminCaller {
             .await
             .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
         if !groups.groups().iter().any(|group| group.group_name() == Some(admin_group.as_str())) {
-            return Err(forbidden());
+            return Err(forbidden(parts, user.username()));
         }
         Ok(AdminCaller { username: user.username().to_owned() })
     }

@@ -36,12 +36,16 @@ impl<S: Send + Sync> FromRequestParts<S> for UserContext {
 
 /// The IP API Gateway saw; locally there is no gateway, and the loopback address stands in.
 fn source_ip(parts: &Parts) -> String {
-    let source_ip = match parts.extensions.get::<RequestContext>() {
+    gateway_source_ip(parts).unwrap_or_else(|| "127.0.0.1".to_owned())
+}
+
+/// The IP API Gateway saw, when there is a gateway (never a client's X-Forwarded-For).
+pub fn gateway_source_ip(parts: &Parts) -> Option<String> {
+    match parts.extensions.get::<RequestContext>() {
         Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.clone(),
         Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
         _ => None,
-    };
-    source_ip.unwrap_or_else(|| "127.0.0.1".to_owned())
+    }
 }
 
 pub fn context_data(parts: &Parts) -> ContextDataType {

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod admin_target;
 pub mod app;
+pub mod audit;
 pub mod auth_result;
 pub mod bearer;
 pub mod body;

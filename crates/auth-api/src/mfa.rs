@@ -16,6 +16,15 @@ pub enum Factor {
 impl Factor {
     pub const ALL: [Factor; 3] = [Factor::Totp, Factor::Sms, Factor::Email];
 
+    /// The API's name (as serde writes it).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Factor::Sms => "sms",
+            Factor::Email => "email",
+            Factor::Totp => "totp",
+        }
+    }
+
     /// Cognito's name: the challenge it leads to, and the MFA setting it is.
     pub fn cognito_name(self) -> &'static str {
         match self {

@@ -7,7 +7,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     AuthenticationResultType, ChallengeNameType, ContextDataType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
 };
 
-use crate::auth_result::{incomplete, AuthResponse, RememberedDevice, SignInStep};
+use crate::audit::{Audit, Event};
+use crate::auth_result::{incomplete, AuthResponse, Outcome, RememberedDevice, SignInStep};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_srp::{new_salt, DeviceId};
@@ -23,6 +24,47 @@ pub struct Attempt<'a> {
     pub device_name: Option<&'a str>,
     /// The caller, for Cognito's threat protection on every challenge answer.
     pub context: &'a ContextDataType,
+}
+
+/// Which step of a sign-in failed, for the audit line's actor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Username and password, a new-password session, a TOTP set-up code (checked
+    /// against the session alone): a failure may name anyone or no one, and the
+    /// username as typed is a stranger's text (or a password typed in the wrong
+    /// field), so it is not logged.
+    Unproven,
+    /// An MFA code answered with AdminRespondToAuthChallenge, whose session Cognito
+    /// ties to the username: a wrong or expired code means the user exists and
+    /// passed the password, so they are named.
+    Code,
+}
+
+/// Writes a sign-in step's audit line: tokens are `auth.sign_in.succeeded`, a
+/// further challenge `auth.sign_in.challenged` (its name as `detail`), a failure
+/// `auth.sign_in.failed`.
+pub fn audit_step(
+    audit: &Audit,
+    username: &str,
+    step: Step,
+    result: Result<AuthResponse, ApiError>,
+) -> Result<AuthResponse, ApiError> {
+    match &result {
+        Ok(answer) => {
+            audit.actor(username);
+            if let Some(challenge) = &answer.challenge {
+                audit.detail(&challenge.name);
+            }
+            let event = if answer.result == Outcome::Tokens { Event::SignInSucceeded } else { Event::SignInChallenged };
+            audit.record(event, result)
+        }
+        Err(error) => {
+            if step == Step::Code && matches!(error.code, ErrorCode::CodeMismatch | ErrorCode::CodeExpired) {
+                audit.actor(username);
+            }
+            audit.record(Event::SignInFailed, result)
+        }
+    }
 }
 
 /// The device a `deviceKey` names, when this server made the handle (its MAC

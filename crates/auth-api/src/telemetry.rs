@@ -45,10 +45,13 @@ const CLAMPED: &[&str] = &[
     "tower_http",
 ];
 
-/// The filter: the API at `level`, the clamped dependencies at warn.
+/// The filter: the API at `level`, the clamped dependencies at warn, and the audit
+/// trail (audit.rs) at info whatever `level` says: LOG_LEVEL=warn must not silence it.
 pub fn filter(level: &str) -> EnvFilter {
     let clamped: String = CLAMPED.iter().map(|target| format!(",{target}=warn")).collect();
-    EnvFilter::try_new(format!("{level}{clamped}")).unwrap_or_else(|_| EnvFilter::new(format!("info{clamped}")))
+    let audit = format!(",{}=info", crate::audit::TARGET);
+    EnvFilter::try_new(format!("{level}{clamped}{audit}"))
+        .unwrap_or_else(|_| EnvFilter::new(format!("info{clamped}{audit}")))
 }
 
 pub fn init(level: &str, format: LogFormat) {
@@ -110,5 +113,33 @@ mod tests {
         let written = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         assert!(!written.contains("secret-token") && !written.contains("hunter2"), "{written}");
         assert!(written.contains("the API's own trace"), "{written}");
+    }
+
+    #[test]
+    fn audit_lines_are_written_at_any_level_as_top_level_json_fields() {
+        // GIVEN the quietest level, in JSON as in Lambda
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(super::filter("error"))
+            .with_writer(captured.clone())
+            .with_target(false)
+            .json()
+            .flatten_event(true)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // WHEN an audit line and an ordinary info line are logged
+            let audit = crate::audit::Audit::default();
+            audit.actor("pat").write(crate::audit::Event::AccountDeleted, crate::audit::Outcome::Success);
+            tracing::info!("an ordinary line");
+        });
+        // THEN the audit line alone is written, its fields at the top
+        let written = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<serde_json::Value> = written.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 1, "{written}");
+        assert_eq!(lines[0]["event"], "account.deleted");
+        assert_eq!(lines[0]["outcome"], "success");
+        assert_eq!(lines[0]["actor"], "pat");
+        assert_eq!(lines[0]["message"], "audit");
+        assert!(lines[0].get("reason").is_none() && lines[0].get("target").is_none(), "{written}");
     }
 }

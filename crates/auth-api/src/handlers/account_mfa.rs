@@ -11,9 +11,11 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Audit, Event};
 use crate::auth_result::incomplete;
 use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::caller::get_user;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
@@ -97,6 +99,19 @@ impl UpdateRequest {
         [self.totp, self.sms, self.email].contains(&Some(false)) || self.preferred.is_some()
     }
 
+    /// The change, for the audit line: `totp:on,sms:off,preferred:email` (names of this API's own).
+    fn change(&self) -> String {
+        let switches = [("totp", self.totp), ("sms", self.sms), ("email", self.email)];
+        let mut parts: Vec<String> = switches
+            .iter()
+            .filter_map(|(name, on)| on.map(|on| format!("{name}:{}", if on { "on" } else { "off" })))
+            .collect();
+        if let Some(preferred) = self.preferred {
+            parts.push(format!("preferred:{}", preferred.api_name()));
+        }
+        parts.join(",")
+    }
+
     fn switch(&self, factor: Factor) -> Option<bool> {
         match factor {
             Factor::Totp => self.totp,
@@ -120,17 +135,26 @@ pub async fn update(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
     ClientContext(client): ClientContext,
+    audit: Audit,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
-    if request.needs_step_up() {
-        step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
-    }
-    set_preference(&state, &token, &request).await?;
-    let user = get_user(&state, &token).await?;
-    // Any MFA change, turning a factor on included, ends every session: whoever
-    // holds a refresh token from before must meet the factors as they are now.
-    sessions::end_all(&state, user.username()).await?;
-    Ok(Json(settings_of(&user)))
+    audit_caller(&state, &token, &audit).await;
+    audit.detail(&request.change());
+    audit.record(
+        Event::MfaChanged,
+        async {
+            if request.needs_step_up() {
+                step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+            }
+            set_preference(&state, &token, &request).await?;
+            let user = get_user(&state, &token).await?;
+            // Any MFA change, turning a factor on included, ends every session: whoever
+            // holds a refresh token from before must meet the factors as they are now.
+            sessions::end_all(&state, user.username()).await?;
+            Ok(Json(settings_of(&user)))
+        }
+        .await,
+    )
 }
 
 async fn set_preference(state: &AppState, token: &Secret, request: &UpdateRequest) -> Result<(), ApiError> {
@@ -216,27 +240,36 @@ pub async fn verify_totp(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
     ClientContext(client): ClientContext,
+    audit: Audit,
     JsonBody(request): JsonBody<VerifyTotpRequest>,
 ) -> Result<Json<MfaSettings>, ApiError> {
-    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
-    state
-        .cognito()
-        .verify_software_token()
-        .access_token(token.expose())
-        .user_code(request.code.expose())
-        .set_friendly_device_name(request.device_name.clone())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    let prefer_totp = UpdateRequest {
-        totp: Some(true),
-        sms: None,
-        email: None,
-        preferred: Some(Factor::Totp),
-        reauthentication: None,
-    };
-    set_preference(&state, &token, &prefer_totp).await?;
-    let settings = settings(&state, &token).await?;
-    sessions::end_all(&state, user.username()).await?;
-    Ok(Json(settings))
+    audit_caller(&state, &token, &audit).await;
+    audit.detail("totp:on,preferred:totp");
+    audit.record(
+        Event::MfaChanged,
+        async {
+            let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+            state
+                .cognito()
+                .verify_software_token()
+                .access_token(token.expose())
+                .user_code(request.code.expose())
+                .set_friendly_device_name(request.device_name.clone())
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            let prefer_totp = UpdateRequest {
+                totp: Some(true),
+                sms: None,
+                email: None,
+                preferred: Some(Factor::Totp),
+                reauthentication: None,
+            };
+            set_preference(&state, &token, &prefer_totp).await?;
+            let settings = settings(&state, &token).await?;
+            sessions::end_all(&state, user.username()).await?;
+            Ok(Json(settings))
+        }
+        .await,
+    )
 }

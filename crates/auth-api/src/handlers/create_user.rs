@@ -9,6 +9,7 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::admin::AdminCaller;
+use crate::audit::{Audit, Event};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
@@ -85,49 +86,61 @@ pub struct CreatedUser {
 pub async fn handle(
     State(state): State<AppState>,
     admin: AdminCaller,
+    audit: Audit,
     JsonBody(request): JsonBody<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
-    let allowed = &state.config().create_user_attributes;
-    if let Some(name) = request.attributes.keys().find(|name| !allowed.contains(name)) {
-        return Err(ApiError::validation(
-            format!("attributes.{name}"),
-            format!("`{name}` may not be set here; allowed: {}", allowed.join(", ")),
-        ));
-    }
-    let username = request.username.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let email_verified = if request.email_verified.unwrap_or(false) { "true" } else { "false" };
-    let attributes = [("email", request.email.as_str()), ("email_verified", email_verified)]
-        .into_iter()
-        .chain(request.attributes.iter().map(|(name, value)| (name.as_str(), value.as_str())))
-        .map(|(name, value)| AttributeType::builder().name(name).value(value).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))?;
+    audit.actor(&admin.username);
+    audit.record(
+        Event::AdminUserCreated,
+        async {
+            let allowed = &state.config().create_user_attributes;
+            if let Some(name) = request.attributes.keys().find(|name| !allowed.contains(name)) {
+                return Err(ApiError::validation(
+                    format!("attributes.{name}"),
+                    format!("`{name}` may not be set here; allowed: {}", allowed.join(", ")),
+                ));
+            }
+            let username = request.username.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            audit.target(&username);
+            let email_verified = if request.email_verified.unwrap_or(false) { "true" } else { "false" };
+            let attributes = [("email", request.email.as_str()), ("email_verified", email_verified)]
+                .into_iter()
+                .chain(request.attributes.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+                .map(|(name, value)| AttributeType::builder().name(name).value(value).build())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))?;
 
-    let mut call = state
-        .cognito()
-        .admin_create_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .set_user_attributes(Some(attributes))
-        .set_temporary_password(request.temporary_password.as_ref().map(|p| p.expose().to_owned()));
-    call = if request.send_invitation.unwrap_or(true) {
-        call.desired_delivery_mediums(DeliveryMediumType::Email)
-    } else {
-        call.message_action(MessageActionType::Suppress)
-    };
-    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    let user = output.user().ok_or_else(|| ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete"))?;
+            let mut call = state
+                .cognito()
+                .admin_create_user()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .set_user_attributes(Some(attributes))
+                .set_temporary_password(request.temporary_password.as_ref().map(|p| p.expose().to_owned()));
+            call = if request.send_invitation.unwrap_or(true) {
+                call.desired_delivery_mediums(DeliveryMediumType::Email)
+            } else {
+                call.message_action(MessageActionType::Suppress)
+            };
+            let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            let user =
+                output.user().ok_or_else(|| ApiError::new(ErrorCode::Internal, "Cognito's answer was incomplete"))?;
 
-    let attributes: BTreeMap<String, String> =
-        user.attributes().iter().map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned())).collect();
-    tracing::info!(admin = %admin.username, username = %username, "user created");
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedUser {
-            username: user.username().unwrap_or(&username).to_owned(),
-            sub: attributes.get("sub").cloned().unwrap_or_default(),
-            status: user.user_status().map_or("FORCE_CHANGE_PASSWORD", |s| s.as_str()).to_owned(),
-            attributes,
-        }),
-    ))
+            let attributes: BTreeMap<String, String> = user
+                .attributes()
+                .iter()
+                .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
+                .collect();
+            Ok((
+                StatusCode::CREATED,
+                Json(CreatedUser {
+                    username: user.username().unwrap_or(&username).to_owned(),
+                    sub: attributes.get("sub").cloned().unwrap_or_default(),
+                    status: user.user_status().map_or("FORCE_CHANGE_PASSWORD", |s| s.as_str()).to_owned(),
+                    attributes,
+                }),
+            ))
+        }
+        .await,
+    )
 }

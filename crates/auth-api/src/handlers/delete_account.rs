@@ -11,8 +11,10 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Deserialize;
 
+use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
@@ -38,21 +40,29 @@ pub async fn handle(
     BearerToken(token): BearerToken,
     mode: AuthMode,
     ClientContext(client): ClientContext,
+    audit: Audit,
     JsonBody(request): JsonBody<DeleteAccountRequest>,
 ) -> Result<Response, ApiError> {
-    step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
-    state
-        .cognito()
-        .delete_user()
-        .access_token(token.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    let mut answer = StatusCode::NO_CONTENT.into_response();
-    if mode.is_cookie() {
-        // The refresh token and the device handle name nothing any more.
-        clear_refresh_cookies(&mut answer);
-        clear_device_cookies(&mut answer);
-    }
-    Ok(answer)
+    audit_caller(&state, &token, &audit).await;
+    audit.record(
+        Event::AccountDeleted,
+        async {
+            step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+            state
+                .cognito()
+                .delete_user()
+                .access_token(token.expose())
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            let mut answer = StatusCode::NO_CONTENT.into_response();
+            if mode.is_cookie() {
+                // The refresh token and the device handle name nothing any more.
+                clear_refresh_cookies(&mut answer);
+                clear_device_cookies(&mut answer);
+            }
+            Ok(answer)
+        }
+        .await,
+    )
 }

@@ -10,8 +10,10 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
@@ -104,23 +106,32 @@ pub async fn update(
     State(state): State<AppState>,
     Path(key): Path<String>,
     BearerToken(token): BearerToken,
+    audit: Audit,
     JsonBody(request): JsonBody<UpdateRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let status = if request.remembered {
-        DeviceRememberedStatusType::Remembered
-    } else {
-        DeviceRememberedStatusType::NotRemembered
-    };
-    state
-        .cognito()
-        .update_device_status()
-        .access_token(token.expose())
-        .device_key(device_key(&key)?)
-        .device_remembered_status(status)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    Ok(StatusCode::NO_CONTENT)
+    audit_caller(&state, &token, &audit).await;
+    let event = if request.remembered { Event::DeviceRemembered } else { Event::DeviceNotRemembered };
+    audit.record(
+        event,
+        async {
+            let status = if request.remembered {
+                DeviceRememberedStatusType::Remembered
+            } else {
+                DeviceRememberedStatusType::NotRemembered
+            };
+            state
+                .cognito()
+                .update_device_status()
+                .access_token(token.expose())
+                .device_key(device_key(&key)?)
+                .device_remembered_status(status)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,17 +153,25 @@ pub async fn forget(
     Path(key): Path<String>,
     BearerToken(token): BearerToken,
     ClientContext(client): ClientContext,
+    audit: Audit,
     JsonBody(request): JsonBody<ForgetRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let device_key = device_key(&key)?;
-    step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
-    state
-        .cognito()
-        .forget_device()
-        .access_token(token.expose())
-        .device_key(device_key)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    Ok(StatusCode::NO_CONTENT)
+    audit_caller(&state, &token, &audit).await;
+    audit.record(
+        Event::DeviceForgotten,
+        async {
+            let device_key = device_key(&key)?;
+            step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+            state
+                .cognito()
+                .forget_device()
+                .access_token(token.expose())
+                .device_key(device_key)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }

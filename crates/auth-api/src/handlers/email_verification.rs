@@ -9,8 +9,10 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{check, JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::caller::get_user;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
@@ -102,18 +104,26 @@ pub struct EmailVerified {
 pub async fn verify(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    audit: Audit,
     JsonBody(request): JsonBody<VerifyEmailRequest>,
 ) -> Result<Json<EmailVerified>, ApiError> {
-    state
-        .cognito()
-        .verify_user_attribute()
-        .access_token(token.expose())
-        .attribute_name(EMAIL)
-        .code(request.code.expose())
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    Ok(Json(EmailVerified { email_verified: true }))
+    audit_caller(&state, &token, &audit).await;
+    audit.record(
+        Event::EmailVerified,
+        async {
+            state
+                .cognito()
+                .verify_user_attribute()
+                .access_token(token.expose())
+                .attribute_name(EMAIL)
+                .code(request.code.expose())
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            Ok(Json(EmailVerified { email_verified: true }))
+        }
+        .await,
+    )
 }
 
 /// POST /auth/me/reauthentication: a code to the user's verified email, to
@@ -159,40 +169,48 @@ pub async fn change(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
     ClientContext(client): ClientContext,
+    audit: Audit,
     JsonBody(request): JsonBody<ChangeEmailRequest>,
 ) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
-    let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
-    let current = user.user_attributes().iter().find(|a| a.name() == EMAIL).and_then(|a| a.value());
-    if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
-        return Err(ApiError::validation("email", "this is already the user's email"));
-    }
-    // One address, one account. A held address is answered as any other (the same
-    // 202, every session ends) and nothing changes: no answer tells that it is held.
-    if holder_of(&state, &request.email, Some(user.username())).await?.is_some() {
-        tracing::info!("email change to an address another account holds: answered alike, nothing changed");
-    } else {
-        let email = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-            .name(EMAIL)
-            .value(&request.email)
-            .build()
-            .map_err(|_| ApiError::validation("email", "`email` must be an email address"))?;
-        state
-            .cognito()
-            .admin_update_user_attributes()
-            .user_pool_id(&state.config().user_pool_id)
-            .username(user.username())
-            .user_attributes(email)
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    }
-    sessions::end_all(&state, user.username()).await?;
-    // Then the owner hears of it at the address that still recovers the account (a
-    // held address too: the owner, not the caller, reads it). After the sessions end,
-    // so that a slow SES never leaves a thief's session alive.
-    if let Some(old) = current.filter(|_| step_up::email_verified(&user)) {
-        state.notices().email_changing(state.config(), old, &request.email).await;
-    }
-    // Where the code went is the address the caller just gave: nothing to mask.
-    Ok((StatusCode::ACCEPTED, Json(CodeSentAnswer { code_delivery: EMAILED })))
+    audit_caller(&state, &token, &audit).await;
+    audit.record(
+        Event::EmailChanged,
+        async {
+            let user = step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
+            let current = user.user_attributes().iter().find(|a| a.name() == EMAIL).and_then(|a| a.value());
+            if current.is_some_and(|email| email.eq_ignore_ascii_case(&request.email)) {
+                return Err(ApiError::validation("email", "this is already the user's email"));
+            }
+            // One address, one account. A held address is answered as any other (the same
+            // 202, every session ends) and nothing changes: no answer tells that it is held.
+            if holder_of(&state, &request.email, Some(user.username())).await?.is_some() {
+                tracing::info!("email change to an address another account holds: answered alike, nothing changed");
+            } else {
+                let email = aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                    .name(EMAIL)
+                    .value(&request.email)
+                    .build()
+                    .map_err(|_| ApiError::validation("email", "`email` must be an email address"))?;
+                state
+                    .cognito()
+                    .admin_update_user_attributes()
+                    .user_pool_id(&state.config().user_pool_id)
+                    .username(user.username())
+                    .user_attributes(email)
+                    .send()
+                    .await
+                    .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            }
+            sessions::end_all(&state, user.username()).await?;
+            // Then the owner hears of it at the address that still recovers the account (a
+            // held address too: the owner, not the caller, reads it). After the sessions end,
+            // so that a slow SES never leaves a thief's session alive.
+            if let Some(old) = current.filter(|_| step_up::email_verified(&user)) {
+                state.notices().email_changing(state.config(), old, &request.email).await;
+            }
+            // Where the code went is the address the caller just gave: nothing to mask.
+            Ok((StatusCode::ACCEPTED, Json(CodeSentAnswer { code_delivery: EMAILED })))
+        }
+        .await,
+    )
 }

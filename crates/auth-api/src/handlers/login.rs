@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::audit::Audit;
 use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -19,7 +20,7 @@ use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::device_srp::DeviceId;
 use crate::error::{ApiError, ErrorCode};
-use crate::sign_in::{complete, device_of, Attempt};
+use crate::sign_in::{audit_step, complete, device_of, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::{clear_device_cookies, AuthMode, DEVICE_COOKIE};
 
@@ -49,6 +50,7 @@ pub async fn handle(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
     mode: AuthMode,
+    audit: Audit,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     // In cookie mode a remembered device's handle comes from its cookie.
@@ -64,20 +66,30 @@ pub async fn handle(
             Err(error) if error.code == ErrorCode::UnknownDevice => {
                 tracing::info!("the device named at sign-in is unknown or refused: signing in without it");
             }
-            answer => return answer.map(|answer| mode.answer(&state, answer)),
+            answer => return audited(&audit, &request, answer).map(|answer| mode.answer(&state, answer)),
         }
     } else if handle.is_none() {
-        return sign_in(&state, &request, &client, None).await.map(|answer| mode.answer(&state, answer));
+        let answer = sign_in(&state, &request, &client, None).await;
+        return audited(&audit, &request, answer).map(|answer| mode.answer(&state, answer));
     }
     // The handle named no device: a cookie that holds it is dropped, unless this sign-in
     // remembers a new device (whose cookie replaces it).
-    let answer = sign_in(&state, &request, &client, None).await?;
+    let answer = audited(&audit, &request, sign_in(&state, &request, &client, None).await)?;
     let remembers = answer.device.is_some();
     let mut response = mode.answer(&state, answer);
     if from_cookie && !remembers {
         clear_device_cookies(&mut response);
     }
     Ok(response)
+}
+
+/// The sign-in's one audit line (a device retried without is one sign-in).
+fn audited(
+    audit: &Audit,
+    request: &LoginRequest,
+    answer: Result<AuthResponse, ApiError>,
+) -> Result<AuthResponse, ApiError> {
+    audit_step(audit, &request.username, Step::Unproven, answer)
 }
 
 /// AdminInitiateAuth (with the device's key, when there is a device), then the next steps.

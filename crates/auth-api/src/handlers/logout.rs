@@ -19,8 +19,10 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Deserialize;
 
+use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{check, present, JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
@@ -52,62 +54,75 @@ pub async fn handle(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
     mode: AuthMode,
+    audit: Audit,
     JsonBody(request): JsonBody<LogoutRequest>,
 ) -> Result<Response, ApiError> {
-    let refresh_tokens: Vec<Secret> = match (mode.is_cookie(), &request.refresh_token) {
-        (false, Some(token)) => vec![token.clone()],
-        (false, None) if request.everywhere => Vec::new(),
-        (false, None) => {
-            return Err(ApiError::validation(
-                "refreshToken",
-                "send the `refreshToken` to end this sign-in, or `\"everywhere\": true` to end them all",
-            ))
-        }
-        (true, Some(_)) => {
-            return Err(ApiError::validation(
-                "refreshToken",
-                "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
-            ))
-        }
-        // Every cookie of the name: a twin planted by a sibling subdomain must not keep the
-        // user's own token alive (revoking the planted one harms no one).
-        (true, None) => mode.cookies_named(REFRESH_COOKIE, MAX_REFRESH_COOKIES).into_iter().map(Secret::new).collect(),
-    };
-    // Clearing cookies needs a real bearer too, even with no cookie left (a second logout).
-    if !refresh_tokens.is_empty() || mode.is_cookie() {
-        state.access_tokens().verify_allowing_expiry(token.expose()).await?;
-    }
-    // Cognito answers an unknown or already revoked token with success. Every token is
-    // tried before a failure is answered: a planted twin's error must not spare ours.
-    let mut failed = None;
-    for refresh_token in &refresh_tokens {
-        let revoked = state
-            .cognito()
-            .revoke_token()
-            .client_id(&state.config().client_id)
-            .token(refresh_token.expose())
-            .set_client_secret(state.client_secret().await?.map(|secret| secret.expose().to_owned()))
-            .send()
-            .await;
-        if let Err(error) = revoked {
-            failed.get_or_insert(from_sdk(error, CognitoCall::Revoke));
-        }
-    }
-    if let Some(error) = failed {
-        return Err(error);
-    }
+    audit_caller(&state, &token, &audit).await;
     if request.everywhere {
-        let signed_out = state.cognito().global_sign_out().access_token(token.expose()).send().await;
-        if let Err(error) = signed_out {
-            // Signed out already (the token was revoked): nothing left to do.
-            if error.message() != Some("Access Token has been revoked") {
-                return Err(from_sdk(error, CognitoCall::WithAccessToken));
+        audit.detail("everywhere");
+    }
+    audit.record(
+        Event::SignedOut,
+        async {
+            let refresh_tokens: Vec<Secret> = match (mode.is_cookie(), &request.refresh_token) {
+                (false, Some(token)) => vec![token.clone()],
+                (false, None) if request.everywhere => Vec::new(),
+                (false, None) => {
+                    return Err(ApiError::validation(
+                        "refreshToken",
+                        "send the `refreshToken` to end this sign-in, or `\"everywhere\": true` to end them all",
+                    ))
+                }
+                (true, Some(_)) => {
+                    return Err(ApiError::validation(
+                        "refreshToken",
+                        "in cookie mode the refresh token comes from its cookie: send no `refreshToken`",
+                    ))
+                }
+                // Every cookie of the name: a twin planted by a sibling subdomain must not keep the
+                // user's own token alive (revoking the planted one harms no one).
+                (true, None) => {
+                    mode.cookies_named(REFRESH_COOKIE, MAX_REFRESH_COOKIES).into_iter().map(Secret::new).collect()
+                }
+            };
+            // Clearing cookies needs a real bearer too, even with no cookie left (a second logout).
+            if !refresh_tokens.is_empty() || mode.is_cookie() {
+                state.access_tokens().verify_allowing_expiry(token.expose()).await?;
             }
+            // Cognito answers an unknown or already revoked token with success. Every token is
+            // tried before a failure is answered: a planted twin's error must not spare ours.
+            let mut failed = None;
+            for refresh_token in &refresh_tokens {
+                let revoked = state
+                    .cognito()
+                    .revoke_token()
+                    .client_id(&state.config().client_id)
+                    .token(refresh_token.expose())
+                    .set_client_secret(state.client_secret().await?.map(|secret| secret.expose().to_owned()))
+                    .send()
+                    .await;
+                if let Err(error) = revoked {
+                    failed.get_or_insert(from_sdk(error, CognitoCall::Revoke));
+                }
+            }
+            if let Some(error) = failed {
+                return Err(error);
+            }
+            if request.everywhere {
+                let signed_out = state.cognito().global_sign_out().access_token(token.expose()).send().await;
+                if let Err(error) = signed_out {
+                    // Signed out already (the token was revoked): nothing left to do.
+                    if error.message() != Some("Access Token has been revoked") {
+                        return Err(from_sdk(error, CognitoCall::WithAccessToken));
+                    }
+                }
+            }
+            let mut answer = StatusCode::NO_CONTENT.into_response();
+            if mode.is_cookie() {
+                clear_refresh_cookies(&mut answer);
+            }
+            Ok(answer)
         }
-    }
-    let mut answer = StatusCode::NO_CONTENT.into_response();
-    if mode.is_cookie() {
-        clear_refresh_cookies(&mut answer);
-    }
-    Ok(answer)
+        .await,
+    )
 }

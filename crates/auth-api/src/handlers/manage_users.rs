@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use http::StatusCode;
 
 use crate::admin::AdminCaller;
+use crate::audit::{Audit, Event};
 use crate::body::check;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
@@ -19,18 +20,25 @@ pub async fn confirm(
     State(state): State<AppState>,
     Path(username): Path<String>,
     admin: AdminCaller,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    check::username("username", &username)?;
-    state
-        .cognito()
-        .admin_confirm_sign_up()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, "user confirmed");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserConfirmed,
+        async {
+            check::username("username", &username)?;
+            state
+                .cognito()
+                .admin_confirm_sign_up()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 /// POST /auth/users/{username}/invitation
@@ -38,18 +46,25 @@ pub async fn resend_invitation(
     State(state): State<AppState>,
     Path(username): Path<String>,
     admin: AdminCaller,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    check::username("username", &username)?;
-    state
-        .cognito()
-        .admin_create_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .message_action(MessageActionType::Resend)
-        .desired_delivery_mediums(DeliveryMediumType::Email)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, "invitation re-sent");
-    Ok(StatusCode::ACCEPTED)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserInvited,
+        async {
+            check::username("username", &username)?;
+            state
+                .cognito()
+                .admin_create_user()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .message_action(MessageActionType::Resend)
+                .desired_delivery_mediums(DeliveryMediumType::Email)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::ACCEPTED)
+        }
+        .await,
+    )
 }

@@ -2,13 +2,14 @@
 //! the factor chosen); POST /auth/mfa/setup and /auth/mfa/setup/verify set up
 //! TOTP when the pool requires MFA and the user has no factor (MFA_SETUP).
 
-use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use aws_sdk_cognitoidentityprovider::types::{ChallengeNameType, ContextDataType};
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::auth_result::{incomplete, SignInStep};
+use crate::audit::{Audit, Event, Outcome};
+use crate::auth_result::{incomplete, AuthResponse, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::code_limit;
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -17,7 +18,7 @@ use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::revocation::revoke_unused;
-use crate::sign_in::{complete, respond, Attempt};
+use crate::sign_in::{audit_step, complete, respond, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::AuthMode;
 
@@ -69,8 +70,18 @@ pub async fn answer(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
     mode: AuthMode,
+    audit: Audit,
     JsonBody(request): JsonBody<AnswerRequest>,
 ) -> Result<Response, ApiError> {
+    let answer = answer_challenge(&state, &client, &request).await;
+    audit_step(&audit, &request.username, Step::Code, answer).map(|answer| mode.answer(&state, answer))
+}
+
+async fn answer_challenge(
+    state: &AppState,
+    client: &ContextDataType,
+    request: &AnswerRequest,
+) -> Result<AuthResponse, ApiError> {
     let (challenge, response) = match (request.challenge, &request.code, request.factor) {
         (MfaChallenge::SmsMfa, Some(code), _) => (ChallengeNameType::SmsMfa, ("SMS_MFA_CODE", code.expose())),
         (MfaChallenge::EmailOtp, Some(code), _) => (ChallengeNameType::EmailOtp, ("EMAIL_OTP_CODE", code.expose())),
@@ -81,23 +92,23 @@ pub async fn answer(
         _ => unreachable!("validated"),
     };
     let step = respond(
-        &state,
+        state,
         challenge,
         Some(request.session.expose()),
         &request.username,
         &[(response.0, response.1.to_owned())],
-        &client,
+        client,
     )
     .await;
     // A code answer is counted per user (code_limit); choosing a factor is not.
-    let step = if request.code.is_some() { limit_codes(&state, &request.username, step).await? } else { step? };
+    let step = if request.code.is_some() { limit_codes(state, &request.username, step).await? } else { step? };
     let attempt = Attempt {
         username: &request.username,
         device: None,
         device_name: request.device_name.as_deref(),
-        context: &client,
+        context: client,
     };
-    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
+    complete(state, step, &attempt).await
 }
 
 /// Counts a wrong code; refuses every answer, the right one too, while the user is
@@ -195,8 +206,25 @@ pub async fn finish_setup(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
     mode: AuthMode,
+    audit: Audit,
     JsonBody(request): JsonBody<FinishSetupRequest>,
 ) -> Result<Response, ApiError> {
+    let answer = finish(&state, &client, &request).await;
+    if answer.is_ok() {
+        // TOTP is on from here: the account's MFA changed, as it does at PUT /auth/me/mfa.
+        Audit::same_request(&audit)
+            .actor(&request.username)
+            .detail("totp:on")
+            .write(Event::MfaChanged, Outcome::Success);
+    }
+    audit_step(&audit, &request.username, Step::Unproven, answer).map(|answer| mode.answer(&state, answer))
+}
+
+async fn finish(
+    state: &AppState,
+    client: &ContextDataType,
+    request: &FinishSetupRequest,
+) -> Result<AuthResponse, ApiError> {
     let verified = state
         .cognito()
         .verify_software_token()
@@ -205,13 +233,12 @@ pub async fn finish_setup(
         .send()
         .await
         .map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
-    let step =
-        respond(&state, ChallengeNameType::MfaSetup, verified.session(), &request.username, &[], &client).await?;
+    let step = respond(state, ChallengeNameType::MfaSetup, verified.session(), &request.username, &[], client).await?;
     let attempt = Attempt {
         username: &request.username,
         device: None,
         device_name: request.device_name.as_deref(),
-        context: &client,
+        context: client,
     };
-    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
+    complete(state, step, &attempt).await
 }

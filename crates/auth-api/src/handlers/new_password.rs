@@ -4,15 +4,18 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use aws_sdk_cognitoidentityprovider::types::ContextDataType;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::audit::Audit;
+use crate::auth_result::AuthResponse;
 use crate::body::{check, present, JsonBody, Validate};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
-use crate::sign_in::{complete, respond, Attempt};
+use crate::sign_in::{audit_step, complete, respond, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::AuthMode;
 
@@ -47,8 +50,18 @@ pub async fn handle(
     State(state): State<AppState>,
     ClientContext(client): ClientContext,
     mode: AuthMode,
+    audit: Audit,
     JsonBody(request): JsonBody<NewPasswordRequest>,
 ) -> Result<Response, ApiError> {
+    let answer = new_password(&state, &client, &request).await;
+    audit_step(&audit, &request.username, Step::Unproven, answer).map(|answer| mode.answer(&state, answer))
+}
+
+async fn new_password(
+    state: &AppState,
+    client: &ContextDataType,
+    request: &NewPasswordRequest,
+) -> Result<AuthResponse, ApiError> {
     // The challenge asks only for the pool's required attributes: nothing else is set here.
     let required = &state.config().required_attributes;
     if let Some(name) = request.attributes.keys().find(|name| !required.contains(name)) {
@@ -62,19 +75,19 @@ pub async fn handle(
         request.attributes.iter().map(|(name, value)| (format!("userAttributes.{name}"), value.clone())).collect();
     responses.extend(attributes.iter().map(|(name, value)| (name.as_str(), value.clone())));
     let step = respond(
-        &state,
+        state,
         ChallengeNameType::NewPasswordRequired,
         Some(request.session.expose()),
         &request.username,
         &responses,
-        &client,
+        client,
     )
     .await?;
     let attempt = Attempt {
         username: &request.username,
         device: None,
         device_name: request.device_name.as_deref(),
-        context: &client,
+        context: client,
     };
-    complete(&state, step, &attempt).await.map(|answer| mode.answer(&state, answer))
+    complete(state, step, &attempt).await
 }

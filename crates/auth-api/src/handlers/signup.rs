@@ -12,6 +12,7 @@ use axum::Json;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Audit, Event};
 use crate::body::{check, present, JsonBody, Validate};
 use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
@@ -207,26 +208,37 @@ impl Validate for ConfirmRequest {
 pub async fn confirm(
     State(state): State<AppState>,
     UserContext(context): UserContext,
+    audit: Audit,
     JsonBody(request): JsonBody<ConfirmRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    if let Some((username, email)) = email_of(&state, &request.username).await? {
-        if holder_of(&state, &email, Some(&username)).await?.is_some() {
-            tracing::info!("confirmation of a sign-up whose address another account holds: refused as a wrong code");
-            return Err(wrong_or_expired_code());
+    audit.record(
+        Event::SignUpConfirmed,
+        async {
+            if let Some((username, email)) = email_of(&state, &request.username).await? {
+                if holder_of(&state, &email, Some(&username)).await?.is_some() {
+                    tracing::info!(
+                        "confirmation of a sign-up whose address another account holds: refused as a wrong code"
+                    );
+                    return Err(wrong_or_expired_code());
+                }
+            }
+            state
+                .cognito()
+                .confirm_sign_up()
+                .client_id(state.sign_up_client_id())
+                .username(&request.username)
+                .confirmation_code(request.code.expose())
+                .set_secret_hash(state.sign_up_secret_hash(&request.username).await?)
+                .user_context_data(context)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
+            // The code held: the username is a real user's (a failure's may be anyone's text).
+            audit.actor(&request.username);
+            Ok(Json(serde_json::json!({"confirmed": true})))
         }
-    }
-    state
-        .cognito()
-        .confirm_sign_up()
-        .client_id(state.sign_up_client_id())
-        .username(&request.username)
-        .confirmation_code(request.code.expose())
-        .set_secret_hash(state.sign_up_secret_hash(&request.username).await?)
-        .user_context_data(context)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::PublicCode))?;
-    Ok(Json(serde_json::json!({"confirmed": true})))
+        .await,
+    )
 }
 
 #[derive(Debug, Deserialize)]

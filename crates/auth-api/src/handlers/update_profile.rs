@@ -14,8 +14,10 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
+use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
+use crate::caller::audit_caller;
 use crate::caller::get_user;
 use crate::client_rules::ClientRules;
 use crate::cognito_error::{from_sdk, CognitoCall};
@@ -67,46 +69,54 @@ impl Validate for UpdateProfileRequest {
 pub async fn handle(
     State(state): State<AppState>,
     BearerToken(token): BearerToken,
+    audit: Audit,
     JsonBody(request): JsonBody<UpdateProfileRequest>,
 ) -> Result<Json<CurrentUser>, ApiError> {
-    // The token first: a stranger learns nothing, not even the pool's schema.
-    get_user(&state, &token).await?;
-    let (pool, client) = (state.pool_rules().await?, state.app_client_rules().await?);
-    for (name, value) in &request.attributes {
-        check(pool, client, name, value.as_deref())?;
-    }
-    let (set, removed): (Vec<_>, Vec<_>) = request.attributes.iter().partition(|(_, value)| value.is_some());
-    if !set.is_empty() {
-        let attributes = set
-            .iter()
-            .map(|(name, value)| {
-                aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-                    .name(name.as_str())
-                    .set_value((*value).clone())
-                    .build()
-                    .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        state
-            .cognito()
-            .update_user_attributes()
-            .access_token(token.expose())
-            .set_user_attributes(Some(attributes))
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    }
-    if !removed.is_empty() {
-        state
-            .cognito()
-            .delete_user_attributes()
-            .access_token(token.expose())
-            .set_user_attribute_names(Some(removed.iter().map(|(name, _)| (*name).clone()).collect()))
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
-    }
-    Ok(Json(CurrentUser::from(&get_user(&state, &token).await?)))
+    audit_caller(&state, &token, &audit).await;
+    audit.record(
+        Event::ProfileUpdated,
+        async {
+            // The token first: a stranger learns nothing, not even the pool's schema.
+            get_user(&state, &token).await?;
+            let (pool, client) = (state.pool_rules().await?, state.app_client_rules().await?);
+            for (name, value) in &request.attributes {
+                check(pool, client, name, value.as_deref())?;
+            }
+            let (set, removed): (Vec<_>, Vec<_>) = request.attributes.iter().partition(|(_, value)| value.is_some());
+            if !set.is_empty() {
+                let attributes = set
+                    .iter()
+                    .map(|(name, value)| {
+                        aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                            .name(name.as_str())
+                            .set_value((*value).clone())
+                            .build()
+                            .map_err(|_| ApiError::validation("attributes", "attribute names must not be empty"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                state
+                    .cognito()
+                    .update_user_attributes()
+                    .access_token(token.expose())
+                    .set_user_attributes(Some(attributes))
+                    .send()
+                    .await
+                    .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            }
+            if !removed.is_empty() {
+                state
+                    .cognito()
+                    .delete_user_attributes()
+                    .access_token(token.expose())
+                    .set_user_attribute_names(Some(removed.iter().map(|(name, _)| (*name).clone()).collect()))
+                    .send()
+                    .await
+                    .map_err(|error| from_sdk(error, CognitoCall::WithAccessToken))?;
+            }
+            Ok(Json(CurrentUser::from(&get_user(&state, &token).await?)))
+        }
+        .await,
+    )
 }
 
 /// One attribute against the rules: identity first (with where to go instead), then

@@ -14,6 +14,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::admin::AdminCaller;
+use crate::audit::{Audit, Event};
 use crate::body::check;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
@@ -121,100 +122,117 @@ fn listed(user: &UserType) -> UserSummary {
 /// GET /auth/users?username=|email=|status=|enabled=&limit=&cursor=
 pub async fn list(
     State(state): State<AppState>,
-    _admin: AdminCaller,
+    admin: AdminCaller,
     RawQuery(raw): RawQuery,
+    audit: Audit,
 ) -> Result<Json<UserPage>, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let query: UserQuery = user_query::parse(&pairs)?;
-    let output = state
-        .cognito()
-        .list_users()
-        .user_pool_id(&state.config().user_pool_id)
-        .set_filter(query.filter())
-        .limit(query.limit)
-        .set_pagination_token(query.pagination_token.clone())
-        .send()
-        .await
-        .map_err(|error| {
-            // A token Cognito did not issue, or no longer honours.
-            if query.pagination_token.is_some()
-                && error.as_service_error().is_some_and(|e| e.is_invalid_parameter_exception())
-            {
-                return ApiError::validation(
-                    "cursor",
-                    "the cursor has expired or is not valid: start the search again",
-                );
-            }
-            from_sdk(error, CognitoCall::Admin)
-        })?;
-    let cursor = output.pagination_token().filter(|token| !token.is_empty()).map(|token| query.cursor(token));
-    Ok(Json(UserPage { users: output.users().iter().map(listed).collect(), cursor }))
+    audit.actor(&admin.username);
+    audit.record(
+        Event::AdminUsersListed,
+        async {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let query: UserQuery = user_query::parse(&pairs)?;
+            let output = state
+                .cognito()
+                .list_users()
+                .user_pool_id(&state.config().user_pool_id)
+                .set_filter(query.filter())
+                .limit(query.limit)
+                .set_pagination_token(query.pagination_token.clone())
+                .send()
+                .await
+                .map_err(|error| {
+                    // A token Cognito did not issue, or no longer honours.
+                    if query.pagination_token.is_some()
+                        && error.as_service_error().is_some_and(|e| e.is_invalid_parameter_exception())
+                    {
+                        return ApiError::validation(
+                            "cursor",
+                            "the cursor has expired or is not valid: start the search again",
+                        );
+                    }
+                    from_sdk(error, CognitoCall::Admin)
+                })?;
+            let cursor = output.pagination_token().filter(|token| !token.is_empty()).map(|token| query.cursor(token));
+            Ok(Json(UserPage { users: output.users().iter().map(listed).collect(), cursor }))
+        }
+        .await,
+    )
 }
 
 /// GET /auth/users/{username}
 pub async fn get(
     State(state): State<AppState>,
-    _admin: AdminCaller,
+    admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<Json<UserDetail>, ApiError> {
-    check::username("username", &username)?;
-    let pool = &state.config().user_pool_id;
-    let user = state
-        .cognito()
-        .admin_get_user()
-        .user_pool_id(pool)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    let name = user.username().to_owned();
-    let mut groups = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let page = state
-            .cognito()
-            .admin_list_groups_for_user()
-            .user_pool_id(pool)
-            .username(&name)
-            .limit(60)
-            .set_next_token(next.take())
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-        groups.extend(page.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)));
-        match page.next_token() {
-            Some(token) if !token.is_empty() => next = Some(token.to_owned()),
-            _ => break,
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserViewed,
+        async {
+            check::username("username", &username)?;
+            let pool = &state.config().user_pool_id;
+            let user = state
+                .cognito()
+                .admin_get_user()
+                .user_pool_id(pool)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            let name = user.username().to_owned();
+            let mut groups = Vec::new();
+            let mut next: Option<String> = None;
+            loop {
+                let page = state
+                    .cognito()
+                    .admin_list_groups_for_user()
+                    .user_pool_id(pool)
+                    .username(&name)
+                    .limit(60)
+                    .set_next_token(next.take())
+                    .send()
+                    .await
+                    .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+                groups.extend(page.groups().iter().filter_map(|g| g.group_name().map(str::to_owned)));
+                match page.next_token() {
+                    Some(token) if !token.is_empty() => next = Some(token.to_owned()),
+                    _ => break,
+                }
+            }
+            let devices = state
+                .cognito()
+                .admin_list_devices()
+                .user_pool_id(pool)
+                .username(&name)
+                .limit(60)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            let enabled_factor =
+                |factor: Factor| user.user_mfa_setting_list().iter().any(|n| n == factor.cognito_name());
+            let mfa = Mfa {
+                factors: Factor::ALL.into_iter().filter(|f| enabled_factor(*f)).collect(),
+                preferred: Factor::ALL.into_iter().find(|f| user.preferred_mfa_setting() == Some(f.cognito_name())),
+            };
+            Ok(Json(UserDetail {
+                summary: summary(
+                    &name,
+                    user.user_attributes(),
+                    user.user_status().map(|s| s.as_str()),
+                    user.enabled(),
+                    (user.user_create_date(), user.user_last_modified_date()),
+                ),
+                groups,
+                mfa,
+                devices: devices.devices().iter().map(device).collect(),
+            }))
         }
-    }
-    let devices = state
-        .cognito()
-        .admin_list_devices()
-        .user_pool_id(pool)
-        .username(&name)
-        .limit(60)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    let enabled_factor = |factor: Factor| user.user_mfa_setting_list().iter().any(|n| n == factor.cognito_name());
-    let mfa = Mfa {
-        factors: Factor::ALL.into_iter().filter(|f| enabled_factor(*f)).collect(),
-        preferred: Factor::ALL.into_iter().find(|f| user.preferred_mfa_setting() == Some(f.cognito_name())),
-    };
-    Ok(Json(UserDetail {
-        summary: summary(
-            &name,
-            user.user_attributes(),
-            user.user_status().map(|s| s.as_str()),
-            user.enabled(),
-            (user.user_create_date(), user.user_last_modified_date()),
-        ),
-        groups,
-        mfa,
-        devices: devices.devices().iter().map(device).collect(),
-    }))
+        .await,
+    )
 }
 
 fn device(device: &DeviceType) -> Device {

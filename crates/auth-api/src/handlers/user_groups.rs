@@ -11,6 +11,7 @@ use http::StatusCode;
 
 use crate::admin::AdminCaller;
 use crate::admin_target::someone_else;
+use crate::audit::{Audit, Event};
 use crate::body::check;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
@@ -27,20 +28,27 @@ pub async fn add(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path((username, group)): Path<(String, String)>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    check::username("username", &username)?;
-    group_name(&group)?;
-    state
-        .cognito()
-        .admin_add_user_to_group()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .group_name(&group)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, group = %group, "user added to group");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username).group(&group);
+    audit.record(
+        Event::AdminUserGroupAdded,
+        async {
+            check::username("username", &username)?;
+            group_name(&group)?;
+            state
+                .cognito()
+                .admin_add_user_to_group()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .group_name(&group)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 /// DELETE /auth/users/{username}/groups/{group}
@@ -48,20 +56,30 @@ pub async fn remove(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path((username, group)): Path<(String, String)>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    check::username("username", &username)?;
-    group_name(&group)?;
-    let username =
-        if group == state.config().admin_group { someone_else(&state, &admin, &username).await? } else { username };
-    state
-        .cognito()
-        .admin_remove_user_from_group()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .group_name(&group)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, group = %group, "user removed from group");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username).group(&group);
+    audit.record(
+        Event::AdminUserGroupRemoved,
+        async {
+            check::username("username", &username)?;
+            group_name(&group)?;
+            let username = if group == state.config().admin_group {
+                someone_else(&state, &admin, &username).await?
+            } else {
+                username
+            };
+            state
+                .cognito()
+                .admin_remove_user_from_group()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .group_name(&group)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }

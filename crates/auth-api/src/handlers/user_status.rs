@@ -15,6 +15,7 @@ use http::StatusCode;
 
 use crate::admin::AdminCaller;
 use crate::admin_target::someone_else;
+use crate::audit::{Audit, Event};
 use crate::body::check;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
@@ -37,19 +38,26 @@ pub async fn disable(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    let username = someone_else(&state, &admin, &username).await?;
-    state
-        .cognito()
-        .admin_disable_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    sign_out(&state, &username).await?;
-    tracing::info!(admin = %admin.username, username = %username, "user disabled");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserDisabled,
+        async {
+            let username = someone_else(&state, &admin, &username).await?;
+            state
+                .cognito()
+                .admin_disable_user()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            sign_out(&state, &username).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 /// POST /auth/users/{username}/enable
@@ -57,18 +65,25 @@ pub async fn enable(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    check::username("username", &username)?;
-    state
-        .cognito()
-        .admin_enable_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, "user enabled");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserEnabled,
+        async {
+            check::username("username", &username)?;
+            state
+                .cognito()
+                .admin_enable_user()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 /// POST /auth/users/{username}/sign-out
@@ -76,11 +91,18 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    let username = someone_else(&state, &admin, &username).await?;
-    sign_out(&state, &username).await?;
-    tracing::info!(admin = %admin.username, username = %username, "user signed out everywhere");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserSignedOut,
+        async {
+            let username = someone_else(&state, &admin, &username).await?;
+            sign_out(&state, &username).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
 
 /// POST /auth/users/{username}/password-reset
@@ -88,19 +110,26 @@ pub async fn reset_password(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    let username = someone_else(&state, &admin, &username).await?;
-    state
-        .cognito()
-        .admin_reset_user_password()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    sign_out(&state, &username).await?;
-    tracing::info!(admin = %admin.username, username = %username, "password reset");
-    Ok(StatusCode::ACCEPTED)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserPasswordReset,
+        async {
+            let username = someone_else(&state, &admin, &username).await?;
+            state
+                .cognito()
+                .admin_reset_user_password()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            sign_out(&state, &username).await?;
+            Ok(StatusCode::ACCEPTED)
+        }
+        .await,
+    )
 }
 
 /// DELETE /auth/users/{username}
@@ -108,16 +137,23 @@ pub async fn delete(
     State(state): State<AppState>,
     admin: AdminCaller,
     Path(username): Path<String>,
+    audit: Audit,
 ) -> Result<StatusCode, ApiError> {
-    let username = someone_else(&state, &admin, &username).await?;
-    state
-        .cognito()
-        .admin_delete_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(&username)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    tracing::info!(admin = %admin.username, username = %username, "user deleted");
-    Ok(StatusCode::NO_CONTENT)
+    audit.actor(&admin.username).target(&username);
+    audit.record(
+        Event::AdminUserDeleted,
+        async {
+            let username = someone_else(&state, &admin, &username).await?;
+            state
+                .cognito()
+                .admin_delete_user()
+                .user_pool_id(&state.config().user_pool_id)
+                .username(&username)
+                .send()
+                .await
+                .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        .await,
+    )
 }
