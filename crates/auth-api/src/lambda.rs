@@ -12,6 +12,7 @@ pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
 /// What `run` does, with the router `router` builds from the state: for a test
 /// function with routes of its own (tests/src/bin/panicking-function.rs).
 pub async fn serve(router: impl FnOnce(app::AppState) -> axum::Router) -> Result<(), lambda_http::Error> {
+    lambda_common::panic_strategy::keep_marker();
     let config = Config::from_env()?;
     telemetry::init(&config.log_level, telemetry::LogFormat::Json);
     let client = cognito::client(&config).await;
