@@ -35,7 +35,8 @@ async fn a_cognito_that_never_answers_is_a_timeout_after_at_most_the_bounded_att
     let client = aws_sdk_cognitoidentityprovider::Client::from_conf(config);
 
     // WHEN a trigger's call is made
-    let outcome = client.admin_add_user_to_group().user_pool_id("us-east-1_Pool").username("u").group_name("g").send().await;
+    let outcome =
+        client.admin_add_user_to_group().user_pool_id("us-east-1_Pool").username("u").group_name("g").send().await;
 
     // THEN it ends, as a timeout, having tried at most MAX_ATTEMPTS times
     let error = outcome.expect_err("nothing answered");

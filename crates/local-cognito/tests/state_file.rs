@@ -93,14 +93,8 @@ async fn killed_at_random_moments_the_state_file_always_loads_with_every_answere
     // GIVEN the real binary keeping its state in a file, with a pool
     let state = temporary_state();
     let first = start(&state).await;
-    let seeded: Value = reqwest::Client::new()
-        .post(format!("{}/_local/pools", first.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seeded: Value =
+        reqwest::Client::new().post(format!("{}/_local/pools", first.url)).send().await.unwrap().json().await.unwrap();
     let pool_id = seeded["userPoolId"].as_str().unwrap().to_owned();
     let mut emulator = first;
     let mut answered: Vec<String> = Vec::new();
