@@ -71,7 +71,7 @@ async fn clock(State(emulator): State<Emulator>) -> Response {
 
 /// POST /_local/clock {"seconds": N}: every expiry follows the moved clock.
 async fn advance_clock(State(emulator): State<Emulator>, Json(advance): Json<Advance>) -> Response {
-    let offset = emulator.clock().advance(advance.seconds);
+    let offset = emulator.advance_clock(advance.seconds);
     Json(json!({"now": emulator.clock().now(), "offsetSeconds": offset})).into_response()
 }
 
