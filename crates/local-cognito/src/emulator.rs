@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::clock::Clock;
 use crate::ctx::{Ctx, Env, Unsigned, REGION};
 use crate::error::CognitoError;
+use crate::faults::Faults;
 use crate::seed::{self, PoolIds, SeedOptions};
 use crate::{keys, model, store};
 
@@ -33,6 +34,8 @@ struct Inner {
     env: Env,
     state_file: Option<PathBuf>,
     print_outbox: bool,
+    /// Faults on demand (`/_local/faults`): never saved with the state.
+    faults: Faults,
 }
 
 impl Emulator {
@@ -47,6 +50,7 @@ impl Emulator {
             env: Env { clock, keys, base_url, region: options.region.clone().unwrap_or_else(|| REGION.to_owned()) },
             state_file: options.state_file.clone(),
             print_outbox: options.print_outbox,
+            faults: Faults::default(),
         })))
     }
 
@@ -88,6 +92,10 @@ impl Emulator {
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
     pub(crate) fn env(&self) -> &Env {
         &self.0.env
     }
@@ -96,9 +104,10 @@ impl Emulator {
         self.lock().pools.contains_key(pool_id)
     }
 
-    /// Forgets every pool, user and message, and puts the clock back.
+    /// Forgets every pool, user, message and fault, and puts the clock back.
     pub fn reset(&self) {
         *self.lock() = model::State::default();
+        self.0.faults.clear(None);
         self.clock().set_offset(0);
     }
 
