@@ -11,19 +11,22 @@ use std::time::Duration;
 
 use crate::caller_key::CallerKey;
 use crate::config::Config;
+use crate::retry_policy::RetryPolicy;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Attempts, the first included. Each attempt gets an equal share of the bound.
 const MAX_ATTEMPTS: u32 = 2;
 
 /// Every call is bounded by `config.cognito_timeout`, retries included, so a
-/// Cognito outage becomes a prompt 503 rather than an API Gateway timeout.
+/// Cognito outage becomes a prompt 503 rather than an API Gateway timeout; only
+/// the calls a second attempt cannot double are retried (`retry_policy`).
 pub async fn client(config: &Config) -> Client {
     let mut loader = sdk_loader(config, &config.region);
     if let Some(endpoint) = &config.endpoint_url {
         loader = loader.endpoint_url(endpoint);
     }
-    let mut cognito = aws_sdk_cognitoidentityprovider::config::Builder::from(&loader.load().await);
+    let mut cognito = aws_sdk_cognitoidentityprovider::config::Builder::from(&loader.load().await)
+        .interceptor(RetryPolicy::new(config.cognito_timeout));
     if let Some(key) = &config.caller_key {
         cognito = cognito.interceptor(CallerKey::new(key.clone()));
     }
