@@ -88,9 +88,12 @@ fn request(operation: Operation, w: &World) -> (&'static str, String, Option<Val
             None,
         ),
         GetMfa => ("GET", "/auth/me/mfa".to_owned(), None, access),
-        UpdateMfa => {
-            ("PUT", "/auth/me/mfa".to_owned(), Some(json!({"email": true, "reauthentication": proof["reauthentication"]})), access)
-        }
+        UpdateMfa => (
+            "PUT",
+            "/auth/me/mfa".to_owned(),
+            Some(json!({"email": true, "reauthentication": proof["reauthentication"]})),
+            access,
+        ),
         StartTotpSetup => ("POST", "/auth/me/mfa/totp".to_owned(), Some(proof), access),
         VerifyTotp => (
             "POST",
@@ -106,9 +109,12 @@ fn request(operation: Operation, w: &World) -> (&'static str, String, Option<Val
             Some(json!({"remembered": false})),
             access,
         ),
-        ForgetDevice => {
-            ("DELETE", "/auth/me/devices/us-east-1_0f0e0d0c-0b0a-4908-8706-050403020100".to_owned(), Some(proof), access)
-        }
+        ForgetDevice => (
+            "DELETE",
+            "/auth/me/devices/us-east-1_0f0e0d0c-0b0a-4908-8706-050403020100".to_owned(),
+            Some(proof),
+            access,
+        ),
         Logout => ("POST", "/auth/logout".to_owned(), Some(json!({"refreshToken": w.refresh})), access),
         SignUp => (
             "POST",
@@ -197,7 +203,11 @@ async fn every_route_answers(fault: Value, status: u16, code: &str) {
             wrong.push(format!("{} {}: {} {}", route.method, route.path, answer.status, answer.body));
         }
     }
-    assert!(wrong.is_empty(), "under {fault}, these routes did not answer {status} {code} with Retry-After:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "under {fault}, these routes did not answer {status} {code} with Retry-After:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -233,7 +243,10 @@ async fn every_route_answers_a_hang_with_503_within_the_bound() {
     let mut wrong = Vec::new();
     for route in ROUTES {
         let answer = call(&bounded, route.operation, &w).await;
-        if answer.status != 503 || answer.problem_code() != "UPSTREAM_UNAVAILABLE" || answer.header("retry-after").is_none() {
+        if answer.status != 503
+            || answer.problem_code() != "UPSTREAM_UNAVAILABLE"
+            || answer.header("retry-after").is_none()
+        {
             wrong.push(format!("{} {}: {} {}", route.method, route.path, answer.status, answer.body));
         }
     }
@@ -260,7 +273,11 @@ async fn a_lost_answer_to_forgot_password_sends_one_code_not_two() {
     // AND the one code resets the password
     let code = outbox_code(&w.user, "forgot_password").await;
     let reset = api
-        .post("/auth/password/reset", json!({"username": w.user, "code": code, "newPassword": "An0ther-Passw0rd!"}), None)
+        .post(
+            "/auth/password/reset",
+            json!({"username": w.user, "code": code, "newPassword": "An0ther-Passw0rd!"}),
+            None,
+        )
         .await;
     assert!(reset.status < 300, "{reset:?}");
 }
@@ -310,7 +327,11 @@ async fn a_throttled_resend_sends_nothing_and_the_next_one_a_single_code() {
     let (w, api) = world().await;
     let username = format!("resender-{}", uuid::Uuid::new_v4());
     let signed_up = api
-        .post("/auth/signup", json!({"username": username, "email": format!("{username}@example.com"), "password": PASSWORD}), None)
+        .post(
+            "/auth/signup",
+            json!({"username": username, "email": format!("{username}@example.com"), "password": PASSWORD}),
+            None,
+        )
         .await;
     assert!(signed_up.status < 300, "{signed_up:?}");
     arm(json!({"operation": "ResendConfirmationCode", "userPoolId": w.pool.user_pool_id, "error": "TooManyRequestsException", "count": 1}))

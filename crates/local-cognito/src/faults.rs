@@ -239,7 +239,9 @@ mod tests {
     #[test]
     fn a_count_strikes_the_next_calls_and_then_disarms() {
         let faults = Faults::default();
-        faults.arm(arm(serde_json::json!({"operation": "GetUser", "error": "TooManyRequestsException", "count": 2})).unwrap());
+        faults.arm(
+            arm(serde_json::json!({"operation": "GetUser", "error": "TooManyRequestsException", "count": 2})).unwrap(),
+        );
         assert!(faults.strike("AdminGetUser", None).is_none());
         assert!(faults.strike("GetUser", None).is_some());
         assert!(faults.strike("GetUser", None).is_some());

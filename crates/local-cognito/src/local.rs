@@ -1,10 +1,10 @@
 //! The local controls under `/_local/`, and each pool's public key set and
 //! OpenID configuration as Cognito serves them.
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::extract::rejection::JsonRejection;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -33,7 +33,9 @@ async fn faults(State(emulator): State<Emulator>) -> Response {
 
 /// POST /_local/faults: arms a fault (docs/local-cognito.md); answers it with its id.
 async fn arm_fault(State(emulator): State<Emulator>, body: Result<Json<Arm>, JsonRejection>) -> Response {
-    let fault = body.map_err(|rejection| rejection.body_text()).and_then(|Json(arm)| arm.fault(|name| ops::find(name).is_some()));
+    let fault = body
+        .map_err(|rejection| rejection.body_text())
+        .and_then(|Json(arm)| arm.fault(|name| ops::find(name).is_some()));
     match fault {
         Ok(fault) => (StatusCode::CREATED, Json(emulator.faults().arm(fault))).into_response(),
         Err(why) => (StatusCode::BAD_REQUEST, Json(json!({"message": why}))).into_response(),

@@ -22,7 +22,9 @@ async fn armed(url: &str) -> Vec<Value> {
 async fn an_armed_error_reaches_the_sdk_as_cognitos_own_with_its_status() {
     let Some(target) = Target::custom(json!({}), "faults on demand").await else { return };
     let url = target.local.clone().unwrap();
-    for (error, status) in [("TooManyRequestsException", 400), ("InternalErrorException", 500), ("ServiceUnavailable", 503)] {
+    for (error, status) in
+        [("TooManyRequestsException", 400), ("InternalErrorException", 500), ("ServiceUnavailable", 503)]
+    {
         assert_eq!(arm(&url, json!({"operation": "DescribeUserPool", "error": error})).await.status(), 201);
         let result = target.sdk.describe_user_pool().user_pool_id(&target.pool_id).send().await;
         let SdkError::ServiceError(context) = result.expect_err("the fault strikes") else { panic!("a service error") };
@@ -72,7 +74,14 @@ async fn a_dropped_connection_is_no_answer_and_after_the_work_the_work_stands() 
     arm(&url, json!({"operation": "AdminDeleteUser", "drop": true})).await;
     let deleted = target.sdk.admin_delete_user().user_pool_id(&target.pool_id).username("dropped-user").send().await;
     assert!(deleted.is_err());
-    target.sdk.admin_get_user().user_pool_id(&target.pool_id).username("dropped-user").send().await.expect("still there");
+    target
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&target.pool_id)
+        .username("dropped-user")
+        .send()
+        .await
+        .expect("still there");
 }
 
 #[tokio::test]
@@ -89,7 +98,8 @@ async fn a_seeded_rate_strikes_the_same_calls_each_time() {
     };
     let mut runs = Vec::new();
     for _ in 0..2 {
-        arm(&url, json!({"operation": "ListUserPools", "error": "TooManyRequestsException", "rate": 0.5, "seed": 42})).await;
+        arm(&url, json!({"operation": "ListUserPools", "error": "TooManyRequestsException", "rate": 0.5, "seed": 42}))
+            .await;
         let mut struck = Vec::new();
         for _ in 0..40 {
             struck.push(call().await.unwrap().status() == 400);
