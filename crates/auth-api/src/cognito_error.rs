@@ -232,6 +232,15 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         }
         "ConcurrentModificationException" => upstream_unavailable("the user pool is being changed; try again"),
         "TooManyRequestsException" => ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1),
+        // The AWS front end's own throttling and timeouts (the SDK's throttling and
+        // transient error lists), not modeled by Cognito but answered all the same.
+        "ThrottlingException" | "Throttling" | "ThrottledException" | "RequestThrottledException" | "RequestLimitExceeded"
+        | "RequestThrottled" | "SlowDown" => {
+            ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1)
+        }
+        "RequestTimeout" | "RequestTimeoutException" | "PriorRequestNotComplete" => {
+            upstream_unavailable("Cognito did not answer in time")
+        }
         "LimitExceededException" => ApiError::new(C::TooManyRequests, "a Cognito limit was reached; try again later").retry_after(30),
         "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),
         "CodeDeliveryFailureException" => upstream_unavailable("Cognito could not deliver the message"),

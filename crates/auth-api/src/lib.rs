@@ -32,6 +32,7 @@ pub mod middleware;
 pub mod notice;
 pub mod pool_rules;
 pub mod pool_user;
+pub mod retry_policy;
 pub mod revocation;
 pub mod routes;
 pub mod secret_hash;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::clock::Clock;
 use crate::ctx::{Ctx, Env, Unsigned, REGION};
 use crate::error::CognitoError;
+use crate::faults::Faults;
 use crate::seed::{self, PoolIds, SeedOptions};
 use crate::{keys, model, store};
 
@@ -36,6 +37,8 @@ struct Inner {
     store: Option<store::Store>,
     print_outbox: bool,
     allowed_hosts: crate::browsers::AllowedHosts,
+    /// Faults on demand (`/_local/faults`): never saved with the state.
+    faults: Faults,
 }
 
 impl Emulator {
@@ -51,6 +54,7 @@ impl Emulator {
             store: options.state_file.clone().map(store::Store::new),
             print_outbox: options.print_outbox,
             allowed_hosts: crate::browsers::AllowedHosts(options.allowed_hosts.clone().into()),
+            faults: Faults::default(),
         })))
     }
 
@@ -101,6 +105,10 @@ impl Emulator {
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
     pub(crate) fn env(&self) -> &Env {
         &self.0.env
     }
@@ -109,12 +117,13 @@ impl Emulator {
         self.lock().pools.contains_key(pool_id)
     }
 
-    /// Forgets every pool, user and message, and puts the clock back.
+    /// Forgets every pool, user, message and fault, and puts the clock back.
     pub fn reset(&self) {
         self.with_state(|ctx| {
             *ctx.state = model::State::default();
             ctx.env.clock.set_offset(0);
         });
+        self.0.faults.clear(None);
     }
 
     /// Moves the clock forward by `seconds` (saved with the state); answers the new offset.
