@@ -245,7 +245,8 @@ async fn an_administrator_cannot_delete_their_own_account_until_another_removes_
     // AND once another administrator removes them from the group, they may go
     let other = confirmed_user(&pool, &["admin"]).await;
     let other_token = api.access_token(&other, PASSWORD).await;
-    let removed = api.send("DELETE", &format!("/auth/users/{ADMIN_USERNAME}/groups/admin"), None, Some(&other_token)).await;
+    let removed =
+        api.send("DELETE", &format!("/auth/users/{ADMIN_USERNAME}/groups/admin"), None, Some(&other_token)).await;
     assert_eq!(removed.status, 204, "{removed:?}");
     let deleted = delete(&api, proof, &sole).await;
     assert_eq!(deleted.status, 204, "{deleted:?}");

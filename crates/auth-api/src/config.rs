@@ -272,10 +272,7 @@ mod tests {
         assert_eq!(with("800").unwrap().login_failure_min, Some(Duration::from_millis(800)));
         assert_eq!(with("0").unwrap().login_failure_min, None);
         for bad in ["-1", "5001", "fast"] {
-            assert!(
-                matches!(with(bad), Err(ConfigError::Invalid { name: "LOGIN_FAILURE_MIN_MS", .. })),
-                "{bad}"
-            );
+            assert!(matches!(with(bad), Err(ConfigError::Invalid { name: "LOGIN_FAILURE_MIN_MS", .. })), "{bad}");
         }
     }
 

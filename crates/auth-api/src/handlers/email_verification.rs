@@ -194,8 +194,5 @@ pub async fn change(
         state.notices().email_changing(state.config(), old, &request.email).await;
     }
     // Where the code went is the address the caller just gave: nothing to mask.
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(CodeSentAnswer { code_delivery: EMAILED }),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(CodeSentAnswer { code_delivery: EMAILED })))
 }

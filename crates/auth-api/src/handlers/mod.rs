@@ -15,7 +15,7 @@ pub mod new_password;
 pub mod password;
 pub mod refresh;
 pub mod signup;
+pub mod update_profile;
 pub mod user_directory;
 pub mod user_groups;
 pub mod user_status;
-pub mod update_profile;
