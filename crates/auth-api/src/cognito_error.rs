@@ -145,7 +145,14 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         // unconfirmed: at login each answers as a wrong password does, or it would tell who
         // exists (sign up with someone's address and your own password, then log in: an
         // unconfirmed answer would say the sign-up made an account, so the address was free).
-        "NotAuthorizedException" | "UserLambdaValidationException" | "UserNotConfirmedException"
+        // A trigger's fault at login (a migration trigger that timed out, was throttled or
+        // answered badly) too: only a name the pool lacks runs the migration trigger, so a
+        // fault there as a 500 would tell a stranger from a user. The log keeps Cognito's code.
+        "NotAuthorizedException"
+        | "UserLambdaValidationException"
+        | "UserNotConfirmedException"
+        | "UnexpectedLambdaException"
+        | "InvalidLambdaResponseException"
             if call == Login =>
         {
             wrong_credentials()
@@ -392,6 +399,9 @@ mod tests {
             ("NotAuthorizedException", "Password attempts exceeded"),
             ("UserLambdaValidationException", "PreAuthentication failed with error Blocked."),
             ("UserNotConfirmedException", "User is not confirmed."),
+            ("UserLambdaValidationException", "UserMigration failed with error Incorrect username or password."),
+            ("UnexpectedLambdaException", "UserMigration invocation failed due to error TimeoutException."),
+            ("InvalidLambdaResponseException", "Invalid UserMigration response: userAttributes is required"),
         ] {
             assert_eq!(from_service_error(Some(code), Some(message), CognitoCall::Login), wrong, "{code}");
         }

@@ -23,6 +23,7 @@ pub mod device_admin;
 pub mod device_srp;
 pub mod email_holders;
 pub mod error;
+pub mod failure_floor;
 pub mod handlers;
 pub mod jwt;
 pub mod lambda;

@@ -60,11 +60,16 @@ pub async fn run_pre_token_generation() -> Result<(), Error> {
 
 pub async fn run_user_migration() -> Result<(), Error> {
     init_logs();
-    let store = Settings::from_env().legacy_users()?;
+    let settings = &Settings::from_env();
+    let store = settings.legacy_users()?;
+    // ListUsers: whether another user of the pool holds a migrated user's email.
+    let cognito = &cognito_client(settings).await;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| {
         let store = store.clone();
         // The event holds the password: only the outcome is logged.
-        async move { events::user_migration(event.payload, store).await.map_err(not_migrated) }
+        async move {
+            events::user_migration(event.payload, store, &settings.sign_up, Some(cognito)).await.map_err(not_migrated)
+        }
     }))
     .await
 }
