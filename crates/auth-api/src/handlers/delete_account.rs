@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Deserialize;
 
+use crate::admin;
 use crate::audit::{Audit, Event};
 use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
@@ -53,6 +54,9 @@ pub async fn handle(
     audit.record(
         Event::AccountDeleted,
         async {
+            // No proof is the first answer (a request without a body included), and an
+            // administrator's refusal comes before a proof is spent.
+            step_up::demand(request.reauthentication.as_ref())?;
             not_an_administrator(&state, &token).await?;
             step_up::require(&state, &token, request.reauthentication.as_ref(), client).await?;
             state
@@ -78,17 +82,7 @@ pub async fn handle(
 /// AdminListGroupsForUser), not of the token's possibly hour-old groups.
 async fn not_an_administrator(state: &AppState, token: &Secret) -> Result<(), ApiError> {
     let user = get_user(state, token).await?;
-    let groups = state
-        .cognito()
-        .admin_list_groups_for_user()
-        .user_pool_id(&state.config().user_pool_id)
-        .username(user.username())
-        .limit(60)
-        .send()
-        .await
-        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-    let admin_group = state.config().admin_group.as_str();
-    if groups.groups().iter().any(|group| group.group_name() == Some(admin_group)) {
+    if admin::in_admin_group(state, user.username()).await? {
         return Err(ApiError::new(
             ErrorCode::SelfAdministration,
             "an administrator cannot delete their own account: another administrator must first remove you from the admin group",
