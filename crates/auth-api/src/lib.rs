@@ -10,6 +10,8 @@ pub mod app;
 pub mod audit;
 pub mod auth_result;
 pub mod bearer;
+#[cfg(feature = "bench-ca")]
+pub mod bench_ca;
 pub mod body;
 pub mod caller;
 pub mod caller_key;
