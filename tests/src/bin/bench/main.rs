@@ -15,7 +15,8 @@
 //!   at 128 to 1,024 MB, and the cost of a million sign-ins (first_request.rs).
 //!
 //! BENCH_FUNCTIONS (crate names, comma-separated) measures only those functions;
-//! BENCH_ONLY=first-request only the first-request tables.
+//! BENCH_ONLY=first-request only the first-request tables; BENCH_ONLY=load only
+//! the load test (load.rs).
 //!
 //! The profile table is one row for the cargo profile measured (PROFILE), to
 //! set beside the other candidates' rows.
@@ -27,6 +28,8 @@
 mod cpu_quota;
 mod emulator;
 mod first_request;
+mod load;
+mod load_flows;
 mod pricing;
 mod requests;
 mod tls_cognito;
@@ -48,6 +51,9 @@ async fn main() {
     // BENCH_ONLY=local-cognito: only the emulator's tables (no function builds needed).
     if std::env::var("BENCH_ONLY").as_deref() == Ok("local-cognito") {
         return emulator_tables().await;
+    }
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("load") {
+        return load::run(&local_cognito_bin()).await;
     }
     let functions = functions();
     let binaries = PathBuf::from(std::env::var("LAMBDA_BINARIES_DIR").expect("LAMBDA_BINARIES_DIR"));
@@ -126,6 +132,7 @@ async fn main() {
     println!("| {profile} | {:.2} | {login_rss:.1} | {largest_zip:.2} | {added_median:.3} |", ms(login_cold));
 
     first_request::tables(&functions, &binaries).await;
+    load::run(&local_cognito_bin()).await;
 
     emulator_tables().await;
 }
@@ -147,9 +154,12 @@ fn functions() -> Vec<Function> {
 }
 
 async fn emulator_tables() {
-    let local_cognito = PathBuf::from(std::env::var("LOCAL_COGNITO_BIN").expect("LOCAL_COGNITO_BIN"));
     let moto_server = PathBuf::from(std::env::var("MOTO_SERVER").expect("MOTO_SERVER"));
-    emulator::tables(&local_cognito, &moto_server).await;
+    emulator::tables(&local_cognito_bin(), &moto_server).await;
+}
+
+fn local_cognito_bin() -> PathBuf {
+    PathBuf::from(std::env::var("LOCAL_COGNITO_BIN").expect("LOCAL_COGNITO_BIN"))
 }
 
 fn environment(runtime: &FakeRuntimeApi, name: &str, pool: &Pool) -> Vec<(String, String)> {
