@@ -36,6 +36,7 @@ tools: $(DEPLOY_STAMP) $(FUZZ_STAMP) arm64-target
 
 package: $(DEPLOY_STAMP) arm64-target
 	PATH="$(CURDIR)/$(DEPLOY_VENV)/bin:$$PATH" $(DEPLOY_VENV)/bin/sam build
+	./scripts/panic-strategy.sh --expect unwind .aws-sam/build/*/bootstrap
 
 bench: $(VENV_STAMP) $(DEPLOY_STAMP) arm64-target
 	./scripts/bench.sh

@@ -37,6 +37,9 @@ esac
 
 cargo lambda build --profile "$profile" --arm64 --output-format zip \
   --lambda-dir "$target/lambda-$profile" "${functions[@]/#/--bin=}"
+# The panic strategy each arm64 binary was built with; the deployed profile must unwind.
+expect=(); [ "$profile" = release ] && expect=(--expect unwind)
+scripts/panic-strategy.sh "${expect[@]}" "${functions[@]/#/$target/aarch64-unknown-linux-gnu/$profile/}"
 cargo build --profile "$profile" --features auth-api/bench-ca --bins "${functions[@]/#/--package=}" --package=local-cognito
 cargo build --profile "$profile" -p integration-tests --bin bench
 

@@ -52,7 +52,8 @@ wait "$tools_pid" || tools_status=$?
 step "arm64 build of one function (cargo lambda, as sam build runs it) and the template's lint, beside the tests"
 ( CARGO_TARGET_DIR=target/arm64 nice -n 19 cargo lambda build --arm64 --bin current-user --lambda-dir target/lambda-check \
     && python3 -c "import sys; sys.exit(open(sys.argv[1], 'rb').read(20)[18] != 0xB7)" target/lambda-check/current-user/bootstrap \
-    || { echo "the arm64 build FAILED, or target/lambda-check/current-user/bootstrap is not an arm64 binary" >&2; exit 1; }
+    && scripts/panic-strategy.sh --expect unwind target/lambda-check/current-user/bootstrap \
+    || { echo "the arm64 build FAILED, or target/lambda-check/current-user/bootstrap is not an arm64 binary that unwinds" >&2; exit 1; }
 ) >"$work/arm64.log" 2>&1 &
 arm64_pid=$!
 ( sam_status=0 cfn_status=0

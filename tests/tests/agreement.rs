@@ -519,7 +519,11 @@ fn each_trigger_is_wired_to_the_created_pool_behind_its_parameter_with_only_its_
     let lambda_config = strings_in(&template["Resources"]["UserPool"]["Properties"]["LambdaConfig"]);
     let events = std::fs::read_to_string(repo_file("crates/triggers/src/events.rs")).unwrap();
     let called = admin_calls(&events);
-    assert_eq!(called, ["AdminAddUserToGroup".to_owned()].into(), "the triggers' admin calls, all post confirmation's");
+    assert_eq!(
+        called,
+        ["AdminAddUserToGroup".to_owned(), "ListUsers".to_owned()].into(),
+        "the triggers' admin calls: post confirmation's, and user migration's (who holds an email)"
+    );
     for binary in triggers::FUNCTIONS {
         let main = std::fs::read_to_string(repo_file(&format!("functions/{binary}/src/main.rs"))).unwrap();
         assert!(main.contains(&format!("triggers::lambda::run_{}()", binary.replace('-', "_"))), "{binary}'s main");
@@ -550,6 +554,7 @@ fn each_trigger_is_wired_to_the_created_pool_behind_its_parameter_with_only_its_
         let cognito: BTreeSet<String> = granted.into_iter().filter(|s| s.starts_with("cognito-idp:")).collect();
         let needed: BTreeSet<String> = match binary {
             "post-confirmation" => ["cognito-idp:AdminAddUserToGroup".to_owned()].into(),
+            "user-migration" => ["cognito-idp:ListUsers".to_owned()].into(),
             _ => BTreeSet::new(),
         };
         assert_eq!(cognito, needed, "{binary}'s role");

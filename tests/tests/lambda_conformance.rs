@@ -11,18 +11,22 @@ const DEPLOYED_SETTINGS: &[(&str, &str)] = &[("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_P
 
 struct DeployedFunction {
     runtime: FakeRuntimeApi,
-    _process: tokio::process::Child,
+    process: tokio::process::Child,
 }
 
 impl DeployedFunction {
     async fn start(name: &str, pool: &Pool) -> Self {
+        Self::start_binary(&function_binary(name), name, pool).await
+    }
+
+    async fn start_binary(binary: &std::path::Path, name: &str, pool: &Pool) -> Self {
         let runtime = FakeRuntimeApi::start().await;
         let mut environment = lambda_environment(&runtime, name);
         environment.extend(config_for(pool).into_iter().map(|(k, v)| (k.to_owned(), v)));
         environment.extend(DEPLOYED_SETTINGS.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let process = spawn_function(&function_binary(name), &environment);
+        let process = spawn_function(binary, &environment);
         runtime.wait_for_first_poll(std::time::Duration::from_secs(10)).await.expect("the function polled for events");
-        Self { runtime, _process: process }
+        Self { runtime, process }
     }
 
     async fn call(
@@ -238,4 +242,34 @@ async fn cookie_mode_sets_every_cookie_through_api_gateway_in_both_payload_forma
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_handler_panic_answers_one_500_problem_and_the_same_process_serves_the_next_request() {
+    // GIVEN a function whose one route panics (a test binary, never deployed), under the Runtime API
+    let pool = create_pool(PoolOptions::default()).await;
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_panicking-function"));
+    let mut function = DeployedFunction::start_binary(binary, "panicking-function", &pool).await;
+    let local = TestApi::start(&pool).await;
+    let token = local.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let get = |path: &'static str, token: Option<&str>| GatewayRequest {
+        method: "GET",
+        path,
+        headers: token.map(|token| ("Authorization", format!("Bearer {token}"))).into_iter().collect(),
+        body: None,
+        base64: false,
+    };
+
+    for v2 in [false, true] {
+        // WHEN the handler panics THEN one 500 problem, with the request id and nothing of the panic
+        let (status, headers, body) = function.call(&get("/test/panic", None), v2).await;
+        assert_eq!((status, &body["code"]), (500, &json!("INTERNAL")), "{body}");
+        assert_eq!(headers.get("content-type").map(String::as_str), Some("application/problem+json"));
+        assert!(!body.to_string().contains("on purpose"), "the panic's message leaked: {body}");
+
+        // WHEN the next request comes THEN the same process answers it
+        let (status, _, body) = function.call(&get("/auth/me", Some(&token)), v2).await;
+        assert_eq!((status, &body["username"]), (200, &json!(ADMIN_USERNAME)), "{body}");
+    }
+    assert!(function.process.try_wait().unwrap().is_none(), "the function's process is still running");
 }

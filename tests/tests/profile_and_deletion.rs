@@ -65,8 +65,8 @@ async fn an_attribute_users_may_not_write_is_refused_by_name_and_nothing_changes
     let (pool, api, username, tokens) = signed_in(PoolOptions::default()).await;
     let before = admin_attributes(&pool, &username).await;
     // The template's app client writes `birthdate` only: custom:universal_id is an
-    // administrator's, preferred_username reaches ID tokens.
-    for name in ["custom:universal_id", "preferred_username"] {
+    // administrator's (preferred_username is refused by name: below).
+    for name in ["custom:universal_id"] {
         // WHEN a writable attribute comes with one that is not
         let body = json!({"attributes": {"birthdate": "1990-04-01", name: "x"}});
         let answer = patch(&api, body, access(&tokens)).await;
@@ -91,6 +91,23 @@ async fn the_email_is_refused_here_with_the_route_that_changes_it() {
     assert_eq!(answer.body["field"], "attributes.email");
     assert!(answer.body["detail"].as_str().unwrap().contains("POST /auth/me/email"), "{answer:?}");
     assert_eq!(admin_attributes(&pool, &username).await["email"], format!("{username}@example.com"));
+}
+
+/// `preferred_username` reaches ID tokens (a relying party may show or trust it as the
+/// user's name): it is an administrator's, refused by name here even when the app
+/// client may write it and the pool does not sign in with it.
+#[tokio::test]
+async fn preferred_username_is_refused_by_name_whatever_the_app_client_may_write() {
+    let client = json!({"WriteAttributes": ["birthdate", "preferred_username"]});
+    let (pool, api, username, tokens) = signed_in(PoolOptions { client: Some(client), ..Default::default() }).await;
+    let before = admin_attributes(&pool, &username).await;
+    for value in [json!("the_boss"), json!(null)] {
+        let answer = patch(&api, json!({"attributes": {"preferred_username": value}}), access(&tokens)).await;
+        answer.assert_problem(400, "VALIDATION_FAILED");
+        assert_eq!(answer.body["field"], "attributes.preferred_username", "{answer:?}");
+        assert!(answer.body["detail"].as_str().unwrap().contains("administrator"), "{answer:?}");
+    }
+    assert_eq!(admin_attributes(&pool, &username).await, before, "nothing written");
 }
 
 /// A stolen access token, with the widest WriteAttributes an operator might set: it
@@ -205,6 +222,35 @@ async fn a_deleted_account_is_gone_and_its_tokens_are_dead() {
         .expect("a namesake");
     api.get("/auth/me", Some(access(&tokens))).await.assert_problem(401, "UNAUTHENTICATED");
     api.post("/auth/refresh", refresh, None).await.assert_problem(401, "INVALID_REFRESH_TOKEN");
+}
+
+/// The last administrator would delete the pool's last way to administer it: DELETE
+/// /auth/me refuses every member of the admin group, before any proof is spent, and
+/// lets them go once another administrator has taken them out of the group.
+#[tokio::test]
+async fn an_administrator_cannot_delete_their_own_account_until_another_removes_them_from_the_group() {
+    let pool = create_pool(PoolOptions::default()).await;
+    let api = TestApi::start(&pool).await;
+    // GIVEN the pool's administrator (the only one) and a second one
+    let sole = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let proof = json!({"reauthentication": {"currentPassword": ADMIN_PASSWORD}});
+    // WHEN the administrator deletes their own account, with a right password
+    let answer = delete(&api, proof.clone(), &sole).await;
+    // THEN 409 SELF_ADMINISTRATION, saying what to do, and the account stays
+    answer.assert_problem(409, "SELF_ADMINISTRATION");
+    assert!(answer.body["detail"].as_str().unwrap().contains("remove you from the admin group"), "{answer:?}");
+    assert!(sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(ADMIN_USERNAME).send().await.is_ok());
+    // AND without a proof the answer asks for one first, as for anyone (the refusal
+    // above spent no proof: it came before the password was checked)
+    delete(&api, json!({}), &sole).await.assert_problem(403, "REAUTHENTICATION_REQUIRED");
+    // AND once another administrator removes them from the group, they may go
+    let other = confirmed_user(&pool, &["admin"]).await;
+    let other_token = api.access_token(&other, PASSWORD).await;
+    let removed =
+        api.send("DELETE", &format!("/auth/users/{ADMIN_USERNAME}/groups/admin"), None, Some(&other_token)).await;
+    assert_eq!(removed.status, 204, "{removed:?}");
+    let deleted = delete(&api, proof, &sole).await;
+    assert_eq!(deleted.status, 204, "{deleted:?}");
 }
 
 /// No answer tells a deleted account from one that never was, or its token from a revoked one.

@@ -255,6 +255,172 @@ async fn an_old_user_without_a_verified_address_is_not_moved_by_a_reset_anyone_c
     assert_eq!(login.status, 200, "{login:?}");
 }
 
+/// An old store holding `username` with `email` (verified).
+fn legacy_store_with_email(username: &str, email: &str) -> std::path::PathBuf {
+    let hash = triggers::legacy::hash_password(OLD_PASSWORD, "dGVzdHNhbHR0ZXN0c2FsdA").unwrap();
+    let file = json!({"users": [{
+        "username": username, "passwordHash": hash, "attributes": {"email": email}, "emailVerified": true,
+    }]});
+    let path = std::env::temp_dir().join(format!("{username}.json"));
+    std::fs::write(&path, file.to_string()).unwrap();
+    path
+}
+
+async fn login(api: &TestApi, username: &str, password: &str) -> Answer {
+    api.post("/auth/login", json!({"username": username, "password": password}), None).await
+}
+
+async fn in_pool(pool: &Pool, username: &str) -> bool {
+    sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(username).send().await.is_ok()
+}
+
+/// The attack (review finding 1): a migrated user whose old password leaked changes it,
+/// then deletes the account; whoever holds the leaked password signs in, the pool lacks
+/// the user, and the trigger would bring back a confirmed, verified account. A user is
+/// migrated once: after that the old store answers as for a stranger.
+#[tokio::test]
+async fn a_migrated_user_who_changed_the_password_and_deleted_the_account_stays_deleted() {
+    let username = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&username, true))).await;
+    // GIVEN a migrated user who changed the password, then deleted the account themself
+    let first = login(&api, &username, OLD_PASSWORD).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let token = first.body["tokens"]["accessToken"].as_str().unwrap().to_owned();
+    let change = json!({"currentPassword": OLD_PASSWORD, "newPassword": PASSWORD});
+    let changed = api.post("/auth/password/change", change, Some(&token)).await;
+    assert!(changed.status < 300, "{changed:?}");
+    let token = api.access_token(&username, PASSWORD).await;
+    let body = json!({"reauthentication": {"currentPassword": PASSWORD}});
+    let deleted =
+        api.send("DELETE", "/auth/me", Some(("application/json", body.to_string().into_bytes())), Some(&token)).await;
+    assert_eq!(deleted.status, 204, "{deleted:?}");
+    // WHEN anyone signs in with the old (leaked) password, or asks for a reset
+    let resurrection = login(&api, &username, OLD_PASSWORD).await;
+    let reset = api.post("/auth/password/forgot", json!({"username": username}), None).await;
+    let stranger = api.post("/auth/password/forgot", json!({"username": unique("nobody")}), None).await;
+    // THEN the answers anyone gets for a name nobody has, and no account comes back
+    let nobody = login(&api, &unique("nobody"), OLD_PASSWORD).await;
+    resurrection.assert_problem(401, "INVALID_CREDENTIALS");
+    assert_eq!(seen(&resurrection), seen(&nobody));
+    assert_eq!(seen(&reset), seen(&stranger));
+    assert!(!in_pool(&pool, &username).await, "the deleted account stays deleted");
+}
+
+/// The same after an administrator's deletion (DELETE /auth/users/{username}): an
+/// account closed for cause does not come back with the old store's password.
+#[tokio::test]
+async fn an_account_an_administrator_deleted_does_not_come_back_with_the_old_password() {
+    let username = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&username, true))).await;
+    assert_eq!(login(&api, &username, OLD_PASSWORD).await.status, 200);
+    let admin = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let deleted = api.send("DELETE", &format!("/auth/users/{username}"), None, Some(&admin)).await;
+    assert_eq!(deleted.status, 204, "{deleted:?}");
+    login(&api, &username, OLD_PASSWORD).await.assert_problem(401, "INVALID_CREDENTIALS");
+    assert!(!in_pool(&pool, &username).await);
+}
+
+/// A user brought over by a reset is migrated too: once deleted, neither a new reset
+/// nor the old password brings them back.
+#[tokio::test]
+async fn a_user_migrated_by_a_reset_is_migrated_once_as_well() {
+    let username = unique("kenji");
+    let (pool, api) = pool_with("", "", Some(&legacy_store(&username, true))).await;
+    let asked = api.post("/auth/password/forgot", json!({"username": username}), None).await;
+    assert_eq!(asked.status, 202, "{asked:?}");
+    assert!(in_pool(&pool, &username).await, "migrated as RESET_REQUIRED");
+    sdk().admin_delete_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    let again = api.post("/auth/password/forgot", json!({"username": username}), None).await;
+    assert_eq!(again.status, 202, "{again:?}");
+    login(&api, &username, OLD_PASSWORD).await.assert_problem(401, "INVALID_CREDENTIALS");
+    assert!(!in_pool(&pool, &username).await);
+}
+
+/// Review finding 5: a migration is a sign-up the old store vouched for, so the sign-up
+/// rules hold: a domain the pool does not let in stays out (answered as a wrong password).
+#[tokio::test]
+async fn a_migrated_user_meets_the_sign_up_rules() {
+    let username = unique("kenji");
+    let (pool, api) = pool_with("example.org", "", Some(&legacy_store(&username, true))).await;
+    let refused = login(&api, &username, OLD_PASSWORD).await;
+    let nobody = login(&api, &unique("nobody"), OLD_PASSWORD).await;
+    refused.assert_problem(401, "INVALID_CREDENTIALS");
+    assert_eq!(seen(&refused), seen(&nobody));
+    assert!(!in_pool(&pool, &username).await);
+    // AND an email-shaped username must be the user's own address
+    let impostor = format!("{}@example.com", unique("ceo"));
+    let (pool, api) = pool_with("", "", Some(&legacy_store_with_email(&impostor, "eve@example.com"))).await;
+    login(&api, &impostor, OLD_PASSWORD).await.assert_problem(401, "INVALID_CREDENTIALS");
+    assert!(!in_pool(&pool, &impostor).await);
+}
+
+/// Review finding 5: the old store's word that a user holds an address does not beat
+/// the pool's own user who holds it: the address comes over unverified.
+#[tokio::test]
+async fn an_address_a_pool_user_holds_comes_over_unverified() {
+    // GIVEN an old user whose store says they verified an address a pool user holds
+    let (username, email) = (unique("kenji"), format!("{}@example.com", unique("shared")));
+    let (pool, api) = pool_with("", "", Some(&legacy_store_with_email(&username, &email))).await;
+    let holder = unique("holder");
+    sdk()
+        .admin_create_user()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&holder)
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .user_attributes(attribute("email", &email))
+        .user_attributes(attribute("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    sdk()
+        .admin_set_user_password()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&holder)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    // WHEN the old user signs in THEN they come over, their address unverified
+    let signed_in = login(&api, &username, OLD_PASSWORD).await;
+    assert_eq!(signed_in.status, 200, "{signed_in:?}");
+    let user = sdk().admin_get_user().user_pool_id(&pool.user_pool_id).username(&username).send().await.unwrap();
+    let verified = user.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_ne!(verified, Some("true"), "the store's word does not verify another user's address");
+}
+
+/// Review finding 2(c): only a name the pool lacks runs the migration trigger, so its
+/// fault (it timed out, was throttled, answered garbage) must answer as a wrong password.
+#[tokio::test]
+async fn a_faulty_migration_trigger_answers_as_a_wrong_password() {
+    // A port nothing listens on (UnexpectedLambdaException), and a function answering
+    // something that is not JSON (InvalidLambdaResponseException).
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let garbage = {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let app = axum::Router::new().fallback(|| async { "not json" });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    };
+    for url in [closed, garbage] {
+        let pool = create_pool(PoolOptions {
+            pool: Some(json!({"LambdaConfig": {"UserMigration": url}})),
+            ..Default::default()
+        })
+        .await;
+        let api = TestApi::start(&pool).await;
+        let member = confirmed_user(&pool, &[]).await;
+        let stranger = login(&api, &unique("nobody"), OLD_PASSWORD).await;
+        let wrong = login(&api, &member, "Not-The-Passw0rd").await;
+        stranger.assert_problem(401, "INVALID_CREDENTIALS");
+        assert_eq!(seen(&stranger), seen(&wrong), "{url}");
+    }
+}
+
 #[tokio::test]
 async fn a_japanese_invitation_is_in_the_outbox() {
     let (_, api) = pool_with_triggers("", "").await;

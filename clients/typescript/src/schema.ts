@@ -135,6 +135,8 @@ export interface paths {
          *     `mfaCode` for a user with TOTP, or an `emailCode` from POST /auth/me/reauthentication. The account cannot
          *     be restored. Its refresh and access tokens are refused afterwards (401), and signing in with its username
          *     answers as for any unknown user. In cookie mode the refresh and device cookies are cleared.
+         *     A member of the admin group is refused (409 SELF_ADMINISTRATION): another administrator must first remove
+         *     them from the admin group.
          */
         delete: operations["deleteAccount"];
         options?: never;
@@ -147,7 +149,8 @@ export interface paths {
          *     value outside the schema's length or type, a `birthdate` that is not a YYYY-MM-DD date, `null` for a
          *     required attribute. `email` is refused with a pointer to POST /auth/me/email (which needs
          *     `reauthentication`); `phone_number` and any attribute users sign in with are refused, because an access
-         *     token alone must not move a sign-in identifier or where SMS codes go.
+         *     token alone must not move a sign-in identifier or where SMS codes go; and `preferred_username`, which
+         *     reaches ID tokens and only an administrator sets.
          */
         patch: operations["updateProfile"];
         trace?: never;
@@ -1024,7 +1027,7 @@ export interface components {
             email: string;
             /** Format: password */
             password: string;
-            /** @description Attributes users may write (birthdate, preferred_username); not email or the verified flags. */
+            /** @description Attributes users may write (the sign-up client's WriteAttributes; birthdate in the template's pool); not email or the verified flags. */
             attributes?: {
                 [key: string]: string;
             };
@@ -1247,7 +1250,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description SELF_ADMINISTRATION, an administrator named their own account; another administrator can do it. */
+        /** @description SELF_ADMINISTRATION, an administrator named their own account (or, at DELETE /auth/me, is one); another administrator can do it. */
         SelfAdministration: {
             headers: {
                 [name: string]: unknown;
@@ -1728,6 +1731,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["ReauthenticationRequired"];
+            409: components["responses"]["SelfAdministration"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

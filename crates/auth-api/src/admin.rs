@@ -43,18 +43,25 @@ impl FromRequestParts<AppState> for AdminCaller {
             return Err(forbidden(parts, claims.username.as_deref().unwrap_or(&claims.sub)));
         }
         let user = get_user(state, &token).await?;
-        let groups = state
-            .cognito()
-            .admin_list_groups_for_user()
-            .user_pool_id(&state.config().user_pool_id)
-            .username(user.username())
-            .limit(60)
-            .send()
-            .await
-            .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
-        if !groups.groups().iter().any(|group| group.group_name() == Some(admin_group.as_str())) {
+        if !in_admin_group(state, user.username()).await? {
             return Err(forbidden(parts, user.username()));
         }
         Ok(AdminCaller { username: user.username().to_owned() })
     }
+}
+
+/// Whether `username` is in the admin group now, as Cognito holds it
+/// (AdminListGroupsForUser), not as a token issued up to an hour ago says.
+pub async fn in_admin_group(state: &AppState, username: &str) -> Result<bool, ApiError> {
+    let groups = state
+        .cognito()
+        .admin_list_groups_for_user()
+        .user_pool_id(&state.config().user_pool_id)
+        .username(username)
+        .limit(60)
+        .send()
+        .await
+        .map_err(|error| from_sdk(error, CognitoCall::Admin))?;
+    let admin_group = state.config().admin_group.as_str();
+    Ok(groups.groups().iter().any(|group| group.group_name() == Some(admin_group)))
 }

@@ -8,6 +8,7 @@ use axum::Router;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
 use http::{HeaderName, HeaderValue, Method};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowCredentials, AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -23,7 +24,12 @@ pub use crate::state::AppState;
 
 /// The routes of one Lambda function.
 pub fn router(state: AppState, function: Function) -> Router {
-    with_shared_layers(routes_of(function).fold(Router::new(), add_route), state)
+    with_shared_layers(routes(function), state)
+}
+
+/// One function's routes, before the shared layers.
+pub fn routes(function: Function) -> Router<AppState> {
+    routes_of(function).fold(Router::new(), add_route)
 }
 
 /// Every route, for the local server.
@@ -99,7 +105,9 @@ fn no_route(path: &str) -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no route matches this path")
 }
 
-fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
+/// The layers every route shares (request ids, no-store, problem bodies, CORS, the
+/// body limit, a panic as a 500 problem) and the 404 and 405 fallbacks.
+pub fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
     let cors = cors_layer(&state.config().cors_allowed_origins);
     let listed_only = cors.as_ref().map(|_| {
         let origins: std::sync::Arc<[String]> = state.config().cors_allowed_origins.clone().into();
@@ -121,9 +129,21 @@ fn with_shared_layers(router: Router<AppState>, state: AppState) -> Router {
                 .option_layer(listed_only)
                 .option_layer(cors)
                 .layer(axum::middleware::from_fn(middleware::finish_response))
-                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+                // Innermost: a handler's panic becomes an ApiError the layers above finish.
+                .layer(CatchPanicLayer::custom(panicked)),
         )
         .with_state(state)
+}
+
+/// A handler that panicked answers one 500 problem, and the process serves the next
+/// request: the deployed profile unwinds (Cargo.toml, docs/deployment.md), and
+/// lambda_http would otherwise report the invocation failed (API Gateway's bare 502).
+/// The panic's message went to standard error through the panic hook; none of it
+/// is in the answer.
+fn panicked(_payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    ApiError::new(ErrorCode::Internal, "the request failed inside the API").into_response()
 }
 
 /// No CORS headers at all unless origins are configured. Listed origins may send

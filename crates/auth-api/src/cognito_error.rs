@@ -145,7 +145,14 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         // unconfirmed: at login each answers as a wrong password does, or it would tell who
         // exists (sign up with someone's address and your own password, then log in: an
         // unconfirmed answer would say the sign-up made an account, so the address was free).
-        "NotAuthorizedException" | "UserLambdaValidationException" | "UserNotConfirmedException"
+        // A trigger's fault at login (a migration trigger that timed out, was throttled or
+        // answered badly) too: only a name the pool lacks runs the migration trigger, so a
+        // fault there as a 500 would tell a stranger from a user. The log keeps Cognito's code.
+        "NotAuthorizedException"
+        | "UserLambdaValidationException"
+        | "UserNotConfirmedException"
+        | "UnexpectedLambdaException"
+        | "InvalidLambdaResponseException"
             if call == Login =>
         {
             wrong_credentials()
@@ -232,6 +239,15 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         }
         "ConcurrentModificationException" => upstream_unavailable("the user pool is being changed; try again"),
         "TooManyRequestsException" => ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1),
+        // The AWS front end's own throttling and timeouts (the SDK's throttling and
+        // transient error lists), not modeled by Cognito but answered all the same.
+        "ThrottlingException" | "Throttling" | "ThrottledException" | "RequestThrottledException" | "RequestLimitExceeded"
+        | "RequestThrottled" | "SlowDown" => {
+            ApiError::new(C::TooManyRequests, "Cognito's request rate limit was reached").retry_after(1)
+        }
+        "RequestTimeout" | "RequestTimeoutException" | "PriorRequestNotComplete" => {
+            upstream_unavailable("Cognito did not answer in time")
+        }
         "LimitExceededException" => ApiError::new(C::TooManyRequests, "a Cognito limit was reached; try again later").retry_after(30),
         "TooManyFailedAttemptsException" => ApiError::new(C::TooManyRequests, "too many failed attempts; try again later").retry_after(60),
         "CodeDeliveryFailureException" => upstream_unavailable("Cognito could not deliver the message"),
@@ -383,6 +399,9 @@ mod tests {
             ("NotAuthorizedException", "Password attempts exceeded"),
             ("UserLambdaValidationException", "PreAuthentication failed with error Blocked."),
             ("UserNotConfirmedException", "User is not confirmed."),
+            ("UserLambdaValidationException", "UserMigration failed with error Incorrect username or password."),
+            ("UnexpectedLambdaException", "UserMigration invocation failed due to error TimeoutException."),
+            ("InvalidLambdaResponseException", "Invalid UserMigration response: userAttributes is required"),
         ] {
             assert_eq!(from_service_error(Some(code), Some(message), CognitoCall::Login), wrong, "{code}");
         }

@@ -76,6 +76,9 @@ pub struct Config {
     /// The app client's RefreshTokenValidity: how long a cookie session's refresh
     /// cookie lives (template.yaml sets both from one parameter).
     pub refresh_token_validity: Duration,
+    /// LOGIN_FAILURE_MIN_MS: the least time a refused login takes (failure_floor.rs);
+    /// None (unset or 0): no floor.
+    pub login_failure_min: Option<Duration>,
 }
 
 /// A comma-separated list of attribute names.
@@ -147,6 +150,9 @@ pub const DEFAULT_REQUIRED_ATTRIBUTES: &str = "";
 pub const DEFAULT_CREATE_USER_ATTRIBUTES: &str = "birthdate,preferred_username,phone_number,custom:universal_id";
 /// Cognito's default RefreshTokenValidity, and the template's.
 pub const DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS: u64 = 30;
+/// The longest floor a refused login may be given: past it the floor costs more
+/// (Lambda time, a client's patience) than it hides.
+pub const MAX_LOGIN_FAILURE_MIN_MS: u64 = 5_000;
 /// Well below API Gateway's 29 s integration limit, with room for a retry.
 pub const DEFAULT_COGNITO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -193,7 +199,20 @@ impl Config {
                 })?
             }
         };
+        let login_failure_min = match get("LOGIN_FAILURE_MIN_MS") {
+            None => None,
+            Some(ms) => ms
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= MAX_LOGIN_FAILURE_MIN_MS)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "LOGIN_FAILURE_MIN_MS",
+                    reason: format!("expected milliseconds between 0 and {MAX_LOGIN_FAILURE_MIN_MS}"),
+                })
+                .map(|ms| (ms > 0).then(|| Duration::from_millis(ms)))?,
+        };
         Ok(Self {
+            login_failure_min,
             refresh_token_validity: Duration::from_secs(refresh_token_validity * 86_400),
             user_pool_id,
             client_id: required("COGNITO_CLIENT_ID")?,
@@ -243,6 +262,18 @@ mod tests {
     fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|name| env.get(name).cloned())
+    }
+
+    #[test]
+    fn the_login_failure_floor_is_read_in_milliseconds_and_zero_or_unset_is_none() {
+        let base = [("COGNITO_USER_POOL_ID", "eu-west-1_abc"), ("COGNITO_CLIENT_ID", "client")];
+        assert_eq!(config_from(&base).unwrap().login_failure_min, None);
+        let with = |ms: &'static str| config_from(&[base[0], base[1], ("LOGIN_FAILURE_MIN_MS", ms)]);
+        assert_eq!(with("800").unwrap().login_failure_min, Some(Duration::from_millis(800)));
+        assert_eq!(with("0").unwrap().login_failure_min, None);
+        for bad in ["-1", "5001", "fast"] {
+            assert!(matches!(with(bad), Err(ConfigError::Invalid { name: "LOGIN_FAILURE_MIN_MS", .. })), "{bad}");
+        }
     }
 
     #[test]

@@ -201,7 +201,7 @@ impl AccessTokenVerifier {
                 .get_or_try_init(|| async {
                     let builder = reqwest::Client::builder().timeout(self.fetch_timeout);
                     #[cfg(feature = "bench-ca")]
-                    let builder = match crate::bench_ca::pem() {
+                    let builder = match lambda_common::bench_ca::pem() {
                         Some(pem) => builder
                             .tls_certs_merge([reqwest::Certificate::from_pem(&pem).expect("the bench CA is PEM")]),
                         None => builder,

@@ -175,10 +175,12 @@ impl Function {
             Function::UpdateProfile => &["cognito-idp:DescribeUserPool", "cognito-idp:DescribeUserPoolClient"],
             // Step-up (as Devices); the deletion is DeleteUser with the user's own access
             // token, which can delete no one else, and ends every session with the user.
+            // AdminListGroupsForUser: a member of the admin group is refused.
             Function::DeleteAccount => &[
                 "cognito-idp:AdminForgetDevice",
                 "cognito-idp:AdminGetUser",
                 "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminListGroupsForUser",
                 "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],

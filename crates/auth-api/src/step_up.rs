@@ -97,12 +97,21 @@ pub async fn require(
             check_password(state, user.username(), password, mfa_code.as_ref().filter(|_| totp), client).await?
         }
         Some(Reauthentication { email_code: Some(code), .. }) => check_email_code(state, token, &user, code).await?,
-        _ => return Err(required(
-            FIELD,
-            "this change needs `reauthentication`: the current password, or a code from POST /auth/me/reauthentication",
-        )),
+        _ => return Err(no_proof()),
     }
     Ok(user)
+}
+
+/// REAUTHENTICATION_REQUIRED before anything is asked of Cognito, when no proof came.
+pub fn demand(proof: Option<&Reauthentication>) -> Result<(), ApiError> {
+    proof.map(|_| ()).ok_or_else(no_proof)
+}
+
+fn no_proof() -> ApiError {
+    required(
+        FIELD,
+        "this change needs `reauthentication`: the current password, or a code from POST /auth/me/reauthentication",
+    )
 }
 
 /// Whether the user has TOTP on: then the password alone is no proof.

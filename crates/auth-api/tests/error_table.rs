@@ -81,6 +81,11 @@ const CASES: &[Case] = &[
     case("/auth/login", "TooManyRequestsException", "Too many requests", 429, "TOO_MANY_REQUESTS"),
     case("/auth/login", "LimitExceededException", "Attempt limit exceeded", 429, "TOO_MANY_REQUESTS"),
     case("/auth/login", "TooManyFailedAttemptsException", "Too many failed attempts", 429, "TOO_MANY_REQUESTS"),
+    // The AWS front end's own throttling and timeouts (the SDK's throttling and transient lists).
+    case("/auth/login", "ThrottlingException", "Rate exceeded", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/login", "RequestLimitExceeded", "Request limit exceeded.", 429, "TOO_MANY_REQUESTS"),
+    case("/auth/login", "RequestTimeoutException", "timed out", 503, "UPSTREAM_UNAVAILABLE"),
+    Case { cognito_status: 500, ..case("/auth/login", "InternalFailure", "internal", 503, "UPSTREAM_UNAVAILABLE") },
     Case {
         cognito_status: 500,
         ..case("/auth/login", "InternalErrorException", "internal", 503, "UPSTREAM_UNAVAILABLE")

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::clock::Clock;
 use crate::ctx::{Ctx, Env, Unsigned, REGION};
 use crate::error::CognitoError;
+use crate::faults::Faults;
 use crate::seed::{self, PoolIds, SeedOptions};
 use crate::{keys, model, store};
 
@@ -33,9 +34,11 @@ pub struct Emulator(Arc<Inner>);
 struct Inner {
     state: Mutex<model::State>,
     env: Env,
-    state_file: Option<PathBuf>,
+    store: Option<store::Store>,
     print_outbox: bool,
     allowed_hosts: crate::browsers::AllowedHosts,
+    /// Faults on demand (`/_local/faults`): never saved with the state.
+    faults: Faults,
 }
 
 impl Emulator {
@@ -48,9 +51,10 @@ impl Emulator {
         Ok(Self(Arc::new(Inner {
             state: Mutex::new(state),
             env: Env { clock, keys, base_url, region: options.region.clone().unwrap_or_else(|| REGION.to_owned()) },
-            state_file: options.state_file.clone(),
+            store: options.state_file.clone().map(store::Store::new),
             print_outbox: options.print_outbox,
             allowed_hosts: crate::browsers::AllowedHosts(options.allowed_hosts.clone().into()),
+            faults: Faults::default(),
         })))
     }
 
@@ -62,12 +66,14 @@ impl Emulator {
         &self.0.env.clock
     }
 
-    /// Runs `operation` on the locked state, then saves it when a state file is set.
+    /// Runs `operation` on the locked state, then saves it when a state file is set
+    /// and the operation changed it.
     pub(crate) fn with_state<T>(&self, operation: impl FnOnce(&mut Ctx) -> T) -> T {
         self.locked(None, operation).0
     }
 
-    /// Runs `operation` on the locked state and saves it; answers the tokens it left
+    /// Runs `operation` on the locked state and saves it (store.rs: only a change is
+    /// written, and it is on disk when this returns); answers the tokens it left
     /// unsigned when `unsigned` is Some.
     pub(crate) fn locked<T>(
         &self,
@@ -78,9 +84,12 @@ impl Emulator {
         let mut ctx = Ctx::new(&mut state, &self.0.env, self.clock().now(), self.0.print_outbox, unsigned);
         let result = operation(&mut ctx);
         let unsigned = ctx.take_unsigned();
-        if let Some(path) = &self.0.state_file {
-            if let Err(error) = store::save(path, &state, &self.0.env) {
-                tracing::error!(%error, path = %path.display(), "the state could not be saved");
+        if let Some(store) = &self.0.store {
+            // Taken under the lock, in the order of the changes; written after it.
+            let snapshot = store.snapshot(&state, &self.0.env);
+            drop(state);
+            if let Err(error) = snapshot.and_then(|snapshot| snapshot.map_or(Ok(()), |s| store.write(s))) {
+                tracing::error!(%error, path = %store.path().display(), "the state could not be saved");
             }
         }
         (result, unsigned)
@@ -96,6 +105,10 @@ impl Emulator {
         self.0.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
     pub(crate) fn env(&self) -> &Env {
         &self.0.env
     }
@@ -104,10 +117,18 @@ impl Emulator {
         self.lock().pools.contains_key(pool_id)
     }
 
-    /// Forgets every pool, user and message, and puts the clock back.
+    /// Forgets every pool, user, message and fault, and puts the clock back.
     pub fn reset(&self) {
-        *self.lock() = model::State::default();
-        self.clock().set_offset(0);
+        self.with_state(|ctx| {
+            *ctx.state = model::State::default();
+            ctx.env.clock.set_offset(0);
+        });
+        self.0.faults.clear(None);
+    }
+
+    /// Moves the clock forward by `seconds` (saved with the state); answers the new offset.
+    pub fn advance_clock(&self, seconds: u32) -> i64 {
+        self.with_state(|ctx| ctx.env.clock.advance(seconds))
     }
 
     /// A pool like the deployed one (`local-cognito/pool.json`), with its ids.

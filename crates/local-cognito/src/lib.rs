@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Layers, top to bottom (a module imports only from below it; see
-//! `docs/architecture.md`): `server`, `local` → `operation`, `web_acl` → `migration`, `custom_message` → `triggers` →
+//! `docs/architecture.md`): `server`, `local` → `fault_injection` → `operation`, `web_acl` → `migration`, `custom_message` → `triggers` →
 //! `emulator` → `seed` → `ops` (the operation table) → `ops::*` → `auth` (the
 //! sign-in engine) → `tokens`, `codes`, `client_secret` → `ctx`, `lookups`,
 //! `wire` → the model.
@@ -26,6 +26,8 @@ mod ctx;
 mod custom_message;
 mod emulator;
 mod error;
+mod fault_injection;
+mod faults;
 mod keys;
 mod local;
 mod lookups;

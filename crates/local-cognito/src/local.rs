@@ -1,15 +1,18 @@
 //! The local controls under `/_local/`, and each pool's public key set and
 //! OpenID configuration as Cognito serves them.
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::emulator::Emulator;
+use crate::faults::Arm;
+use crate::ops;
 use crate::seed::SeedOptions;
 
 pub fn routes() -> Router<Emulator> {
@@ -19,6 +22,37 @@ pub fn routes() -> Router<Emulator> {
         .route("/_local/outbox/clear", post(clear_outbox))
         .route("/_local/clock", get(clock).post(advance_clock))
         .route("/_local/reset", post(reset))
+        .route("/_local/faults", get(faults).post(arm_fault).delete(clear_faults))
+        .route("/_local/faults/{id}", delete(clear_fault))
+}
+
+/// GET /_local/faults: every armed fault, oldest first, with what it has struck.
+async fn faults(State(emulator): State<Emulator>) -> Response {
+    Json(emulator.faults().list()).into_response()
+}
+
+/// POST /_local/faults: arms a fault (docs/local-cognito.md); answers it with its id.
+async fn arm_fault(State(emulator): State<Emulator>, body: Result<Json<Arm>, JsonRejection>) -> Response {
+    let fault = body
+        .map_err(|rejection| rejection.body_text())
+        .and_then(|Json(arm)| arm.fault(|name| ops::find(name).is_some()));
+    match fault {
+        Ok(fault) => (StatusCode::CREATED, Json(emulator.faults().arm(fault))).into_response(),
+        Err(why) => (StatusCode::BAD_REQUEST, Json(json!({"message": why}))).into_response(),
+    }
+}
+
+/// DELETE /_local/faults: disarms every fault; answers how many went.
+async fn clear_faults(State(emulator): State<Emulator>) -> Response {
+    Json(json!({"removed": emulator.faults().clear(None)})).into_response()
+}
+
+/// DELETE /_local/faults/{id}: disarms one fault.
+async fn clear_fault(State(emulator): State<Emulator>, Path(id): Path<u64>) -> Response {
+    match emulator.faults().clear(Some(id)) {
+        0 => (StatusCode::NOT_FOUND, Json(json!({"message": format!("no fault {id} is armed")}))).into_response(),
+        removed => Json(json!({"removed": removed})).into_response(),
+    }
 }
 
 /// POST /_local/pools: a pool like the deployed one; answers its ids.
@@ -71,7 +105,7 @@ async fn clock(State(emulator): State<Emulator>) -> Response {
 
 /// POST /_local/clock {"seconds": N}: every expiry follows the moved clock.
 async fn advance_clock(State(emulator): State<Emulator>, Json(advance): Json<Advance>) -> Response {
-    let offset = emulator.clock().advance(advance.seconds);
+    let offset = emulator.advance_clock(advance.seconds);
     Json(json!({"now": emulator.clock().now(), "offsetSeconds": offset})).into_response()
 }
 

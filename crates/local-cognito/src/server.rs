@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::emulator::{Emulator, Options};
 use crate::error::{self, CONTENT_TYPE};
-use crate::wire::TARGET_PREFIX;
-use crate::{browsers, local, ops, ses, web_acl};
+use crate::wire::{Operation, TARGET_PREFIX};
+use crate::{browsers, fault_injection, local, ops, ses, web_acl};
 
 impl Emulator {
     /// Cognito's API on `POST /`, each pool's JWKS and OpenID configuration,
@@ -31,7 +31,8 @@ impl Emulator {
     }
 }
 
-/// One call of Cognito's API: the operation the target names, on the JSON body.
+/// One call of Cognito's API: the operation the target names, on the JSON body,
+/// unless a fault armed at `/_local/faults` strikes it.
 pub async fn dispatch(State(emulator): State<Emulator>, headers: HeaderMap, body: Bytes) -> Response {
     let target = headers.get("x-amz-target").and_then(|value| value.to_str().ok()).unwrap_or_default();
     let Some(name) = target.strip_prefix(TARGET_PREFIX) else {
@@ -51,7 +52,15 @@ pub async fn dispatch(State(emulator): State<Emulator>, headers: HeaderMap, body
     if let Some(blocked) = emulator.with_state(|ctx| web_acl::refusal(ctx, name, &input, &headers)) {
         return blocked.into_response();
     }
-    match emulator.run(name, input, operation).await {
+    let Some(strike) = fault_injection::strike(&emulator, name, &input) else {
+        return answer(emulator, name.to_owned(), input, operation).await;
+    };
+    fault_injection::strike_call(strike, answer(emulator, name.to_owned(), input, operation)).await
+}
+
+/// The operation's answer, as Cognito gives it.
+async fn answer(emulator: Emulator, name: String, input: Value, operation: Operation) -> Response {
+    match emulator.run(&name, input, operation).await {
         Ok(output) => {
             let mut response = output.to_string().into_response();
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));

@@ -66,11 +66,14 @@ pub fn refusal(ctx: &Ctx, operation: &str, input: &Value, headers: &HeaderMap) -
     (!allowed).then(|| error::forbidden("Request not allowed due to WAF block."))
 }
 
-/// The pool a public request is for: by its client id, its access token's
-/// issuer, or its session. None when it names no pool (Cognito then refuses
-/// it on its own terms).
-fn pool_of(ctx: &Ctx, input: &Value) -> Option<String> {
+/// The pool a request is for: the one it names, or by its client id, its access
+/// token's issuer, or its session. None when it names no pool (Cognito then
+/// refuses it on its own terms).
+pub(crate) fn pool_of(ctx: &Ctx, input: &Value) -> Option<String> {
     let text = |name: &str| input.get(name).and_then(Value::as_str);
+    if let Some(pool_id) = text("UserPoolId") {
+        return Some(pool_id.to_owned());
+    }
     if let Some(client_id) = text("ClientId") {
         return ctx.state.pools.values().find(|pool| pool.clients.contains_key(client_id)).map(|pool| pool.id.clone());
     }

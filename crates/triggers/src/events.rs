@@ -66,26 +66,42 @@ pub fn pre_token_generation(
 }
 
 /// User migration: a username the pool lacks, looked up in the old store (on a
-/// blocking thread: hashing, or the store's own I/O). Every refusal is one message.
+/// blocking thread: hashing, or the store's own I/O), held to the sign-up rules, its
+/// email checked against the pool's users (ListUsers), and claimed in the store (once
+/// per user: `rules::conclude`). Every refusal is one message. `cognito` is the pool's
+/// client; None only where there is no pool to ask (unit tests): then nobody holds it.
 pub async fn user_migration(
     mut event: CognitoEventUserPoolsMigrateUser,
     store: Arc<dyn LegacyUsers>,
+    policy: &SignUpPolicy,
+    cognito: Option<&Client>,
 ) -> Result<CognitoEventUserPoolsMigrateUser, Rejection> {
     let header = &event.cognito_event_user_pools_header;
     let username = header.user_name.clone().unwrap_or_default();
+    let pool_id = header.user_pool_id.clone().unwrap_or_default();
     let source = header.trigger_source.clone();
     let password = event.cognito_event_user_pools_migrate_user_request.password.clone();
+    let (policy, asked, name) = (policy.clone(), store.clone(), username.clone());
     let decided = tokio::task::spawn_blocking(move || match (source, password) {
         (Some(CognitoEventUserPoolsMigrateUserTriggerSource::Authentication), Some(password)) => {
-            rules::migrate_on_sign_in(store.as_ref(), &username, &password)
+            rules::migrate_on_sign_in(asked.as_ref(), &policy, &name, &password)
         }
         (Some(CognitoEventUserPoolsMigrateUserTriggerSource::ForgotPassword), _) => {
-            rules::migrate_on_forgot_password(store.as_ref(), &username)
+            rules::migrate_on_forgot_password(asked.as_ref(), &policy, &name)
         }
         _ => Err(rules::not_migrated()),
     })
     .await
     .map_err(|_| rules::not_migrated())??;
+    let held = match (cognito, decided.attributes.get("email")) {
+        (Some(cognito), Some(email)) if decided.attributes.contains_key("email_verified") => {
+            email_held(cognito, &pool_id, email).await
+        }
+        _ => false,
+    };
+    let decided = tokio::task::spawn_blocking(move || rules::conclude(store.as_ref(), &username, decided, held))
+        .await
+        .map_err(|_| rules::not_migrated())??;
     let response = &mut event.cognito_event_user_pools_migrate_user_response;
     response.user_attributes = decided.attributes.into_iter().collect();
     response.final_user_status = Some(decided.final_user_status.to_owned());
@@ -94,6 +110,32 @@ pub async fn user_migration(
     response.desired_delivery_mediums = None;
     response.force_alias_creation = false;
     Ok(event)
+}
+
+/// Whether a user of the pool past UNCONFIRMED has `email` (as given or in lower
+/// case; ListUsers, first page). A pool that cannot answer counts as holding it: the
+/// address then comes over unverified, which is the safe side.
+async fn email_held(cognito: &Client, pool_id: &str, email: &str) -> bool {
+    let lower = email.to_lowercase();
+    for spelling in if lower == email { vec![email] } else { vec![email, lower.as_str()] } {
+        // ListUsers' filter quotes the value: a quote or backslash in it is escaped.
+        let filter = format!("email = \"{}\"", spelling.replace('\\', "\\\\").replace('"', "\\\""));
+        let page =
+            cognito.list_users().user_pool_id(pool_id).filter(filter).attributes_to_get("email").limit(60).send();
+        match page.await {
+            Ok(page) => {
+                let unconfirmed = aws_sdk_cognitoidentityprovider::types::UserStatusType::Unconfirmed;
+                if page.users().iter().any(|user| user.user_status() != Some(&unconfirmed)) {
+                    return true;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = %aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(&error), "ListUsers failed: the email comes over unverified");
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Custom message: every email and SMS from the templates, in the user's
@@ -196,7 +238,9 @@ mod tests {
     #[tokio::test]
     async fn a_migration_at_sign_in_answers_the_users_attributes_confirmed_and_suppressed() {
         let event = migration_event("UserMigration_Authentication", Some("Legacy-Passw0rd"));
-        let answer = serde_json::to_value(user_migration(event, example_store()).await.unwrap()).unwrap();
+        let answer =
+            serde_json::to_value(user_migration(event, example_store(), &SignUpPolicy::default(), None).await.unwrap())
+                .unwrap();
         let response = &answer["response"];
         assert_eq!(response["userAttributes"]["email"], "kenji@example.com");
         assert_eq!(response["userAttributes"]["email_verified"], "true");
@@ -209,12 +253,23 @@ mod tests {
     #[tokio::test]
     async fn a_wrong_password_a_stranger_and_a_missing_password_get_one_refusal() {
         let store = example_store();
-        let wrong =
-            user_migration(migration_event("UserMigration_Authentication", Some("Wrong-1")), store.clone()).await;
+        let wrong = user_migration(
+            migration_event("UserMigration_Authentication", Some("Wrong-1")),
+            store.clone(),
+            &SignUpPolicy::default(),
+            None,
+        )
+        .await;
         let mut stranger = migration_event("UserMigration_Authentication", Some("Legacy-Passw0rd"));
         stranger.cognito_event_user_pools_header.user_name = Some("nobody".into());
-        let stranger = user_migration(stranger, store.clone()).await;
-        let no_password = user_migration(migration_event("UserMigration_Authentication", None), store).await;
+        let stranger = user_migration(stranger, store.clone(), &SignUpPolicy::default(), None).await;
+        let no_password = user_migration(
+            migration_event("UserMigration_Authentication", None),
+            store,
+            &SignUpPolicy::default(),
+            None,
+        )
+        .await;
         assert_eq!(wrong.unwrap_err(), rules::not_migrated());
         assert_eq!(stranger.unwrap_err(), rules::not_migrated());
         assert_eq!(no_password.unwrap_err(), rules::not_migrated());
@@ -223,7 +278,9 @@ mod tests {
     #[tokio::test]
     async fn a_forgotten_password_migrates_without_a_password() {
         let event = migration_event("UserMigration_ForgotPassword", None);
-        let answer = serde_json::to_value(user_migration(event, example_store()).await.unwrap()).unwrap();
+        let answer =
+            serde_json::to_value(user_migration(event, example_store(), &SignUpPolicy::default(), None).await.unwrap())
+                .unwrap();
         assert_eq!(answer["response"]["finalUserStatus"], "RESET_REQUIRED");
         assert_eq!(answer["response"]["userAttributes"]["email_verified"], "true");
     }

@@ -28,11 +28,24 @@ pub struct LegacyUser {
 /// Both methods answer None alike for an unknown user, a wrong password and a store
 /// that cannot answer (log the cause): the caller learns nothing from which it was.
 /// `verify` should take as long for an unknown user as for a known one.
+///
+/// A user is migrated at most once: after the pool has them, the pool decides (a
+/// changed password, a deleted account). Were the old store asked again once the pool
+/// lost them (they deleted their account, an administrator did), their old password
+/// would bring a deleted account back. So the trigger claims each migration with
+/// `mark_migrated`, and answers a user already migrated as it answers an unknown one.
 pub trait LegacyUsers: Send + Sync {
     /// The user, when `password` is theirs.
     fn verify(&self, username: &str, password: &str) -> Option<LegacyUser>;
     /// The user, for a forgotten password (no password to check).
     fn lookup(&self, username: &str) -> Option<LegacyUser>;
+    /// Records that `username` moves to the pool now: true the first time only (and
+    /// for a store that cannot record it, false: no migration). A real store persists
+    /// it, as one atomic test-and-set (`UPDATE users SET migrated_at = now() WHERE
+    /// username = $1 AND migrated_at IS NULL`, one row changed), so that two sign-ins
+    /// at once migrate once and a restarted function still knows. The trigger calls it
+    /// last, when every rule has let the user through.
+    fn mark_migrated(&self, username: &str) -> bool;
 }
 
 /// One user in the example file.
@@ -61,6 +74,10 @@ struct File {
 /// (as the pool matches them).
 pub struct JsonLegacyUsers {
     users: HashMap<String, Record>,
+    /// Who has been migrated (lower-case). In memory only: a function that restarts
+    /// forgets it, so this example is not enough for a real store (see `LegacyUsers`;
+    /// as deployed the example store is empty, and migrates nobody).
+    migrated: std::sync::Mutex<std::collections::HashSet<String>>,
     /// A hash made with the users' own parameters, checked when the username is
     /// unknown: an unknown user costs the same hashing as a wrong password.
     decoy: String,
@@ -91,7 +108,7 @@ impl JsonLegacyUsers {
             users.insert(record.username.to_lowercase(), record);
         }
         let decoy = decoy(users.values().next().map(|r| r.password_hash.as_str()));
-        Ok(Self { users, decoy })
+        Ok(Self { users, decoy, migrated: Default::default() })
     }
 
     pub fn from_file(path: &Path) -> Result<Self, String> {
@@ -139,6 +156,11 @@ impl LegacyUsers for JsonLegacyUsers {
 
     fn lookup(&self, username: &str) -> Option<LegacyUser> {
         self.users.get(&username.to_lowercase()).map(Record::user)
+    }
+
+    fn mark_migrated(&self, username: &str) -> bool {
+        // A poisoned lock (a panic elsewhere) migrates nobody rather than anyone twice.
+        self.migrated.lock().is_ok_and(|mut migrated| migrated.insert(username.to_lowercase()))
     }
 }
 
@@ -196,6 +218,14 @@ mod tests {
     fn lookup_needs_no_password() {
         assert!(store().lookup("kim").is_some());
         assert!(store().lookup("nobody").is_none());
+    }
+
+    #[test]
+    fn a_user_is_marked_migrated_once_whatever_the_usernames_case() {
+        let store = store();
+        assert!(store.mark_migrated("Kim"));
+        assert!(!store.mark_migrated("kim"), "the second claim fails");
+        assert!(!store.mark_migrated("KIM"));
     }
 
     #[test]

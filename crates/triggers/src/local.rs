@@ -23,7 +23,7 @@ struct Triggers {
     legacy_users: Arc<dyn crate::legacy::LegacyUsers>,
 }
 
-/// `cognito` is the client post confirmation calls the pool back with. Panics
+/// `cognito` is the client post confirmation and user migration call the pool with. Panics
 /// when LEGACY_USERS_FILE names a file that is not a legacy users file.
 pub fn router(settings: Settings, cognito: aws_sdk_cognitoidentityprovider::Client) -> Router {
     let legacy_users = settings.legacy_users().unwrap_or_else(|e| panic!("LEGACY_USERS_FILE: {e}"));
@@ -78,7 +78,8 @@ async fn user_migration(State(triggers): State<Arc<Triggers>>, Json(event): Json
     let Ok(event) = serde_json::from_value(event) else {
         return failed("InvalidEvent", "not a user migration event".into());
     };
-    match events::user_migration(event, triggers.legacy_users.clone()).await {
+    let (policy, cognito) = (&triggers.settings.sign_up, Some(&triggers.cognito));
+    match events::user_migration(event, triggers.legacy_users.clone(), policy, cognito).await {
         Ok(answer) => Json(answer).into_response(),
         Err(refused) => {
             let diagnostic = crate::lambda::not_migrated(refused);

@@ -106,14 +106,16 @@ pub fn migrated_attributes(user: &crate::legacy::LegacyUser) -> std::collections
     attributes
 }
 
-/// Sign-in with a username the pool does not have: the old store checks the password.
+/// Sign-in with a username the pool does not have: the old store checks the password,
+/// then the sign-up rules (`admitted`). `conclude` finishes every migration.
 pub fn migrate_on_sign_in(
     store: &dyn crate::legacy::LegacyUsers,
+    policy: &SignUpPolicy,
     username: &str,
     password: &str,
 ) -> Result<Migration, Rejection> {
     let user = store.verify(username, password).ok_or_else(not_migrated)?;
-    Ok(Migration { attributes: migrated_attributes(&user), final_user_status: "CONFIRMED" })
+    admitted(policy, username, Migration { attributes: migrated_attributes(&user), final_user_status: "CONFIRMED" })
 }
 
 /// A forgotten password for a username the pool does not have. Only a user with a
@@ -122,14 +124,54 @@ pub fn migrate_on_sign_in(
 /// can ask for a reset), so they stay in the old store, able to sign in there.
 pub fn migrate_on_forgot_password(
     store: &dyn crate::legacy::LegacyUsers,
+    policy: &SignUpPolicy,
     username: &str,
 ) -> Result<Migration, Rejection> {
     let user = store.lookup(username).ok_or_else(not_migrated)?;
-    let attributes = migrated_attributes(&user);
-    if !attributes.contains_key("email_verified") && !attributes.contains_key("phone_number_verified") {
+    let migration = Migration { attributes: migrated_attributes(&user), final_user_status: "RESET_REQUIRED" };
+    if !reachable(&migration) {
         return Err(not_migrated());
     }
-    Ok(Migration { attributes, final_user_status: "RESET_REQUIRED" })
+    admitted(policy, username, migration)
+}
+
+/// Whether a reset code can reach the user: a verified email or phone number.
+fn reachable(migration: &Migration) -> bool {
+    migration.attributes.contains_key("email_verified") || migration.attributes.contains_key("phone_number_verified")
+}
+
+/// The sign-up rules hold for a migrated user too (a migration is a sign-up the old
+/// store vouched for): an email-shaped username must be the user's own email, and the
+/// email's domain must be one that may sign up. A refusal is `not_migrated`, like
+/// every other: the caller learns nothing of the old store.
+fn admitted(policy: &SignUpPolicy, username: &str, migration: Migration) -> Result<Migration, Rejection> {
+    let email = migration.attributes.get("email").map(String::as_str);
+    policy.decide(username, email).map_err(|_| not_migrated())?;
+    Ok(migration)
+}
+
+/// The last step of every migration, once the pool has said whether another of its
+/// users holds the email (`email_held`). Such an address comes over unverified: it
+/// proves nothing about this user, and the pool keeps one address, one account (a
+/// reset then needs another verified way to reach them, or there is no migration).
+/// Last, the store records the migration: a user already migrated is refused as an
+/// unknown one (a deleted account does not come back with the old password).
+pub fn conclude(
+    store: &dyn crate::legacy::LegacyUsers,
+    username: &str,
+    mut migration: Migration,
+    email_held: bool,
+) -> Result<Migration, Rejection> {
+    if email_held {
+        migration.attributes.remove("email_verified");
+    }
+    if migration.final_user_status == "RESET_REQUIRED" && !reachable(&migration) {
+        return Err(not_migrated());
+    }
+    if !store.mark_migrated(username) {
+        return Err(not_migrated());
+    }
+    Ok(migration)
 }
 
 /// The message a custom message trigger source stands for.
@@ -232,7 +274,11 @@ mod tests {
         }
     }
 
-    struct OneUser(crate::legacy::LegacyUser);
+    struct OneUser(crate::legacy::LegacyUser, std::sync::atomic::AtomicBool);
+
+    fn one_user(user: crate::legacy::LegacyUser) -> OneUser {
+        OneUser(user, Default::default())
+    }
 
     impl crate::legacy::LegacyUsers for OneUser {
         fn verify(&self, username: &str, password: &str) -> Option<crate::legacy::LegacyUser> {
@@ -240,6 +286,9 @@ mod tests {
         }
         fn lookup(&self, username: &str) -> Option<crate::legacy::LegacyUser> {
             (username == "kim").then(|| self.0.clone())
+        }
+        fn mark_migrated(&self, _: &str) -> bool {
+            !self.1.swap(true, std::sync::atomic::Ordering::SeqCst)
         }
     }
 
@@ -258,24 +307,78 @@ mod tests {
 
     #[test]
     fn sign_in_migrates_with_the_right_password_only_and_refuses_everything_else_alike() {
-        let store = OneUser(legacy(true));
-        let migrated = migrate_on_sign_in(&store, "kim", "Old-Passw0rd").unwrap();
+        let store = one_user(legacy(true));
+        let open = SignUpPolicy::default();
+        let migrated = migrate_on_sign_in(&store, &open, "kim", "Old-Passw0rd").unwrap();
         assert_eq!(migrated.final_user_status, "CONFIRMED");
         assert_eq!(migrated.attributes["email"], "kim@example.com");
-        let wrong = migrate_on_sign_in(&store, "kim", "Wrong-Passw0rd").unwrap_err();
-        let unknown = migrate_on_sign_in(&store, "nobody", "Old-Passw0rd").unwrap_err();
+        let wrong = migrate_on_sign_in(&store, &open, "kim", "Wrong-Passw0rd").unwrap_err();
+        let unknown = migrate_on_sign_in(&store, &open, "nobody", "Old-Passw0rd").unwrap_err();
         assert_eq!(wrong, unknown);
         assert_eq!(wrong.0, "Incorrect username or password.");
     }
 
     #[test]
     fn a_forgotten_password_migrates_only_a_user_a_code_can_reach() {
+        let open = SignUpPolicy::default();
         assert_eq!(
-            migrate_on_forgot_password(&OneUser(legacy(true)), "kim").unwrap().final_user_status,
+            migrate_on_forgot_password(&one_user(legacy(true)), &open, "kim").unwrap().final_user_status,
             "RESET_REQUIRED"
         );
-        let unreachable = migrate_on_forgot_password(&OneUser(legacy(false)), "kim").unwrap_err();
-        assert_eq!(unreachable, migrate_on_forgot_password(&OneUser(legacy(true)), "nobody").unwrap_err());
+        let unreachable = migrate_on_forgot_password(&one_user(legacy(false)), &open, "kim").unwrap_err();
+        assert_eq!(unreachable, migrate_on_forgot_password(&one_user(legacy(true)), &open, "nobody").unwrap_err());
+    }
+
+    #[test]
+    fn a_user_migrates_once_then_answers_as_an_unknown_one() {
+        let store = one_user(legacy(true));
+        let open = SignUpPolicy::default();
+        let first = migrate_on_sign_in(&store, &open, "kim", "Old-Passw0rd").unwrap();
+        assert!(conclude(&store, "kim", first, false).is_ok());
+        // The pool lost them (a deleted account): the old password brings nobody back.
+        let again = migrate_on_sign_in(&store, &open, "kim", "Old-Passw0rd").unwrap();
+        assert_eq!(conclude(&store, "kim", again, false).unwrap_err(), not_migrated());
+        let reset = migrate_on_forgot_password(&store, &open, "kim").unwrap();
+        assert_eq!(conclude(&store, "kim", reset, false).unwrap_err(), not_migrated());
+    }
+
+    #[test]
+    fn the_sign_up_rules_hold_for_migrated_users() {
+        let store = one_user(legacy(true));
+        let elsewhere = SignUpPolicy::from_lists("elsewhere.example", "");
+        assert_eq!(migrate_on_sign_in(&store, &elsewhere, "kim", "Old-Passw0rd").unwrap_err(), not_migrated());
+        assert_eq!(migrate_on_forgot_password(&store, &elsewhere, "kim").unwrap_err(), not_migrated());
+        assert!(migrate_on_sign_in(&store, &SignUpPolicy::from_lists("example.com", ""), "kim", "Old-Passw0rd").is_ok());
+        // An email-shaped username must be the user's own address.
+        struct Shaped(OneUser);
+        impl crate::legacy::LegacyUsers for Shaped {
+            fn verify(&self, _: &str, password: &str) -> Option<crate::legacy::LegacyUser> {
+                self.0.verify("kim", password)
+            }
+            fn lookup(&self, _: &str) -> Option<crate::legacy::LegacyUser> {
+                self.0.lookup("kim")
+            }
+            fn mark_migrated(&self, username: &str) -> bool {
+                self.0.mark_migrated(username)
+            }
+        }
+        let shaped = Shaped(one_user(legacy(true)));
+        let open = SignUpPolicy::default();
+        assert!(migrate_on_sign_in(&shaped, &open, "ceo@example.com", "Old-Passw0rd").is_err());
+        assert!(migrate_on_sign_in(&shaped, &open, "Kim@example.com", "Old-Passw0rd").is_ok());
+    }
+
+    #[test]
+    fn an_address_another_pool_user_holds_comes_over_unverified_and_a_refused_one_is_not_claimed() {
+        let store = one_user(legacy(true));
+        let open = SignUpPolicy::default();
+        let signed_in = migrate_on_sign_in(&store, &open, "kim", "Old-Passw0rd").unwrap();
+        let reset = migrate_on_forgot_password(&store, &open, "kim").unwrap();
+        // A reset code would go to someone else's address: no migration, and no claim.
+        assert_eq!(conclude(&store, "kim", reset, true).unwrap_err(), not_migrated());
+        let migrated = conclude(&store, "kim", signed_in, true).unwrap();
+        assert_eq!(migrated.attributes["email"], "kim@example.com");
+        assert!(!migrated.attributes.contains_key("email_verified"));
     }
 
     #[test]

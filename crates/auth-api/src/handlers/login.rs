@@ -48,10 +48,23 @@ impl Validate for LoginRequest {
 
 pub async fn handle(
     State(state): State<AppState>,
-    ClientContext(client): ClientContext,
+    client: ClientContext,
     mode: AuthMode,
     audit: Audit,
     JsonBody(request): JsonBody<LoginRequest>,
+) -> Result<Response, ApiError> {
+    // A refused login takes at least LOGIN_FAILURE_MIN_MS (crate::failure_floor).
+    let started = tokio::time::Instant::now();
+    let floor = state.config().login_failure_min;
+    crate::failure_floor::pad(started, floor, answer(state, client, mode, audit, request).await).await
+}
+
+async fn answer(
+    state: AppState,
+    ClientContext(client): ClientContext,
+    mode: AuthMode,
+    audit: Audit,
+    request: LoginRequest,
 ) -> Result<Response, ApiError> {
     // In cookie mode a remembered device's handle comes from its cookie.
     let (handle, from_cookie) = match &request.device_key {

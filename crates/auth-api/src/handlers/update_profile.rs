@@ -2,8 +2,9 @@
 //! token alone. So only what a stolen token may safely change is changeable here:
 //! attributes the app client may write (its WriteAttributes) that are profile, not
 //! identity. The email (recovery, sign-in) changes only through POST /auth/me/email,
-//! with a fresh proof; the phone number (SMS MFA codes, sign-in) and any attribute
-//! the pool signs users in with are refused, and no `*_verified` flag is written.
+//! with a fresh proof; the phone number (SMS MFA codes, sign-in), `preferred_username`
+//! (an administrator's, in ID tokens) and any attribute the pool signs users in with
+//! are refused, and no `*_verified` flag is written.
 //! A value sets an attribute (UpdateUserAttributes), `null` removes it
 //! (DeleteUserAttributes); every attribute is checked against the pool's schema
 //! before either call, so a refused request changes nothing.
@@ -135,6 +136,13 @@ fn check(pool: &PoolRules, client: &ClientRules, name: &str, value: Option<&str>
         return refuse(
             "the phone number receives SMS sign-in codes and may sign in, so an access token alone cannot \
              change it; this API has no route that changes it"
+                .into(),
+        );
+    }
+    if name == "preferred_username" {
+        return refuse(
+            "`preferred_username` is set by an administrator only: it reaches ID tokens, where others may \
+             trust it as a name, and the pool may sign users in with it"
                 .into(),
         );
     }

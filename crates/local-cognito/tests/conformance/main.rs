@@ -15,6 +15,7 @@ mod aliases;
 mod codes;
 mod devices;
 mod existence;
+mod faults;
 mod group_claims;
 mod lists;
 mod local_controls;

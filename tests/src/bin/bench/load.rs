@@ -109,6 +109,8 @@ async fn attack(host: &str, users: usize, seconds: usize) -> GooseMetrics {
         .and_then(|g| g.set_default(GooseDefault::IncreaseRate, "32"))
         .and_then(|g| g.set_default(GooseDefault::RunTime, seconds))
         .and_then(|g| g.set_default(GooseDefault::NoPrintMetrics, true))
+        // Count from the first request, as the flows' own counts do.
+        .and_then(|g| g.set_default(GooseDefault::NoResetMetrics, true))
         .and_then(|g| g.set_default(GooseDefault::Quiet, 1))
         .expect("goose settings")
         .execute()

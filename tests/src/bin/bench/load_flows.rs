@@ -42,24 +42,26 @@ pub fn take_counts() -> (BTreeMap<String, usize>, usize) {
     (std::mem::take(&mut *KINDS.lock().unwrap()), FLOWS.swap(0, Ordering::SeqCst))
 }
 
+/// The last TOTP step whose code each account used (Cognito takes each code once),
+/// across phases: a goose user of a later phase signs in as an account of an earlier one.
+static LAST_STEPS: Mutex<BTreeMap<String, i64>> = Mutex::new(BTreeMap::new());
+
 #[derive(Clone)]
 struct Session {
     account: Account,
-    /// The last TOTP step whose code was used (Cognito takes each code once).
-    last_step: i64,
 }
 
 pub async fn claim_plain(user: &mut GooseUser) -> TransactionResult {
     let accounts = PLAIN.get().expect("accounts");
     let account = accounts[NEXT_PLAIN.fetch_add(1, Ordering::SeqCst) % accounts.len()].clone();
-    user.set_session_data(Session { last_step: account.totp_step, account });
+    user.set_session_data(Session { account });
     Ok(())
 }
 
 pub async fn claim_mfa(user: &mut GooseUser) -> TransactionResult {
     let accounts = WITH_MFA.get().expect("accounts");
     let account = accounts[NEXT_MFA.fetch_add(1, Ordering::SeqCst) % accounts.len()].clone();
-    user.set_session_data(Session { last_step: account.totp_step, account });
+    user.set_session_data(Session { account });
     Ok(())
 }
 
@@ -147,18 +149,27 @@ pub fn usable_step() -> (i64, i64) {
 /// A TOTP code of a step not used yet, within the step of skew Cognito allows;
 /// waits for the next step when the user has used them all.
 async fn next_code(user: &mut GooseUser) -> String {
+    let account = user.get_session_data::<Session>().expect("session").account.clone();
+    let secret = account.totp.clone().expect("a TOTP account");
     loop {
-        let (earliest, step) = usable_step();
-        let session = user.get_session_data_mut::<Session>().expect("session");
-        let candidate = (session.last_step + 1).max(earliest);
-        if candidate <= step + 1 {
-            session.last_step = candidate;
-            let secret = session.account.totp.clone().expect("a TOTP account");
-            return local_cognito::totp_code(&secret, (candidate * 30) as u64);
+        if let Some(step) = claim_step(&account) {
+            return local_cognito::totp_code(&secret, (step * 30) as u64);
         }
         let into_step = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() % 30;
         tokio::time::sleep(Duration::from_secs(30 - into_step)).await;
     }
+}
+
+/// The next unused step within the allowed skew, marked used; None when all are used.
+fn claim_step(account: &Account) -> Option<i64> {
+    let (earliest, step) = usable_step();
+    let mut last_steps = LAST_STEPS.lock().unwrap();
+    let last = last_steps.entry(account.username.clone()).or_insert(account.totp_step);
+    let candidate = (*last + 1).max(earliest);
+    (candidate <= step + 1).then(|| {
+        *last = candidate;
+        candidate
+    })
 }
 
 /// One API call. Answers the JSON body of a 2xx; None (after counting its
