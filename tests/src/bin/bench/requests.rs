@@ -157,7 +157,7 @@ pub async fn prepare(function: Function, pool: &Pool) -> Prepared {
         }
         UpdateProfile => {
             let username = confirmed_user(pool, &[]).await;
-            let body = json!({"attributes": {"preferred_username": "bench"}});
+            let body = json!({"attributes": {"birthdate": "1990-01-31"}});
             Prepared::new("PATCH", "/auth/me", Some(body), Some(access_token(pool, &username, PASSWORD).await))
         }
         DeleteAccount => {
