@@ -2,9 +2,12 @@
 #               the example web app (examples/web) on http://localhost:5173
 # make test     every test
 # make package  sam build: every function for arm64, as deployed
-# make bench    cold start, memory, size and latency (not part of make test);
+# make bench    cold start, memory, size and latency, the first request after a cold
+#               start over TLS under Lambda's CPU share (as root: cgroups), and a load
+#               test with goose (not part of make test);
 #               PROFILE=<cargo profile> measures a candidate profile (default: release);
-#               BENCH_ONLY=local-cognito measures only the local Cognito
+#               BENCH_ONLY=local-cognito|first-request|load measures only that part;
+#               BENCH_FUNCTIONS=login,current-user only those functions
 # Each installs what it needs: the SAM tools in .venv-deploy, schemathesis in
 # .venv-fuzz, the contract's and the client's npm tools in clients/typescript
 # (npm ci) and openapi-python-client in .venv-pyclient (make test), the example

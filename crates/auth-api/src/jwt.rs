@@ -196,11 +196,20 @@ impl AccessTokenVerifier {
     }
 
     async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, ApiError> {
-        let http = self
-            .http
-            .get_or_try_init(|| async { reqwest::Client::builder().timeout(self.fetch_timeout).build() })
-            .await
-            .map_err(|_| upstream_unavailable("the token signing keys could not be fetched"))?;
+        let http =
+            self.http
+                .get_or_try_init(|| async {
+                    let builder = reqwest::Client::builder().timeout(self.fetch_timeout);
+                    #[cfg(feature = "bench-ca")]
+                    let builder = match lambda_common::bench_ca::pem() {
+                        Some(pem) => builder
+                            .tls_certs_merge([reqwest::Certificate::from_pem(&pem).expect("the bench CA is PEM")]),
+                        None => builder,
+                    };
+                    builder.build()
+                })
+                .await
+                .map_err(|_| upstream_unavailable("the token signing keys could not be fetched"))?;
         let set: JwkSet = async { http.get(&self.jwks_url).send().await?.error_for_status()?.json().await }
             .await
             .map_err(|error: reqwest::Error| {

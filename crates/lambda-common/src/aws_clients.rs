@@ -65,6 +65,11 @@ const AMAZON_TRUST_SERVICES_ROOTS: &str = include_str!("../certs/amazon-trust-se
 
 fn http_client() -> SharedHttpClient {
     let roots = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES_ROOTS.as_bytes());
+    #[cfg(feature = "bench-ca")]
+    let roots = match crate::bench_ca::pem() {
+        Some(pem) => roots.with_pem_certificate(pem),
+        None => roots,
+    };
     let tls = TlsContext::builder().with_trust_store(roots).build().expect("the trust store is valid");
     aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))

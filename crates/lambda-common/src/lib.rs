@@ -6,7 +6,11 @@
 //!   loader its other AWS clients start from): the compiled-in Amazon roots,
 //!   the timeouts and the bounded retries;
 //! - `panic_strategy`: the panic strategy the binary was compiled with, kept in
-//!   the binary so that a build can be checked for it.
+//!   the binary so that a build can be checked for it;
+//! - `bench_ca` (feature `bench-ca`, `make bench` only): the first-request
+//!   benchmark's own CA, trusted besides the Amazon roots.
 
 pub mod aws_clients;
+#[cfg(feature = "bench-ca")]
+pub mod bench_ca;
 pub mod panic_strategy;

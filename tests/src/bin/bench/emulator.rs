@@ -42,7 +42,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts `program` on a free port; answers the child and its URL once it answers HTTP.
-async fn serve(program: &Path, extra: &[&str]) -> (tokio::process::Child, String, Duration) {
+pub async fn serve(program: &Path, extra: &[&str]) -> (tokio::process::Child, String, Duration) {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let started = Instant::now();

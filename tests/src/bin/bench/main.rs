@@ -11,6 +11,13 @@
 //! - the local Cognito's start to first answer, and its AdminInitiateAuth per
 //!   second beside moto's (emulator.rs).
 //!
+//! - the first request after a cold start, over TLS, under Lambda's CPU share
+//!   at 128 to 1,024 MB, and the cost of a million sign-ins (first_request.rs).
+//!
+//! BENCH_FUNCTIONS (crate names, comma-separated) measures only those functions;
+//! BENCH_ONLY=first-request only the first-request tables; BENCH_ONLY=load only
+//! the load test (load.rs).
+//!
 //! The profile table is one row for the cargo profile measured (PROFILE), to
 //! set beside the other candidates' rows.
 //!
@@ -18,7 +25,14 @@
 //! LOCAL_COGNITO_BIN, MOTO_SERVER and PROFILE (scripts/bench.sh sets them).
 //! The functions talk to a local Cognito in this process.
 
+mod cpu_quota;
 mod emulator;
+mod first_request;
+mod load;
+mod load_flows;
+mod pricing;
+mod requests;
+mod tls_cognito;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -38,6 +52,14 @@ async fn main() {
     if std::env::var("BENCH_ONLY").as_deref() == Ok("local-cognito") {
         return emulator_tables().await;
     }
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("load") {
+        return load::run(&local_cognito_bin()).await;
+    }
+    let functions = functions();
+    let binaries = PathBuf::from(std::env::var("LAMBDA_BINARIES_DIR").expect("LAMBDA_BINARIES_DIR"));
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("first-request") {
+        return first_request::tables(&functions, &binaries).await;
+    }
     let arm64_binaries = PathBuf::from(std::env::var("ARM64_BINARIES_DIR").expect("ARM64_BINARIES_DIR"));
     let arm64_zips = PathBuf::from(std::env::var("ARM64_ZIPS_DIR").expect("ARM64_ZIPS_DIR"));
     let profile = std::env::var("PROFILE").expect("PROFILE");
@@ -49,7 +71,7 @@ async fn main() {
     println!("|---|---|---|---|---|");
     let mut login_cold = Duration::ZERO;
     let mut largest_zip = 0.0_f64;
-    for function in Function::ALL {
+    for function in &functions {
         let name = function.crate_name();
         let binary = function_binary(name);
         let samples = cold_starts(|runtime| command(&binary, &environment(runtime, name, &pool))).await;
@@ -109,13 +131,35 @@ async fn main() {
     println!("|---|---|---|---|---|");
     println!("| {profile} | {:.2} | {login_rss:.1} | {largest_zip:.2} | {added_median:.3} |", ms(login_cold));
 
+    first_request::tables(&functions, &binaries).await;
+    load::run(&local_cognito_bin()).await;
+
     emulator_tables().await;
 }
 
+/// BENCH_FUNCTIONS, else every function of the route table.
+fn functions() -> Vec<Function> {
+    match std::env::var("BENCH_FUNCTIONS") {
+        Ok(names) if !names.trim().is_empty() => names
+            .split(',')
+            .map(|name| {
+                *Function::ALL
+                    .iter()
+                    .find(|f| f.crate_name() == name.trim())
+                    .unwrap_or_else(|| panic!("BENCH_FUNCTIONS: no function {name}"))
+            })
+            .collect(),
+        _ => Function::ALL.to_vec(),
+    }
+}
+
 async fn emulator_tables() {
-    let local_cognito = PathBuf::from(std::env::var("LOCAL_COGNITO_BIN").expect("LOCAL_COGNITO_BIN"));
     let moto_server = PathBuf::from(std::env::var("MOTO_SERVER").expect("MOTO_SERVER"));
-    emulator::tables(&local_cognito, &moto_server).await;
+    emulator::tables(&local_cognito_bin(), &moto_server).await;
+}
+
+fn local_cognito_bin() -> PathBuf {
+    PathBuf::from(std::env::var("LOCAL_COGNITO_BIN").expect("LOCAL_COGNITO_BIN"))
 }
 
 fn environment(runtime: &FakeRuntimeApi, name: &str, pool: &Pool) -> Vec<(String, String)> {
