@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: builds what it measures, then prints the tables (see tests/src/bin/bench/main.rs).
+# make bench: builds what it measures, then prints the tables (see crates/bench/src/main.rs).
 # PROFILE picks the cargo profile to measure (default: release, the one deployed).
 # BENCH_ONLY=local-cognito measures only the local Cognito (no function builds);
 # BENCH_ONLY=first-request only the first request after a cold start (TLS, CPU quotas);
@@ -14,7 +14,7 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 if [ -n "${BENCH_FUNCTIONS:-}" ]; then
   IFS=, read -r -a functions <<< "$BENCH_FUNCTIONS"
 else
-  # Every function is built (and sized); the route table's are timed (tests/src/bin/bench).
+  # Every function is built (and sized); the route table's are timed (crates/bench/src).
   functions=($(ls functions))
 fi
 
@@ -22,13 +22,13 @@ bench_env=(LOCAL_COGNITO_BIN="$target/$profile/local-cognito" MOTO_SERVER="$PWD/
   LAMBDA_BINARIES_DIR="$target/$profile")
 case "${BENCH_ONLY:-}" in
   local-cognito|load)
-    cargo build --profile "$profile" -p local-cognito -p integration-tests --bin local-cognito --bin bench
+    cargo build --profile "$profile" -p local-cognito -p bench --bin local-cognito --bin bench
     env "${bench_env[@]}" BENCH_ONLY="$BENCH_ONLY" "$target/$profile/bench"
     exit 0 ;;
   first-request)
     # auth-api/bench-ca: the functions may trust the benchmark's own CA (AUTH_API_BENCH_CA_FILE, set by the bench only).
     cargo build --profile "$profile" --features auth-api/bench-ca --bins "${functions[@]/#/--package=}"
-    cargo build --profile "$profile" -p integration-tests --bin bench
+    cargo build --profile "$profile" -p bench --bin bench
     env "${bench_env[@]}" BENCH_ONLY=first-request "$target/$profile/bench"
     exit 0 ;;
   "") ;;
@@ -41,7 +41,7 @@ cargo lambda build --profile "$profile" --arm64 --output-format zip \
 expect=(); [ "$profile" = release ] && expect=(--expect unwind)
 scripts/panic-strategy.sh "${expect[@]}" "${functions[@]/#/$target/aarch64-unknown-linux-gnu/$profile/}"
 cargo build --profile "$profile" --features auth-api/bench-ca --bins "${functions[@]/#/--package=}" --package=local-cognito
-cargo build --profile "$profile" -p integration-tests --bin bench
+cargo build --profile "$profile" -p bench --bin bench
 
 env "${bench_env[@]}" PROFILE="$profile" \
   ARM64_BINARIES_DIR="$target/aarch64-unknown-linux-gnu/$profile" ARM64_ZIPS_DIR="$target/lambda-$profile" \

@@ -40,7 +40,8 @@ browser_install_pid=$!
 step "every binary and test (beside it: make tools, scripts/contract.sh, scripts/browser.sh --install)"
 # One build for both, so that the dev-dependencies' features are unified once:
 # built apart, the tests' build would compile the SDK's dependency chain again.
-cargo build --workspace --bins --tests
+# The benchmark (crates/bench: goose, the TLS CA) is make bench's, not built here.
+cargo build --workspace --exclude bench --bins --tests
 tools_status=0
 wait "$tools_pid" || tools_status=$?
 [ "$tools_status" -eq 0 ] || { cat "$work/tools.log"; echo "== make tools FAILED" >&2; exit 1; }
@@ -91,9 +92,9 @@ if [ "$browser_install_status" -eq 0 ]; then
 fi
 tests_status=0
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
+  cargo nextest run --workspace --exclude bench --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
 else
-  cargo test --workspace --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
+  cargo test --workspace --exclude bench --no-fail-fast >"$work/tests.log" 2>&1 || tests_status=$?
 fi
 fuzz_status=0
 wait "$fuzz_pid" || fuzz_status=$?
