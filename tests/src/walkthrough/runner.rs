@@ -20,8 +20,8 @@ pub const READY_LINE_START: &str = "Ready.";
 const STEP_DONE: &str = "@@walkthrough-step-done@@";
 const DOCUMENTED_PORTS: [u16; 3] = [3000, 9229, 5173];
 
-/// Runs every walkthrough of `doc` (a path under the repository), failing with the
-/// first command whose output differs from what the document shows.
+/// Runs every walkthrough of `doc` (a path under the repository), failing with every
+/// command of the first failing walkthrough whose output differs from what the document shows.
 pub fn run_document(doc: &str) -> Result<usize, String> {
     let root = repository_root();
     binaries_are_current(&root)?;
@@ -34,8 +34,10 @@ pub fn run_document(doc: &str) -> Result<usize, String> {
 }
 
 /// The binaries `make dev` runs, and the workspace crates each is built from.
-const BINARIES: [(&str, &[&str]); 2] =
-    [("local-server", &["local-server", "auth-api", "triggers"]), ("local-cognito", &["local-cognito"])];
+const BINARIES: [(&str, &[&str]); 2] = [
+    ("local-server", &["local-server", "auth-api", "triggers", "lambda-common"]),
+    ("local-cognito", &["local-cognito"]),
+];
 
 /// `make dev` runs the binaries its build left: one older than its code would test
 /// yesterday's API (`make test` builds them before the tests; a lone
