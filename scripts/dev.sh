@@ -101,11 +101,22 @@ export DEVICE_SECRET="$(cat .local/device-secret)" COGNITO_CALLER_KEY="$(cat .lo
 seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"callerKey\": \"$COGNITO_CALLER_KEY\", \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The local Cognito prints every message Cognito would send (codes, invitations).
 start_local_cognito "${COGNITO_PORT:-9229}" /dev/stdout "${state_args[@]}" --seed "$seed" --seed-env "$env_file"
-for _ in $(seq 1 50); do [ -s "$env_file" ] && break; sleep 0.05; done
-
-set -a
-. "$env_file"
-set +a
+# The env file may still name a pool the state no longer holds while the local Cognito
+# seeds a new one and rewrites it: read it until the pool it names answers.
+pool_ready=false
+for _ in $(seq 1 200); do
+  if [ -s "$env_file" ]; then
+    set -a
+    . "$env_file"
+    set +a
+    if curl -fsS -o /dev/null "$LOCAL_COGNITO_URL/$COGNITO_USER_POOL_ID/.well-known/jwks.json" 2>/dev/null; then
+      pool_ready=true
+      break
+    fi
+  fi
+  sleep 0.05
+done
+[ "$pool_ready" = true ] || { echo "the local Cognito did not seed the pool ($env_file)" >&2; exit 1; }
 export COGNITO_ENDPOINT_URL="$LOCAL_COGNITO_URL"
 # Account notices (SES) land in the local Cognito's outbox too, as kind "notice".
 export AWS_ENDPOINT_URL_SESV2="$LOCAL_COGNITO_URL" NOTICE_FROM="${NOTICE_FROM:-notices@localhost}"
