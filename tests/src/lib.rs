@@ -30,10 +30,8 @@ static EMULATOR_URL: OnceLock<String> = OnceLock::new();
 /// emulator, started on first use on a thread of its own (so that it outlives
 /// any one test's runtime).
 pub fn local_cognito_url() -> String {
-    if let Ok(url) = std::env::var("LOCAL_COGNITO_URL") {
-        if !url.is_empty() {
-            return url;
-        }
+    if !own_emulator() {
+        return std::env::var("LOCAL_COGNITO_URL").expect("LOCAL_COGNITO_URL is set");
     }
     EMULATOR_URL
         .get_or_init(|| {
@@ -41,6 +39,11 @@ pub fn local_cognito_url() -> String {
                 .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
         })
         .clone()
+}
+
+/// Whether the local Cognito is this process's own (LOCAL_COGNITO_URL unset).
+fn own_emulator() -> bool {
+    std::env::var("LOCAL_COGNITO_URL").map_or(true, |url| url.is_empty())
 }
 
 /// Moves the local Cognito's clock forward: every expiry follows it.
@@ -464,8 +467,8 @@ pub fn totp_now(secret: &str) -> String {
 /// each code once ("Your software token has already been used once."), and no code of
 /// an earlier step after it; so each call gives a code of a later step than the last
 /// one given for the secret, by the local Cognito's clock, within the one step of skew
-/// it allows either way, and waits for the clock only when a test needs a fourth code
-/// within one 30-second step.
+/// it allows either way. Only a test needing a fourth code within one 30-second step
+/// needs the next step: the clock is moved on to it (waited for, with a shared emulator).
 pub async fn totp_next(secret: &str) -> String {
     static LAST_STEP: std::sync::Mutex<Option<HashMap<String, i64>>> = std::sync::Mutex::new(None);
     loop {
@@ -489,7 +492,15 @@ pub async fn totp_next(secret: &str) -> String {
                 return local_cognito::totp_code(secret, (candidate * 30) as u64);
             }
         }
-        tokio::time::sleep(Duration::from_secs((30 - into_step) as u64)).await;
+        // Every code of the window is spent: the next step's comes with time. This
+        // process's own emulator has its clock moved (nothing else shares it); an
+        // emulator others use too is waited for.
+        let to_next_step = (30 - into_step) as u32;
+        if own_emulator() {
+            advance_clock(to_next_step).await;
+        } else {
+            tokio::time::sleep(Duration::from_secs(to_next_step.into())).await;
+        }
     }
 }
 
