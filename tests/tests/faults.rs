@@ -5,7 +5,7 @@
 //! code, one invitation) when Cognito did the work and its answer was lost.
 //! docs/api.md, "When Cognito fails", is what these tests hold the API to.
 
-use auth_api::routes::{Operation, ROUTES};
+use auth_api::routes::{Operation, Route, ROUTES};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -171,6 +171,13 @@ async fn call(api: &TestApi, operation: Operation, w: &World) -> Answer {
     api.send(method, &path, body, token.as_deref()).await
 }
 
+/// Every route called once, all at once: with every Cognito call failing, no call
+/// changes anything another sees, and each waits out its own retries and bounds.
+async fn every_route_called<'a>(api: &TestApi, w: &World) -> Vec<(&'a Route, Answer)> {
+    let answers = futures::future::join_all(ROUTES.iter().map(|route| call(api, route.operation, w))).await;
+    ROUTES.iter().zip(answers).collect()
+}
+
 /// Arms `fault` on every Cognito call for the pool. A call with a session the pool
 /// never gave (the MFA set-up routes' AssociateSoftwareToken and VerifySoftwareToken)
 /// names no pool: those two are struck whatever the pool (nextest gives each test an
@@ -194,8 +201,7 @@ async fn every_route_answers(fault: Value, status: u16, code: &str) {
     let (w, api) = world().await;
     arm_everywhere(&fault, &w.pool).await;
     let mut wrong = Vec::new();
-    for route in ROUTES {
-        let answer = call(&api, route.operation, &w).await;
+    for (route, answer) in every_route_called(&api, &w).await {
         let ok = answer.status == status
             && answer.problem_code() == code
             && answer.header("retry-after").is_some_and(|s| s.parse::<u32>().is_ok_and(|s| s > 0));
@@ -241,8 +247,7 @@ async fn every_route_answers_a_hang_with_503_within_the_bound() {
     let bounded = TestApi::start_with(env).await;
     arm_everywhere(&json!({"delayMs": 60_000}), &w.pool).await;
     let mut wrong = Vec::new();
-    for route in ROUTES {
-        let answer = call(&bounded, route.operation, &w).await;
+    for (route, answer) in every_route_called(&bounded, &w).await {
         if answer.status != 503
             || answer.problem_code() != "UPSTREAM_UNAVAILABLE"
             || answer.header("retry-after").is_none()
