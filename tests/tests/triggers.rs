@@ -421,6 +421,31 @@ async fn a_faulty_migration_trigger_answers_as_a_wrong_password() {
     }
 }
 
+/// Only a real user's code runs the custom-message trigger: its fault at the routes that
+/// answer every username alike (here a reset code; a sign-up code sent again shares the
+/// answer, signup::sent_alike) must answer as a stranger's does, or a failing (or
+/// throttled) trigger would tell who exists.
+#[tokio::test]
+async fn a_faulty_custom_message_trigger_answers_codes_as_for_a_stranger() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let pool = create_pool(PoolOptions {
+        allow_sign_up: true,
+        pool: Some(json!({"LambdaConfig": {"CustomMessage": closed}})),
+        ..Default::default()
+    })
+    .await;
+    let api = TestApi::start(&pool).await;
+    let member = confirmed_user(&pool, &[]).await;
+    verify_email(&pool, &member).await;
+    let real = api.post("/auth/password/forgot", json!({"username": member}), None).await;
+    let stranger = api.post("/auth/password/forgot", json!({"username": unique("nobody")}), None).await;
+    assert_eq!(stranger.status, 202, "{stranger:?}");
+    assert_eq!(seen(&real), seen(&stranger));
+}
+
 #[tokio::test]
 async fn a_japanese_invitation_is_in_the_outbox() {
     let (_, api) = pool_with_triggers("", "").await;

@@ -46,6 +46,15 @@ pub fn wrong_or_expired_code() -> ApiError {
 /// Seconds a client should wait before trying again after Cognito trouble.
 const UPSTREAM_RETRY_AFTER: u32 = 5;
 
+/// A trigger's fault: it failed, timed out or was throttled (UnexpectedLambdaException),
+/// answered badly (InvalidLambdaResponseException) or refused (UserLambdaValidationException).
+pub fn is_trigger_fault(cognito_code: &str) -> bool {
+    matches!(
+        cognito_code,
+        "UnexpectedLambdaException" | "InvalidLambdaResponseException" | "UserLambdaValidationException"
+    )
+}
+
 pub fn from_sdk<E>(error: SdkError<E, HttpResponse>, call: CognitoCall) -> ApiError
 where
     E: ProvideErrorMetadata,
@@ -148,12 +157,8 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         // A trigger's fault at login (a migration trigger that timed out, was throttled or
         // answered badly) too: only a name the pool lacks runs the migration trigger, so a
         // fault there as a 500 would tell a stranger from a user. The log keeps Cognito's code.
-        "NotAuthorizedException"
-        | "UserLambdaValidationException"
-        | "UserNotConfirmedException"
-        | "UnexpectedLambdaException"
-        | "InvalidLambdaResponseException"
-            if call == Login =>
+        "NotAuthorizedException" | "UserNotConfirmedException" if call == Login => wrong_credentials(),
+        fault if call == Login && is_trigger_fault(fault) =>
         {
             wrong_credentials()
         }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{Audit, Event};
 use crate::body::{check, present, JsonBody, Validate};
-use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
+use crate::cognito_error::{from_sdk, is_trigger_fault, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::email_holders::holder_of;
@@ -273,14 +273,20 @@ pub async fn resend(
 }
 
 /// 202 with the same body whoever the username names: the errors listed, and
-/// what only a real user meets (a send limit, a disabled account), answer alike.
+/// what only a real user meets (a send limit, a disabled account, the custom-message
+/// trigger's fault), answer alike.
 pub fn sent_alike<T, E: ProvideErrorMetadata>(
     sent: Result<T, SdkError<E, HttpResponse>>,
     about_the_user: &[ErrorCode],
 ) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
     if let Err(error) = sent {
+        // Only a real user's code runs the custom-message trigger: its fault as a 500 would
+        // tell a stranger who exists. The operator sees it in the log (and its alarms).
+        let trigger_fault = error.code().is_some_and(is_trigger_fault);
         let mapped = from_sdk(error, CognitoCall::PublicCode);
-        if mapped != crate::cognito_error::wrong_or_expired_code() && !about_the_user.contains(&mapped.code) {
+        if trigger_fault {
+            tracing::error!(code = mapped.code.as_str(), "a trigger failed while a code was sent; answered as sent");
+        } else if mapped != wrong_or_expired_code() && !about_the_user.contains(&mapped.code) {
             return Err(mapped);
         }
     }
