@@ -35,8 +35,11 @@ pub fn local_cognito_url() -> String {
     }
     EMULATOR_URL
         .get_or_init(|| {
-            local_cognito::spawn_on_own_thread(local_cognito::Options::default())
-                .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
+            local_cognito::spawn_on_own_thread(local_cognito::Options {
+                key_file: Some(local_cognito::test_key_file()),
+                ..Default::default()
+            })
+            .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
         })
         .clone()
 }

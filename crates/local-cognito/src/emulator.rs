@@ -25,6 +25,16 @@ pub struct Options {
     pub region: Option<String>,
     /// Host names it answers at besides loopback names and IP addresses (browsers.rs).
     pub allowed_hosts: Vec<String>,
+    /// Sign with the keys in this file, made and written there when it holds none, unless
+    /// a state file has keys. Tests give every emulator of a run the same file: two RSA
+    /// keys made once, not in each test's process (most of the conformance suite's CPU).
+    pub key_file: Option<PathBuf>,
+}
+
+/// The key file tests share (Options::key_file): in the system's temporary directory,
+/// made by the first emulator of a run that needs it.
+pub fn test_key_file() -> PathBuf {
+    std::env::temp_dir().join("local-cognito-test-signing-keys.json")
 }
 
 /// The emulator: its state, behind one lock, and what every operation reads.
@@ -46,7 +56,9 @@ impl Emulator {
         let clock = if options.frozen_clock { Clock::frozen() } else { Clock::default() };
         let (state, keys) = match &options.state_file {
             Some(path) if path.exists() => store::load(path, &clock)?,
-            _ => (model::State::default(), keys::Keys::new()),
+            _ => {
+                (model::State::default(), options.key_file.as_deref().map_or_else(keys::Keys::new, keys::Keys::shared))
+            }
         };
         Ok(Self(Arc::new(Inner {
             state: Mutex::new(state),

@@ -3,6 +3,9 @@
 //! tenth of a second a key) starts in the background when the first pool is
 //! created, so that starting stays fast; the first signature waits for it.
 
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::encoding::AsDer;
@@ -107,6 +110,29 @@ impl Keys {
                 background.get();
             });
         }
+    }
+
+    /// The keys in `path`, or new ones written there (owner-only, renamed into place so
+    /// that emulators starting at once never read half a file).
+    pub fn shared(path: &Path) -> Self {
+        let kept = std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice::<StoredKeys>(&bytes).ok());
+        if let Some(keys) = kept.as_ref().and_then(Self::restore) {
+            return keys;
+        }
+        let keys = Self::new();
+        let stored = serde_json::to_vec(&keys.store()).expect("the keys serialise");
+        let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temporary)
+            .and_then(|mut file| file.write_all(&stored));
+        if written.is_ok() {
+            let _ = std::fs::rename(&temporary, path);
+        }
+        keys
     }
 
     pub fn restore(stored: &StoredKeys) -> Option<Self> {

@@ -53,7 +53,7 @@ mod wire;
 pub use auth::totp_code;
 pub use clock::Clock;
 pub use ctx::REGION;
-pub use emulator::{Emulator, Options};
+pub use emulator::{test_key_file, Emulator, Options};
 pub use error::CognitoError;
 pub use ops::operation_names;
 pub use seed::{PoolIds, SeedOptions};

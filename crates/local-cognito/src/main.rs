@@ -70,6 +70,7 @@ async fn main() -> Result<(), String> {
         frozen_clock: false,
         region: args.region,
         allowed_hosts: args.allowed_hosts,
+        key_file: None,
     };
     let running = local_cognito::start(options).await.map_err(|e| format!("cannot start: {e}"))?;
     println!("local Cognito listening on {}", running.url);

@@ -24,8 +24,11 @@ static EMULATOR_URL: OnceLock<String> = OnceLock::new();
 fn emulator_url() -> String {
     EMULATOR_URL
         .get_or_init(|| {
-            local_cognito::spawn_on_own_thread(local_cognito::Options::default())
-                .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
+            local_cognito::spawn_on_own_thread(local_cognito::Options {
+                key_file: Some(local_cognito::test_key_file()),
+                ..Default::default()
+            })
+            .unwrap_or_else(|e| panic!("the local Cognito could not start: {e}"))
         })
         .clone()
 }
@@ -87,8 +90,12 @@ impl Target {
             eprintln!("SKIP against a real pool: this test needs {needs}");
             return None;
         }
-        let options =
-            local_cognito::Options { frozen_clock: true, region: Some(region.to_owned()), ..Default::default() };
+        let options = local_cognito::Options {
+            frozen_clock: true,
+            region: Some(region.to_owned()),
+            key_file: Some(local_cognito::test_key_file()),
+            ..Default::default()
+        };
         let url = local_cognito::spawn_on_own_thread(options).expect("an emulator starts");
         Some(Self::seeded_at(url, region, seed).await)
     }
