@@ -7,6 +7,9 @@
 #                          as the example app shows); TOTP and SMS are offered,
 #                          and email when EMAIL_MFA=1; codes go to the outbox
 #   SELF_SIGNUP=0          only administrators create users, as in the deployed default
+#   PASSWORDLESS=1         choice-based sign-in: the first factors PASSWORD, EMAIL_OTP,
+#                          SMS_OTP and WEB_AUTHN (passkeys for the relying party localhost,
+#                          any http://localhost port), ALLOW_USER_AUTH on the app client
 #   DEVICES=off|always|opt-in
 #                          remember devices (default off): always, or when the user asks
 #   TRIGGERS=0             the pool runs no Lambda triggers; by default it runs the
@@ -37,6 +40,8 @@ mfa="${MFA:-optional}"
 signup=true
 case "${SELF_SIGNUP:-1}" in 0|false|no) signup=false ;; esac
 devices="${DEVICES:-off}"
+passwordless=false
+[ "${PASSWORDLESS:-0}" = 1 ] && passwordless=true
 triggers=true
 case "${TRIGGERS:-1}" in 0|false|no) triggers=false ;; esac
 export PORT="${PORT:-3000}" DEFAULT_GROUP="${DEFAULT_GROUP-members}"
@@ -64,7 +69,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p .local
 # One pool per combination of settings, each kept in the state.
-env_file=".local/pool-secret-$secret-signup-$signup-mfa-$mfa-devices-$devices-triggers-$triggers-$PORT${EMAIL_MFA:+-email}.env"
+env_file=".local/pool-secret-$secret-signup-$signup-mfa-$mfa-devices-$devices-triggers-$triggers-$PORT${EMAIL_MFA:+-email}$([ "$passwordless" = true ] && echo -passwordless).env"
 state_args=()
 if [ -n "$STATE_FILE" ]; then
   state_args=(--state "$STATE_FILE")
@@ -98,7 +103,7 @@ keep_random() { [ -s "$1" ] || { head -c "$2" /dev/urandom | od -An -tx1 | tr -d
 keep_random .local/device-secret 32
 keep_random .local/caller-key 24
 export DEVICE_SECRET="$(cat .local/device-secret)" COGNITO_CALLER_KEY="$(cat .local/caller-key)"
-seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"callerKey\": \"$COGNITO_CALLER_KEY\", \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
+seed="{\"clientSecret\": $secret, \"allowSignUp\": $signup, \"passwordless\": $passwordless, \"callerKey\": \"$COGNITO_CALLER_KEY\", \"mfa\": $mfa_seed, \"pool\": $pool_seed, \"groups\": $groups, \"admin\": {\"username\": \"$ADMIN_USERNAME\", \"password\": \"$ADMIN_PASSWORD\", \"email\": \"$ADMIN_EMAIL\"}}"
 # The local Cognito prints every message Cognito would send (codes, invitations).
 start_local_cognito "${COGNITO_PORT:-9229}" /dev/stdout "${state_args[@]}" --seed "$seed" --seed-env "$env_file"
 # The env file may still name a pool the state no longer holds while the local Cognito
@@ -162,6 +167,7 @@ The auth API: http://localhost:$PORT/auth/... (docs/api.md)
   admin        $ADMIN_USERNAME / $ADMIN_PASSWORD (group admin)
   self sign-up $(on_off "$signup")
   MFA          $mfa$mfa_factors
+  passwordless $(on_off "$passwordless")$([ "$passwordless" = true ] && echo " (email and SMS codes, passkeys for localhost; users with MFA on sign in with passwords)")
   devices      $devices
   triggers     $trigger_info
   app client   $COGNITO_CLIENT_ID, $([ "$secret" = true ] && echo "with a secret (the server holds it)" || echo "without a secret")
