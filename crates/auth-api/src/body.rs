@@ -198,6 +198,22 @@ pub mod check {
         length(field, value, 20, 2048)
     }
 
+    /// A WebAuthn credential as JSON (RegistrationResponseJSON or
+    /// AuthenticationResponseJSON): an object with a string `id` and an object `response`.
+    /// What it proves is Cognito's to check.
+    pub fn credential(field: &str, value: &serde_json::Value) -> Result<(), ApiError> {
+        let id = value.get("id").and_then(serde_json::Value::as_str);
+        let shaped = id.is_some_and(|id| !id.is_empty() && id.len() <= 1024)
+            && value.get("response").is_some_and(|r| r.is_object());
+        if !shaped {
+            return Err(ApiError::validation(
+                field,
+                format!("`{field}` must be the authenticator's response as JSON: an object with `id` and `response`"),
+            ));
+        }
+        Ok(())
+    }
+
     /// A code sent by email or SMS, or shown by an authenticator app: digits.
     pub fn code(field: &str, value: &str) -> Result<(), ApiError> {
         length(field, value, 1, 16)?;
