@@ -36,7 +36,7 @@ pub enum Outcome {
 /// The challenges a client answers (openapi.yaml's ChallengeName); the server answers the
 /// device challenges itself, and with ADMIN_USER_PASSWORD_AUTH Cognito asks no others.
 /// The passwordless routes answer SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP and WEB_AUTHN
-/// (crate::first_factor).
+/// (first_factor.rs).
 pub const CLIENT_CHALLENGES: &[ChallengeNameType] = &[
     ChallengeNameType::SelectChallenge,
     ChallengeNameType::SmsOtp,
