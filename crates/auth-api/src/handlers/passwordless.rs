@@ -168,7 +168,8 @@ pub async fn answer_passkey(
 }
 
 async fn allowed(state: &AppState, factor: Option<FirstFactor>) -> Result<Vec<FirstFactor>, ApiError> {
-    let allowed = FirstFactor::allowed(&state.pool_rules().await?.first_factors);
+    let rules: &crate::pool_rules::PoolRules = state.pool_rules().await?;
+    let allowed = FirstFactor::allowed(&rules.first_factors);
     check_allowed(&allowed, factor)?;
     Ok(allowed)
 }
