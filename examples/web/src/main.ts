@@ -54,6 +54,10 @@ async function next(step: SignInStep): Promise<void> {
       );
       show("select-mfa");
     },
+    // Only the passwordless routes ask these, and this page signs in by password.
+    SELECT_CHALLENGE: () => showError("This page signs in with a password."),
+    SMS_OTP: () => showError("This page signs in with a password."),
+    WEB_AUTHN: () => showError("This page signs in with a password."),
   });
 }
 
