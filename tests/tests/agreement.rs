@@ -457,9 +457,9 @@ fn defaults(value: &Value) -> Value {
             let branches = tagged.value.as_sequence().expect("!If [condition, then, else]");
             defaults(&branches[2])
         }
-        Value::Mapping(map) => Value::Mapping(
-            map.iter().map(|(k, v)| (k.clone(), defaults(v))).filter(|(_, v)| !no_value(v)).collect(),
-        ),
+        Value::Mapping(map) => {
+            Value::Mapping(map.iter().map(|(k, v)| (k.clone(), defaults(v))).filter(|(_, v)| !no_value(v)).collect())
+        }
         Value::Sequence(items) => Value::Sequence(items.iter().map(defaults).collect()),
         other => other.clone(),
     }
