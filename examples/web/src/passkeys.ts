@@ -21,7 +21,7 @@ export async function passkeyList(userHasTotp: boolean): Promise<void> {
   $("#passkeys").replaceChildren(...passkeys.map(item));
   if (!answer.data) $("#passkeys").textContent = "Your passkeys could not be listed.";
   else if (!passkeys.length) $("#passkeys").textContent = "No passkeys yet.";
-  $("#add-passkey").hidden = !supported();
+  $("#add-passkey").hidden = !supported() || !answer.data;
 }
 
 let showHome: ShowHome = async () => {};
