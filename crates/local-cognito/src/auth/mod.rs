@@ -15,8 +15,11 @@ mod device;
 mod lockout;
 mod mfa;
 mod new_password;
+mod otp;
+mod passkey;
 pub mod refresh;
 mod session;
+pub mod user_auth;
 pub mod user_srp;
 
 use device::{device_password_verifier, device_srp_auth};
@@ -24,6 +27,7 @@ pub use lockout::{check_lockout, record_failure};
 pub use mfa::{accept_totp, totp_already_used, totp_code, TotpRefusal};
 use mfa::{mfa_challenge, mfa_code, mfa_step, software_token_code, MfaStep};
 use new_password::{new_password, new_password_parameters};
+pub use passkey::relying_party;
 use session::challenge;
 pub use session::{invalid_session, new_session_id, spend_session, take_session, unknown_session};
 
@@ -136,22 +140,15 @@ pub fn password_sign_in(
     let username = parameters.get("USERNAME").filter(|u| !u.is_empty()).ok_or_else(|| missing("USERNAME"))?;
     let password = parameters.get("PASSWORD").filter(|p| !p.is_empty()).ok_or_else(|| missing("PASSWORD"))?;
     check_secret_hash(client, username, parameters.get("SECRET_HASH").map(String::as_str))?;
-    let now = ctx.now;
-    let pool = pool_mut(ctx.state, pool_id)?;
-    let Some(key) = pool.user_key(username) else {
+    let Some(key) = pool(ctx.state, pool_id)?.user_key(username) else {
         return Err(if client.hides_user_existence() {
             error::not_authorized("Incorrect username or password.")
         } else {
             error::user_not_found("User does not exist.")
         });
     };
-    let user = pool.users.get_mut(&key).expect("found");
-    check_lockout(user, now)?;
-    if !user.password.as_ref().is_some_and(|hash| password::matches(hash, password)) {
-        record_failure(user, now);
-        return Err(error::not_authorized("Incorrect username or password."));
-    }
-    user.lockout = Default::default();
+    verify_password(ctx, pool_id, &key, password)?;
+    let now = ctx.now;
     let progress = Progress {
         pool_id: pool_id.to_owned(),
         client_id: client.id.clone(),
@@ -164,6 +161,23 @@ pub fn password_sign_in(
     advance(ctx, progress)
 }
 
+/// Checks a user's password, with the lockout: a locked user is refused even the
+/// right one, a wrong one counts, the right one clears the count.
+pub fn verify_password(ctx: &mut Ctx, pool_id: &str, key: &str, password: &str) -> Result<()> {
+    let now = ctx.now;
+    let user = pool_mut(ctx.state, pool_id)?.users.get_mut(key).ok_or_else(invalid_session)?;
+    check_lockout(user, now)?;
+    if !user.password.as_ref().is_some_and(|hash| password::matches(hash, password)) {
+        record_failure(user, now);
+        return Err(error::not_authorized("Incorrect username or password."));
+    }
+    user.lockout = Default::default();
+    Ok(())
+}
+
+/// The challenges USER_AUTH's SELECT_CHALLENGE session may be answered with by name.
+const FIRST_FACTOR_ANSWERS: &[&str] = &["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"];
+
 /// An answer to the session's challenge, then the next step.
 pub fn respond(
     ctx: &mut Ctx,
@@ -173,19 +187,37 @@ pub fn respond(
     session_id: &str,
     responses: &HashMap<String, String>,
 ) -> Result<Value> {
-    let session = take_session(ctx, pool_id, client_id, session_id, Some(challenge_name))?;
+    let selecting = ctx.state.sessions.get(session_id).is_some_and(|s| s.challenge == Challenge::SelectChallenge)
+        && FIRST_FACTOR_ANSWERS.contains(&challenge_name);
+    let expected = if selecting { "SELECT_CHALLENGE" } else { challenge_name };
+    let session = take_session(ctx, pool_id, client_id, session_id, Some(expected))?;
+    if session.challenge == Challenge::SignUpConfirmed {
+        return Err(invalid_session());
+    }
     let username = responses.get("USERNAME").filter(|u| !u.is_empty()).ok_or_else(|| missing("USERNAME"))?;
     let pool = pool(ctx.state, pool_id)?;
     let client = pool.client(client_id)?.clone();
-    if pool.user_key(username).as_deref() != Some(session.progress.username.as_str()) {
+    let same_user = if session.decoy {
+        pool.canonical(username) == pool.canonical(&session.progress.username)
+    } else {
+        pool.user_key(username).as_deref() == Some(session.progress.username.as_str())
+    };
+    if !same_user {
         return Err(invalid_session());
     }
     check_secret_hash(&client, username, responses.get("SECRET_HASH").map(String::as_str))?;
+    if session.challenge == Challenge::SelectChallenge {
+        return user_auth::select(ctx, session_id, session, challenge_name, responses);
+    }
 
     let answered = match session.challenge {
+        _ if session.decoy => user_auth::answer_decoy(ctx, &session, responses),
         Challenge::NewPasswordRequired => new_password(ctx, &session, responses),
         Challenge::SmsMfa => mfa_code(ctx, &session, responses.get("SMS_MFA_CODE")),
-        Challenge::EmailOtp => mfa_code(ctx, &session, responses.get("EMAIL_OTP_CODE")),
+        Challenge::EmailOtp | Challenge::EmailOtpSignIn => mfa_code(ctx, &session, responses.get("EMAIL_OTP_CODE")),
+        Challenge::SmsOtp => mfa_code(ctx, &session, responses.get("SMS_OTP_CODE")),
+        Challenge::WebAuthn => passkey::check_assertion(ctx, &session, responses),
+        Challenge::SelectChallenge | Challenge::SignUpConfirmed => Err(invalid_session()),
         Challenge::SoftwareTokenMfa => software_token_code(ctx, &session, responses.get("SOFTWARE_TOKEN_MFA_CODE")),
         Challenge::SelectMfaType => {
             let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
@@ -218,7 +250,7 @@ pub fn respond(
         Challenge::PasswordVerifier => user_srp::password_verifier(ctx, &session, responses),
     };
     if let Err(error) = answered {
-        if error.kind == "CodeMismatchException" {
+        if error.kind == "CodeMismatchException" || session.challenge == Challenge::WebAuthn {
             let dead = ctx.state.sessions.get_mut(session_id).map(|s| {
                 s.failed_attempts += 1;
                 s.failed_attempts >= CHALLENGE_ATTEMPTS
