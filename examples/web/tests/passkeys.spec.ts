@@ -199,6 +199,8 @@ test("GIVEN a user with a passkey WHEN another site gets a sign-in challenge for
   await addPasskey(page, username, false);
   const [users] = await authenticator.credentials();
   if (!users) throw new Error("no passkey was made");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("status")).toHaveText("You are signed out.");
 
   // Another site, https (a secure context, as WebAuthn needs), served by the test.
   await page.route("https://evil.test/**", (route) =>
