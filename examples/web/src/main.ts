@@ -85,7 +85,14 @@ async function next(step: SignInStep): Promise<void> {
         console.error(error);
         return showLogin("No passkey was used. Try again, or sign in another way.", challenge.username);
       }
-      await next(await auth.answerPasskey(challenge, credential, DEVICE_NAME));
+      try {
+        await next(await auth.answerPasskey(challenge, credential, DEVICE_NAME));
+      } catch (error) {
+        // The API's detail is for developers; a person needs what to do next.
+        if (!(error instanceof AuthApiError && error.code === "PASSKEY_REFUSED")) throw error;
+        showLogin(undefined, challenge.username);
+        showError("This passkey was not accepted (it may have been deleted from your account). Sign in another way.");
+      }
     },
   });
 }

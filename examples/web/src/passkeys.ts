@@ -65,7 +65,7 @@ async function addPasskey(reauthentication: Reauthentication): Promise<void> {
   try {
     const credential = await createPasskey(started.credentialCreationOptions);
     const added = unwrap(await auth.api.POST("/auth/me/passkeys", { body: { credential } }));
-    await showHome(`Passkey added: ${added.friendlyName || "a passkey"}. You can now sign in with it alone.`);
+    await showHome(`Passkey added${added.friendlyName ? ` (${added.friendlyName})` : ""}. You can now sign in with it alone.`);
   } catch (error) {
     await showHome();
     showError(error instanceof DOMException ? "No passkey was made (cancelled, or this authenticator already has one here)." : error);
