@@ -352,17 +352,17 @@ pub struct Passkey {
     pub authenticator_attachment: Option<String>,
     pub transports: Vec<String>,
     pub created: i64,
-    /// The credential's public key, COSE, base64url.
-    pub public_key: String,
-    pub sign_count: u32,
+    /// The verifier's record (webauthn-rs-core's Credential): the public key, the
+    /// signature counter, the user verification at registration.
+    pub credential: Value,
 }
 
-/// A registration in progress: its challenge (base64url) and when it lapses.
+/// A registration in progress: the verifier's state (its challenge) and when it lapses.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PasskeyRegistration {
-    pub challenge: String,
+    pub state: Value,
     pub relying_party_id: String,
-    pub user_verification: String,
+    pub client_id: String,
     pub expires: i64,
 }
 
@@ -515,9 +515,9 @@ pub struct Session {
     /// errors: a decoy that no answer passes.
     #[serde(default)]
     pub decoy: bool,
-    /// WEB_AUTHN: the challenge the assertion must sign (base64url).
+    /// WEB_AUTHN: the verifier's state, with the challenge the assertion must sign.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_authn_challenge: Option<String>,
+    pub web_authn_state: Option<Value>,
 }
 
 impl Session {
@@ -534,7 +534,7 @@ impl Session {
             software_token_verified: false,
             software_token_secret: None,
             decoy: false,
-            web_authn_challenge: None,
+            web_authn_state: None,
         }
     }
 }

@@ -28,7 +28,7 @@ use device::{device_password_verifier, device_srp_auth};
 pub use mfa::{accept_totp, totp_already_used, totp_code, TotpRefusal};
 use mfa::{mfa_challenge, mfa_code, software_token_code, MfaStep};
 use new_password::new_password;
-pub use passkey::relying_party;
+pub use passkey::{complete_registration, describe as describe_passkey, relying_party, start_registration};
 pub use session::{invalid_session, new_session_id, spend_session, take_session, unknown_session};
 pub use steps::{advance, verify_password};
 
