@@ -9,8 +9,8 @@
 #   SELF_SIGNUP=0          only administrators create users, as in the deployed default
 #   PASSWORDLESS=1         sign-in without a password too (docs/passwordless.md): the
 #                          pool's first factors PASSWORD, EMAIL_OTP, SMS_OTP and WEB_AUTHN,
-#                          passkeys for the relying party localhost, ALLOW_USER_AUTH;
-#                          sign-up may then leave the password out
+#                          passkeys for the relying party localhost (any http://localhost
+#                          port), ALLOW_USER_AUTH; sign-up may then leave the password out
 #   DEVICES=off|always|opt-in
 #                          remember devices (default off): always, or when the user asks
 #   TRIGGERS=0             the pool runs no Lambda triggers; by default it runs the
@@ -159,7 +159,8 @@ else
   trigger_info="off"
 fi
 passwordless_info="off"
-[ "$passwordless" = true ] && passwordless_info="on: email and SMS codes, passkeys (relying party localhost); sign-up without a password"
+[ "$passwordless" = true ] && passwordless_info="on: email and SMS codes, passkeys (relying party localhost); sign-up without a password;
+               users with MFA on sign in with passwords"
 web_info="not served (WEB=0)"
 [ "$web" = true ] && web_info="http://localhost:$web_port (examples/web)"
 cat <<INFO

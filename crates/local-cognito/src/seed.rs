@@ -71,14 +71,14 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     merge(&mut pool, options.pool.as_ref());
     let created = ops::call(ctx, "CreateUserPool", pool)?;
     let pool_id = created["UserPool"]["Id"].as_str().expect("pool id").to_owned();
+    if options.passwordless {
+        let web_authn = json!({"RelyingPartyId": "localhost", "UserVerification": "preferred"});
+        ops::call(ctx, "SetUserPoolMfaConfig", json!({"UserPoolId": pool_id, "WebAuthnConfiguration": web_authn}))?;
+    }
     if let Some(mfa) = &options.mfa {
         let mut mfa = mfa.clone();
         mfa["UserPoolId"] = json!(pool_id);
         ops::call(ctx, "SetUserPoolMfaConfig", mfa)?;
-    }
-    if options.passwordless {
-        let web_authn = json!({"RelyingPartyId": "localhost", "UserVerification": "preferred"});
-        ops::call(ctx, "SetUserPoolMfaConfig", json!({"UserPoolId": pool_id, "WebAuthnConfiguration": web_authn}))?;
     }
 
     let mut client = definition["client"].clone();
