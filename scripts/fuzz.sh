@@ -5,6 +5,9 @@
 # token, and checks every answer against the contract (schemathesis.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The binaries the build left (CARGO_TARGET_DIR, as cargo does).
+bin_dir="${CARGO_TARGET_DIR:-target}/debug"
+export LOCAL_COGNITO_BIN="${LOCAL_COGNITO_BIN:-$bin_dir/local-cognito}"
 . scripts/local-cognito.sh
 
 FUZZ_VENV="${FUZZ_VENV:-.venv-fuzz}"
@@ -19,15 +22,17 @@ cleanup() {
 trap cleanup EXIT
 
 # The pool's web ACL lets through only the functions' calls, as deployed (template.yaml).
+# Passwordless first factors on, so that its routes reach Cognito rather than stopping at
+# FACTOR_NOT_ALLOWED.
 export COGNITO_CALLER_KEY="fuzz-caller-key"
-seed='{"clientSecret": true, "callerKey": "fuzz-caller-key", "admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
+seed='{"clientSecret": true, "passwordless": true, "callerKey": "fuzz-caller-key", "admin": {"username": "admin", "password": "Admin-Passw0rd", "email": "admin@example.com"}}'
 start_local_cognito "$(free_port)" "$log" --seed "$seed" --seed-env "$log.env"
 for _ in $(seq 1 50); do [ -s "$log.env" ] && break; sleep 0.05; done
 set -a
 . "$log.env"
 set +a
 export COGNITO_ENDPOINT_URL="$LOCAL_COGNITO_URL" AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local PORT="$api_port" LOG_LEVEL=warn
-target/debug/local-server >/dev/null 2>&1 &
+"$bin_dir/local-server" >/dev/null 2>&1 &
 server_pid=$!
 api="http://127.0.0.1:$api_port"
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "$api/_local/outbox" 2>/dev/null && break; sleep 0.05; done

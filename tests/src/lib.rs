@@ -74,6 +74,9 @@ pub struct PoolOptions {
     pub mfa: Option<Value>,
     /// Groups besides the admin group.
     pub groups: Vec<&'static str>,
+    /// Choice-based sign-in, as `PASSWORDLESS=1 make dev` seeds it: the first factors
+    /// PASSWORD, EMAIL_OTP, SMS_OTP and WEB_AUTHN, passkeys for `localhost`, ALLOW_USER_AUTH.
+    pub passwordless: bool,
 }
 
 impl Default for PoolOptions {
@@ -86,6 +89,7 @@ impl Default for PoolOptions {
             client: None,
             mfa: None,
             groups: Vec::new(),
+            passwordless: false,
         }
     }
 }
@@ -105,6 +109,11 @@ impl PoolOptions {
             })),
             ..Default::default()
         }
+    }
+
+    /// A pool where users sign in without a password too, and sign up by themselves.
+    pub fn passwordless() -> Self {
+        Self { passwordless: true, allow_sign_up: true, ..Default::default() }
     }
 
     /// Devices tracked; remembered always, or only when the user says so.
@@ -138,23 +147,18 @@ pub async fn create_pool(options: PoolOptions) -> Pool {
         "client": options.client,
         "mfa": options.mfa,
         "groups": options.groups,
+        "passwordless": options.passwordless,
         // The web ACL template.yaml deploys: only the functions (and this harness's set-up) reach the public API.
         "callerKey": CALLER_KEY,
         "admin": {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD, "email": "admin@example.com"},
     });
-    let mut ids: HashMap<String, String> = reqwest::Client::new()
-        .post(&url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap_or_else(|e| {
-            panic!("the local Cognito at {url} did not answer: {e}. If LOCAL_COGNITO_URL is set, start that emulator (`cargo run -p local-cognito`) or unset it.")
-        })
-        .error_for_status()
-        .expect("pool created")
-        .json()
-        .await
-        .expect("pool ids");
+    let response = reqwest::Client::new().post(&url).json(&body).send().await.unwrap_or_else(|e| {
+        panic!("the local Cognito at {url} did not answer: {e}. If LOCAL_COGNITO_URL is set, start that emulator (`cargo run -p local-cognito`) or unset it.")
+    });
+    let status = response.status();
+    let text = response.text().await.expect("the seed's answer");
+    assert!(status.is_success(), "pool not created: {status} {text}");
+    let mut ids: HashMap<String, String> = serde_json::from_str(&text).expect("pool ids");
     Pool {
         user_pool_id: ids["userPoolId"].clone(),
         client_id: ids["clientId"].clone(),

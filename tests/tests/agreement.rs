@@ -220,6 +220,7 @@ const IAM_CALLS: &[(&str, &str)] = &[
     (".describe_user_pool()", "DescribeUserPool"),
     (".describe_user_pool_client()", "DescribeUserPoolClient"),
     (".list_groups()", "ListGroups"),
+    (".get_user_pool_mfa_config()", "GetUserPoolMfaConfig"),
 ];
 
 /// `.admin_create_user()` -> `AdminCreateUser`, for every admin call in `source`, and `IAM_CALLS`.
@@ -447,14 +448,18 @@ fn no_answer_reflects_the_requests_origin() {
 }
 
 /// The template as deployed with its parameters' defaults: `!If [condition, a, b]`
-/// becomes `b` (every condition here is off by default).
+/// becomes `b` (every condition here is off by default), and a key whose value is then
+/// `!Ref AWS::NoValue` is left out, as CloudFormation leaves it out.
 fn defaults(value: &Value) -> Value {
+    let no_value = |value: &Value| matches!(value, Value::Tagged(t) if t.tag == "Ref" && t.value == "AWS::NoValue");
     match value {
         Value::Tagged(tagged) if tagged.tag == "If" => {
             let branches = tagged.value.as_sequence().expect("!If [condition, then, else]");
             defaults(&branches[2])
         }
-        Value::Mapping(map) => Value::Mapping(map.iter().map(|(k, v)| (k.clone(), defaults(v))).collect()),
+        Value::Mapping(map) => {
+            Value::Mapping(map.iter().map(|(k, v)| (k.clone(), defaults(v))).filter(|(_, v)| !no_value(v)).collect())
+        }
         Value::Sequence(items) => Value::Sequence(items.iter().map(defaults).collect()),
         other => other.clone(),
     }

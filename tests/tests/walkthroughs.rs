@@ -5,7 +5,7 @@
 use integration_tests::walkthrough::{repository_root, run_document, transcript};
 
 /// The documents with walkthroughs; `every_walkthrough_is_run` keeps this list whole.
-const DOCUMENTS: [&str; 2] = ["docs/local-stack.md", "docs/triggers.md"];
+const DOCUMENTS: [&str; 3] = ["docs/local-stack.md", "docs/triggers.md", "docs/passwordless.md"];
 
 fn run(doc: &str) {
     match run_document(doc) {
@@ -23,6 +23,11 @@ fn local_stack() {
 #[test]
 fn triggers() {
     run("docs/triggers.md");
+}
+
+#[test]
+fn passwordless() {
+    run("docs/passwordless.md");
 }
 
 #[test]

@@ -6,7 +6,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { AuthApiError, unwrap } from "./errors.js";
 import { memoryStore, type CredentialStore } from "./store.js";
 import type { paths } from "./schema.js";
-import type { AuthResult, Challenge, ChallengeOf, CodeChallenge, Device, Factor } from "./types.js";
+import type { AuthResult, Challenge, ChallengeOf, CodeChallenge, Device, Factor, FirstFactor, OtpChallenge, WebAuthnCredential } from "./types.js";
 
 /**
  * cookie: the API keeps the refresh token (and device key) in HttpOnly cookies, which
@@ -116,6 +116,36 @@ export class AuthClient {
   async finishMfaSetup(challenge: ChallengeOf<"MFA_SETUP">, code: string, deviceName?: string): Promise<SignInStep> {
     const body = { username: challenge.username, session: challenge.session, code, ...(deviceName ? { deviceName } : {}) };
     return this.#step(await this.public.POST("/auth/mfa/setup/verify", { body, ...this.#cookie() }));
+  }
+
+  /**
+   * Starts a sign-in without a password. Without `factor`, SELECT_CHALLENGE (the
+   * deployment's factors); with it, that factor's challenge: EMAIL_OTP or SMS_OTP (a code
+   * is on its way) or WEB_AUTHN (options for navigator.credentials.get). Every username
+   * gets the same answer, a user's or not.
+   */
+  async startPasswordless(input: { username: string; factor?: FirstFactor }): Promise<SignInStep> {
+    const { username, factor } = input;
+    const body = { username, ...(factor ? { factor } : {}) };
+    return this.#step(await this.public.POST("/auth/passwordless", { body, ...this.#cookie() }));
+  }
+
+  /** Answers SELECT_CHALLENGE with one of its `factors`: that factor's challenge. */
+  async choosePasswordlessFactor(challenge: ChallengeOf<"SELECT_CHALLENGE">, factor: FirstFactor): Promise<SignInStep> {
+    const body = { username: challenge.username, session: challenge.session, factor };
+    return this.#step(await this.public.POST("/auth/passwordless/factor", { body, ...this.#cookie() }));
+  }
+
+  /** Answers a passwordless EMAIL_OTP or SMS_OTP with the code sent. */
+  async answerPasswordlessCode(challenge: OtpChallenge, code: string, deviceName?: string): Promise<SignInStep> {
+    const body = { username: challenge.username, session: challenge.session, challenge: challenge.name, code, ...(deviceName ? { deviceName } : {}) };
+    return this.#step(await this.public.POST("/auth/passwordless/code", { body, ...this.#cookie() }));
+  }
+
+  /** Answers WEB_AUTHN with the authenticator's assertion (AuthenticationResponseJSON). */
+  async answerPasskey(challenge: ChallengeOf<"WEB_AUTHN">, credential: WebAuthnCredential, deviceName?: string): Promise<SignInStep> {
+    const body = { username: challenge.username, session: challenge.session, credential, ...(deviceName ? { deviceName } : {}) };
+    return this.#step(await this.public.POST("/auth/passwordless/passkey", { body, ...this.#cookie() }));
   }
 
   /**

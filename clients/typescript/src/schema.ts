@@ -764,6 +764,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/passwordless": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a sign-in without a password (AdminInitiateAuth, USER_AUTH); a challenge out.
+         * @description Without `factor`, SELECT_CHALLENGE with the factors this deployment allows (`parameters.factors`); with
+         *     it, that factor's challenge: EMAIL_OTP or SMS_OTP (a code is sent; answer at /auth/passwordless/code) or
+         *     WEB_AUTHN (`parameters.credentialRequestOptions` for navigator.credentials.get; answer at
+         *     /auth/passwordless/passkey). Every username gets the same answer, whether or not it is a user's and
+         *     whether or not the user has the factor: a username without it never receives a code, and its answer
+         *     is refused as a wrong code or passkey. A factor this deployment does not allow is 400 FACTOR_NOT_ALLOWED.
+         */
+        post: operations["startPasswordless"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passwordless/factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answers SELECT_CHALLENGE with a factor (AdminRespondToAuthChallenge); that factor's challenge out.
+         * @description One of the SELECT_CHALLENGE's `factors`. An expired or used session starts the sign-in again with the factor, so the answer is always the factor's challenge.
+         */
+        post: operations["choosePasswordlessFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passwordless/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answers EMAIL_OTP or SMS_OTP with the code (AdminRespondToAuthChallenge); tokens or the next challenge out.
+         * @description The end is login's: tokens (cookie mode too), the device remembered, or a further challenge. Every failure,
+         *     a wrong, used or expired code, an expired session, a username without the factor or without an account,
+         *     is the one 400 CODE_MISMATCH. Wrong codes also count per user: after 10 in an hour every code for that
+         *     user, the right one too, is that same CODE_MISMATCH until the hour ends (a 429 would tell that the
+         *     username is a user's); the password and passkeys still sign in.
+         */
+        post: operations["answerPasswordlessCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passwordless/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answers WEB_AUTHN with the authenticator's assertion (AdminRespondToAuthChallenge, CREDENTIAL); tokens out.
+         * @description `credential` is navigator.credentials.get's answer as AuthenticationResponseJSON (binary fields base64url). Every refusal, a forged or replayed assertion, a passkey of another relying party or origin, an expired session, a username without passkeys or without an account, is the one 400 PASSKEY_REFUSED.
+         */
+        post: operations["answerPasswordlessPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts adding a passkey (step-up, then StartWebAuthnRegistration); the creation options out.
+         * @description Needs `reauthentication` in the body (else 403 REAUTHENTICATION_REQUIRED): a stolen access token must not add its thief's passkey. A user without a password proves it with `emailCode` (POST /auth/me/reauthentication). Pass the options to navigator.credentials.create (base64url fields decoded), then POST the answer to /auth/me/passkeys.
+         */
+        post: operations["startPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's passkeys (ListWebAuthnCredentials).
+         * @description Each passkey's `credentialId` here is the one DELETE /auth/me/passkeys/{credentialId} takes.
+         */
+        get: operations["listPasskeys"];
+        put?: never;
+        /**
+         * Adds the passkey the authenticator made (CompleteWebAuthnRegistration); the passkey as listed out.
+         * @description `credential` is navigator.credentials.create's answer as RegistrationResponseJSON. The user's verified email is told (when the deployment sends notices). A refusal is 400 PASSKEY_REFUSED saying what to fix (no registration under way, another origin or relying party, an unsupported authenticator).
+         */
+        post: operations["addPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me/passkeys/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A passkey's `credentialId` as GET /auth/me/passkeys lists it. */
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a passkey (step-up, then DeleteWebAuthnCredential).
+         * @description Needs `reauthentication` in the body (else 403 REAUTHENTICATION_REQUIRED). A passkey that is not the user's is 404 NOT_FOUND.
+         */
+        delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -877,9 +1033,11 @@ export interface components {
          * @description The challenges a client answers. NEW_PASSWORD_REQUIRED at /auth/new-password; MFA_SETUP at
          *     /auth/mfa/setup, then /auth/mfa/setup/verify; SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA and
          *     SELECT_MFA_TYPE at /auth/mfa. The server answers the device challenges itself.
+         *     Passwordless sign-in: SELECT_CHALLENGE at /auth/passwordless/factor; EMAIL_OTP and SMS_OTP at
+         *     /auth/passwordless/code; WEB_AUTHN at /auth/passwordless/passkey.
          * @enum {string}
          */
-        ChallengeName: "NEW_PASSWORD_REQUIRED" | "MFA_SETUP" | "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE";
+        ChallengeName: "NEW_PASSWORD_REQUIRED" | "MFA_SETUP" | "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "SELECT_CHALLENGE" | "SMS_OTP" | "WEB_AUTHN";
         Challenge: {
             name: components["schemas"]["ChallengeName"];
             /** @description Send it with the answer; it expires (then log in again). */
@@ -904,6 +1062,17 @@ export interface components {
             MFAS_CAN_CHOOSE?: string[];
             /** @description MFA_SETUP. The factors that can be set up (SOFTWARE_TOKEN_MFA). */
             MFAS_CAN_SETUP?: string[];
+            /** @description SELECT_CHALLENGE. The factors this deployment allows, the same for every username. */
+            factors?: components["schemas"]["FirstFactor"][];
+            /**
+             * @description Passwordless EMAIL_OTP and SMS_OTP. How the code travels (where to, never: that would tell whose the username is).
+             * @enum {string}
+             */
+            deliveryMedium?: "EMAIL" | "SMS";
+            /** @description WEB_AUTHN. PublicKeyCredentialRequestOptionsJSON (challenge, rpId, timeout, userVerification) for navigator.credentials.get, without allowCredentials (passkeys are discoverable). */
+            credentialRequestOptions?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1025,12 +1194,84 @@ export interface components {
             username?: string;
             /** Format: email */
             email: string;
-            /** Format: password */
-            password: string;
+            /**
+             * Format: password
+             * @description Required unless the deployment allows passwordless first factors (PasswordlessFactors): without it the user signs in at POST /auth/passwordless.
+             */
+            password?: string;
             /** @description Attributes users may write (the sign-up client's WriteAttributes; birthdate in the template's pool); not email or the verified flags. */
             attributes?: {
                 [key: string]: string;
             };
+        };
+        PasswordlessStartRequest: {
+            username: string;
+            factor?: components["schemas"]["FirstFactor"];
+        };
+        /**
+         * @description A first factor without a password. email and sms send a code; passkey asks the user's authenticator.
+         * @enum {string}
+         */
+        FirstFactor: "email" | "sms" | "passkey";
+        PasswordlessFactorRequest: {
+            /** @description The challenge's `username`. */
+            username: string;
+            session: string;
+            factor: components["schemas"]["FirstFactor"];
+        };
+        PasswordlessCodeRequest: {
+            /** @description The challenge's `username`. */
+            username: string;
+            session: string;
+            /** @enum {string} */
+            challenge: "EMAIL_OTP" | "SMS_OTP";
+            code: string;
+            /** @description A name for a device this sign-in remembers. */
+            deviceName?: string;
+        };
+        /** @description An authenticator's answer as JSON (WebAuthn's RegistrationResponseJSON or AuthenticationResponseJSON), binary fields base64url. */
+        WebAuthnCredential: {
+            id: string;
+            rawId?: string;
+            type?: string;
+            response: {
+                [key: string]: unknown;
+            };
+            authenticatorAttachment?: string;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        PasswordlessPasskeyRequest: {
+            /** @description The challenge's `username`. */
+            username: string;
+            session: string;
+            credential: components["schemas"]["WebAuthnCredential"];
+            deviceName?: string;
+        };
+        PasskeyCreationOptions: {
+            /** @description PublicKeyCredentialCreationOptionsJSON (challenge, rp, user, pubKeyCredParams, excludeCredentials, authenticatorSelection, timeout), as Cognito gives it. */
+            credentialCreationOptions: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyAddRequest: {
+            credential: components["schemas"]["WebAuthnCredential"];
+        };
+        Passkey: {
+            credentialId: string;
+            friendlyName: string;
+            relyingPartyId: string;
+            /** @description platform or cross-platform, when the authenticator said. */
+            authenticatorAttachment?: string;
+            transports: string[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Passkeys: {
+            passkeys: components["schemas"]["Passkey"][];
         };
         SignedUp: {
             username: string;
@@ -1132,7 +1373,7 @@ export interface components {
             requestId: string;
         };
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "WRONG_TOKEN_TYPE" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "SELF_ADMINISTRATION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "UNKNOWN_DEVICE" | "FACTOR_NOT_ALLOWED" | "PASSKEY_REFUSED" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "WRONG_TOKEN_TYPE" | "INVALID_CREDENTIALS" | "INVALID_SESSION" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "REAUTHENTICATION_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SIGN_UP_DISABLED" | "USERNAME_EXISTS" | "INVALID_USER_STATE" | "ALIAS_EXISTS" | "SELF_ADMINISTRATION" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "MISCONFIGURED" | "UPSTREAM_UNAVAILABLE";
     };
     responses: {
         /** @description VALIDATION_FAILED (malformed JSON, missing, invalid or unknown field, named in `field`), or INVALID_PASSWORD (Cognito's policy message). */
@@ -1152,6 +1393,55 @@ export interface components {
                  *       "requestId": "7a7201ef-4a40-4bec-a488-962e8f5bcb6f"
                  *     }
                  */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description FACTOR_NOT_ALLOWED (the deployment does not allow the factor; `detail` names those it does) or VALIDATION_FAILED. */
+        BadFactor: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:FACTOR_NOT_ALLOWED",
+                 *       "title": "The deployment does not allow this sign-in factor",
+                 *       "status": 400,
+                 *       "detail": "this deployment allows these factors: email, passkey",
+                 *       "code": "FACTOR_NOT_ALLOWED",
+                 *       "field": "factor",
+                 *       "requestId": "7a7201ef-4a40-4bec-a488-962e8f5bcb6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description PASSKEY_REFUSED (the passkey's answer was refused; `detail` says what to do) or VALIDATION_FAILED. */
+        PasskeyRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:auth-api:problem:PASSKEY_REFUSED",
+                 *       "title": "The passkey's answer was refused",
+                 *       "status": 400,
+                 *       "detail": "the passkey's answer was refused (another site's passkey, a used or expired challenge): start again at POST /auth/passwordless",
+                 *       "code": "PASSKEY_REFUSED",
+                 *       "field": "credential",
+                 *       "requestId": "7a7201ef-4a40-4bec-a488-962e8f5bcb6f"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description NOT_FOUND, no passkey of this user has this id. */
+        NoSuchPasskey: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2986,6 +3276,452 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    startPasswordless: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "jane@example.com",
+                 *       "factor": "email"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordlessStartRequest"];
+            };
+        };
+        responses: {
+            /** @description SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP or WEB_AUTHN. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "challenge",
+                     *       "challenge": {
+                     *         "name": "EMAIL_OTP",
+                     *         "session": "AYABeCw9fQ2mZr7kX1sH...",
+                     *         "username": "jane@example.com",
+                     *         "parameters": {
+                     *           "deliveryMedium": "EMAIL"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["BadFactor"];
+            403: components["responses"]["OriginNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    choosePasswordlessFactor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "jane@example.com",
+                 *       "session": "AYABeCw9fQ2mZr7kX1sH...",
+                 *       "factor": "passkey"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordlessFactorRequest"];
+            };
+        };
+        responses: {
+            /** @description EMAIL_OTP, SMS_OTP or WEB_AUTHN. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "challenge",
+                     *       "challenge": {
+                     *         "name": "WEB_AUTHN",
+                     *         "session": "AYABeCw9fQ2mZr7kX1sH...",
+                     *         "username": "jane@example.com",
+                     *         "parameters": {
+                     *           "credentialRequestOptions": {
+                     *             "challenge": "3q2-7wAAAAAxyzXYZ0123456789abcdefABCDEFghijk",
+                     *             "rpId": "example.com",
+                     *             "timeout": 180000,
+                     *             "userVerification": "preferred"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["BadFactor"];
+            403: components["responses"]["OriginNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    answerPasswordlessCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "jane@example.com",
+                 *       "session": "AYABeCw9fQ2mZr7kX1sH...",
+                 *       "challenge": "EMAIL_OTP",
+                 *       "code": "12345678"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordlessCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Tokens, or the next challenge. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "tokens",
+                     *       "tokens": {
+                     *         "accessToken": "eyJ...",
+                     *         "idToken": "eyJ...",
+                     *         "refreshToken": "eyJ...",
+                     *         "expiresIn": 3600,
+                     *         "tokenType": "Bearer"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["BadCode"];
+            403: components["responses"]["OriginNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    answerPasswordlessPasskey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie` opts into cookie mode for browsers (docs/web.md): the refresh token and a remembered device's handle are answered in HttpOnly cookies instead of the body (no `refreshToken`, no `device` in it), and refresh and logout take them from the cookies. The request's Origin, when it has one, must be an allowed CORS origin (else 403 ORIGIN_NOT_ALLOWED). Without the header, tokens travel in bodies as before (mobile and server clients). */
+                "X-Auth-Mode"?: components["parameters"]["AuthMode"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "jane@example.com",
+                 *       "session": "AYABeCw9fQ2mZr7kX1sH...",
+                 *       "credential": {
+                 *         "id": "Y3JlZGVudGlhbA",
+                 *         "rawId": "Y3JlZGVudGlhbA",
+                 *         "type": "public-key",
+                 *         "response": {
+                 *           "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0",
+                 *           "authenticatorData": "SZYN5YgO",
+                 *           "signature": "MEUCIQ",
+                 *           "userHandle": "dXNlcg"
+                 *         },
+                 *         "clientExtensionResults": {}
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordlessPasskeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Tokens, or the next challenge. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookies"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "result": "tokens",
+                     *       "tokens": {
+                     *         "accessToken": "eyJ...",
+                     *         "idToken": "eyJ...",
+                     *         "refreshToken": "eyJ...",
+                     *         "expiresIn": 3600,
+                     *         "tokenType": "Bearer"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthResult"];
+                };
+            };
+            400: components["responses"]["PasskeyRefused"];
+            403: components["responses"]["OriginNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    startPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reauthentication": {
+                 *         "emailCode": "123456"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReauthenticationOnly"];
+            };
+        };
+        responses: {
+            /** @description PublicKeyCredentialCreationOptionsJSON, as Cognito gives it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credentialCreationOptions": {
+                     *         "challenge": "3q2-7wAAAAAxyzXYZ0123456789abcdefABCDEFghijk",
+                     *         "rp": {
+                     *           "id": "example.com",
+                     *           "name": "example.com"
+                     *         },
+                     *         "user": {
+                     *           "id": "dXNlcg",
+                     *           "name": "jane@example.com",
+                     *           "displayName": "jane@example.com"
+                     *         },
+                     *         "pubKeyCredParams": [
+                     *           {
+                     *             "type": "public-key",
+                     *             "alg": -7
+                     *           },
+                     *           {
+                     *             "type": "public-key",
+                     *             "alg": -257
+                     *           }
+                     *         ],
+                     *         "timeout": 180000,
+                     *         "excludeCredentials": [],
+                     *         "authenticatorSelection": {
+                     *           "residentKey": "required",
+                     *           "userVerification": "preferred"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PasskeyCreationOptions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["ReauthenticationRequired"];
+            409: components["responses"]["InvalidUserState"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    listPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The passkeys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "passkeys": [
+                     *         {
+                     *           "credentialId": "Y3JlZGVudGlhbA",
+                     *           "friendlyName": "Jane's laptop",
+                     *           "relyingPartyId": "example.com",
+                     *           "authenticatorAttachment": "platform",
+                     *           "transports": [
+                     *             "internal",
+                     *             "hybrid"
+                     *           ],
+                     *           "createdAt": "2026-11-23T16:40:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Passkeys"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    addPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "id": "Y3JlZGVudGlhbA",
+                 *         "rawId": "Y3JlZGVudGlhbA",
+                 *         "type": "public-key",
+                 *         "response": {
+                 *           "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0",
+                 *           "attestationObject": "o2NmbXRkbm9uZQ",
+                 *           "transports": [
+                 *             "internal"
+                 *           ]
+                 *         },
+                 *         "clientExtensionResults": {}
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasskeyAddRequest"];
+            };
+        };
+        responses: {
+            /** @description The passkey added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credentialId": "Y3JlZGVudGlhbA",
+                     *       "friendlyName": "Jane's laptop",
+                     *       "relyingPartyId": "example.com",
+                     *       "authenticatorAttachment": "platform",
+                     *       "transports": [
+                     *         "internal"
+                     *       ],
+                     *       "createdAt": "2026-11-23T16:40:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Passkey"];
+                };
+            };
+            400: components["responses"]["PasskeyRefused"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A passkey's `credentialId` as GET /auth/me/passkeys lists it. */
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reauthentication": {
+                 *         "emailCode": "123456"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReauthenticationOnly"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["ReauthenticationRequired"];
+            404: components["responses"]["NoSuchPasskey"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["UpstreamUnavailable"];

@@ -28,8 +28,14 @@ function standIn() {
     });
     const tokens = { accessToken: `access-${seen.length}`, idToken: "id", refreshToken: "refresh-token-in-the-body", expiresIn: 3600, tokenType: "Bearer" };
     switch (route) {
+      case "POST /auth/passwordless": {
+        const challenge = { name: "WEB_AUTHN", session: "s".repeat(40), username: "jane", parameters: { credentialRequestOptions: { challenge: "Y2hhbGxlbmdl" } } };
+        return Response.json({ result: "challenge", challenge });
+      }
       case "POST /auth/login":
       case "POST /auth/refresh":
+      case "POST /auth/passwordless/code":
+      case "POST /auth/passwordless/passkey":
         return Response.json({ result: "tokens", tokens, device: { deviceKey: "AQE3XJv1tW0cY5x8kQ2mZr7", remembered: true } });
       case "GET /auth/me":
         return Response.json({ username: "jane", attributes: {} });
@@ -79,4 +85,32 @@ test("GIVEN a page WHEN the mode is not given THEN it is cookie mode, and token 
   } finally {
     delete (globalThis as { document?: unknown }).document;
   }
+});
+
+test("GIVEN cookie mode WHEN signing in without a password THEN each step carries the header and credentials, and the access token is kept for the signed-in routes", async () => {
+  const { seen, fetch } = standIn();
+  const client = new AuthClient({ baseUrl: "https://auth.example.com", mode: "cookie", store: untouchable, fetch });
+
+  const step = await client.startPasswordless({ username: "jane", factor: "passkey" });
+  assert.equal(step.result, "challenge");
+  if (step.result !== "challenge" || step.challenge.name !== "WEB_AUTHN") return assert.fail("a WEB_AUTHN challenge");
+  const credential = { id: "Y3JlZA", rawId: "Y3JlZA", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" } };
+  const signedIn = await client.answerPasskey(step.challenge, credential, "Web browser");
+  assert.equal(signedIn.result, "tokens");
+  assert.equal(client.signedIn, true);
+  const code = await client.answerPasswordlessCode({ name: "EMAIL_OTP", session: "s".repeat(40), username: "jane", parameters: {} }, "12345678");
+  assert.equal(code.result, "tokens");
+  await client.api.GET("/auth/me");
+
+  assert.deepEqual(
+    seen.map((s) => s.route),
+    ["POST /auth/passwordless", "POST /auth/passwordless/passkey", "POST /auth/passwordless/code", "GET /auth/me"],
+  );
+  for (const s of seen.slice(0, 3)) {
+    assert.equal(s.mode, "cookie", s.route);
+    assert.equal(s.credentials, "include", s.route);
+  }
+  assert.deepEqual(JSON.parse(seen[1]?.body ?? "{}"), { username: "jane", session: "s".repeat(40), credential, deviceName: "Web browser" });
+  assert.deepEqual(JSON.parse(seen[2]?.body ?? "{}"), { username: "jane", session: "s".repeat(40), challenge: "EMAIL_OTP", code: "12345678" });
+  assert.equal(seen[3]?.authorization, "Bearer access-3");
 });

@@ -15,6 +15,12 @@ export function screenFor(challenge: Challenge): string {
       return "the code from the authenticator";
     case "SELECT_MFA_TYPE":
       return `choose: ${(challenge.parameters.MFAS_CAN_CHOOSE ?? []).join(", ")}`;
+    case "SELECT_CHALLENGE":
+      return `sign in with: ${(challenge.parameters.factors ?? []).join(", ")}`;
+    case "SMS_OTP":
+      return "the code texted to you";
+    case "WEB_AUTHN":
+      return "use your passkey";
     default:
       return unhandled(challenge);
   }

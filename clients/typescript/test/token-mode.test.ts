@@ -174,6 +174,9 @@ describe("token mode, an invited user in a pool that requires MFA", () => {
           SMS_MFA: () => assert.fail("no phone number"),
           EMAIL_OTP: () => assert.fail("email MFA is off"),
           SELECT_MFA_TYPE: () => assert.fail("one factor only"),
+          SELECT_CHALLENGE: () => assert.fail("passwordless sign-in only"),
+          SMS_OTP: () => assert.fail("passwordless sign-in only"),
+          WEB_AUTHN: () => assert.fail("passwordless sign-in only"),
         });
       }
       return next;

@@ -85,6 +85,14 @@ fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState>
         Operation::RemoveUserFromGroup => on(filter, handlers::user_groups::remove),
         Operation::UpdateProfile => on(filter, handlers::update_profile::handle),
         Operation::DeleteAccount => on(filter, handlers::delete_account::handle),
+        Operation::StartPasswordless => on(filter, handlers::passwordless::start),
+        Operation::ChoosePasswordlessFactor => on(filter, handlers::passwordless::choose),
+        Operation::AnswerPasswordlessCode => on(filter, handlers::passwordless::answer_code),
+        Operation::AnswerPasswordlessPasskey => on(filter, handlers::passwordless::answer_passkey),
+        Operation::StartPasskeyRegistration => on(filter, handlers::passkeys::options),
+        Operation::AddPasskey => on(filter, handlers::passkeys::complete),
+        Operation::ListPasskeys => on(filter, handlers::passkeys::list),
+        Operation::DeletePasskey => on(filter, handlers::passkeys::delete),
     }
 }
 

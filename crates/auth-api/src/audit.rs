@@ -64,6 +64,8 @@ events! {
     DeviceRemembered = "account.device.remembered", "The user marked a device remembered.";
     DeviceNotRemembered = "account.device.not_remembered", "The user marked a device not remembered.";
     DeviceForgotten = "account.device.forgotten", "The user forgot a device.";
+    PasskeyAdded = "account.passkey.added", "The user added a passkey (after the step-up its options needed).";
+    PasskeyDeleted = "account.passkey.deleted", "The user deleted a passkey, with a fresh proof (step-up).";
     AccountDeleted = "account.deleted", "The user deleted their own account.";
     AdminAccessRefused = "admin.access.refused", "A signed-in caller outside the admin group called an admin route (`detail`: the route).";
     AdminUserCreated = "admin.user.created", "An administrator created a user.";

@@ -35,7 +35,12 @@ pub enum Outcome {
 
 /// The challenges a client answers (openapi.yaml's ChallengeName); the server answers the
 /// device challenges itself, and with ADMIN_USER_PASSWORD_AUTH Cognito asks no others.
+/// The passwordless routes answer SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP and WEB_AUTHN
+/// (first_factor.rs).
 pub const CLIENT_CHALLENGES: &[ChallengeNameType] = &[
+    ChallengeNameType::SelectChallenge,
+    ChallengeNameType::SmsOtp,
+    ChallengeNameType::WebAuthn,
     ChallengeNameType::NewPasswordRequired,
     ChallengeNameType::MfaSetup,
     ChallengeNameType::SmsMfa,

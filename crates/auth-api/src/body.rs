@@ -198,6 +198,36 @@ pub mod check {
         length(field, value, 20, 2048)
     }
 
+    /// A WebAuthn credential as JSON (RegistrationResponseJSON or
+    /// AuthenticationResponseJSON): an object with a string `id` and an object `response`.
+    /// What it proves is Cognito's to check.
+    pub fn credential(field: &str, value: &serde_json::Value) -> Result<(), ApiError> {
+        let id = value.get("id").and_then(serde_json::Value::as_str);
+        let shaped = id.is_some_and(|id| !id.is_empty() && id.len() <= 1024)
+            && value.get("response").is_some_and(|r| r.is_object());
+        if !shaped {
+            return Err(ApiError::validation(
+                field,
+                format!("`{field}` must be the authenticator's response as JSON: an object with `id` and `response`"),
+            ));
+        }
+        // The other members WebAuthn's JSON defines, when present, of their type (openapi.yaml's WebAuthnCredential).
+        for (member, is_object) in
+            [("rawId", false), ("type", false), ("authenticatorAttachment", false), ("clientExtensionResults", true)]
+        {
+            let fits = match value.get(member) {
+                None => true,
+                Some(given) if is_object => given.is_object(),
+                Some(given) => given.is_string(),
+            };
+            if !fits {
+                let kind = if is_object { "an object" } else { "a string" };
+                return Err(ApiError::validation(format!("{field}.{member}"), format!("`{member}` must be {kind}")));
+            }
+        }
+        Ok(())
+    }
+
     /// A code sent by email or SMS, or shown by an authenticator app: digits.
     pub fn code(field: &str, value: &str) -> Result<(), ApiError> {
         length(field, value, 1, 16)?;
@@ -310,5 +340,19 @@ mod tests {
         assert!(check::email("email", "jane@example.com").is_ok());
         assert!(check::email("email", "jane@localhost").is_err());
         assert!(check::email("email", "jane example@x.com").is_err());
+    }
+
+    #[test]
+    fn a_credentials_members_are_of_webauthns_types() {
+        let good = serde_json::json!({"id": "Y3JlZA", "rawId": "Y3JlZA", "type": "public-key",
+            "response": {"clientDataJSON": "e30"}, "clientExtensionResults": {}});
+        assert!(check::credential("credential", &good).is_ok());
+        let mut bad = good.clone();
+        bad["clientExtensionResults"] = serde_json::json!([]);
+        let error = check::credential("credential", &bad).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("credential.clientExtensionResults"));
+        let mut bad = good;
+        bad["rawId"] = serde_json::json!(7);
+        assert_eq!(check::credential("credential", &bad).unwrap_err().field.as_deref(), Some("credential.rawId"));
     }
 }

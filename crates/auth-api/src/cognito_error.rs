@@ -28,6 +28,9 @@ pub enum CognitoCall {
     Public,
     /// ChangePassword (the user's access token and current password).
     ChangePassword,
+    /// The passkey calls with the user's access token: StartWebAuthnRegistration,
+    /// CompleteWebAuthnRegistration, ListWebAuthnCredentials, DeleteWebAuthnCredential.
+    Passkeys,
     /// A public call that checks a code or sends one (ConfirmSignUp, ConfirmForgotPassword,
     /// ForgotPassword, ResendConfirmationCode): every answer that only a real user can
     /// get is the one answer anyone gets for a wrong code.
@@ -40,6 +43,44 @@ pub fn wrong_or_expired_code() -> ApiError {
     ApiError {
         code: ErrorCode::CodeMismatch,
         ..ApiError::validation("code", "the code is wrong or has expired; request a new one")
+    }
+}
+
+/// The one answer to a passkey sign-in Cognito refused: a forged or replayed assertion, a
+/// passkey of another relying party or origin, an expired session, or a username that has
+/// no passkey or no account, alike.
+pub fn passkey_refused() -> ApiError {
+    ApiError {
+        field: Some("credential".into()),
+        ..ApiError::new(
+            ErrorCode::PasskeyRefused,
+            "the passkey's answer was refused (another site's passkey, a used or expired challenge): start again at POST /auth/passwordless",
+        )
+    }
+}
+
+/// Whether a refusal of a choice-based sign-in (USER_AUTH) step is about the user: no
+/// such user, disabled, unconfirmed, without the factor, or a session that is not theirs.
+/// The passwordless routes answer those as they answer everyone (a challenge, a wrong
+/// code, a refused passkey), so that no answer tells who exists or which factors they have.
+pub fn about_the_user(code: Option<&str>, message: Option<&str>) -> bool {
+    let message = message.unwrap_or_default();
+    match code.unwrap_or_default() {
+        "NotAuthorizedException" => !(message.contains("secret hash") || message.contains("configured for secret")),
+        "InvalidParameterException" => !message.contains("Auth flow not enabled"),
+        "ResourceNotFoundException" => !mentions_pool_or_client(message),
+        "UserNotFoundException"
+        | "UserNotConfirmedException"
+        | "PasswordResetRequiredException"
+        | "CodeMismatchException"
+        | "ExpiredCodeException"
+        | "TooManyFailedAttemptsException"
+        | "LimitExceededException"
+        | "CodeDeliveryFailureException"
+        | "UserLambdaValidationException"
+        | "UnexpectedLambdaException"
+        | "InvalidLambdaResponseException" => true,
+        _ => false,
     }
 }
 
@@ -177,13 +218,43 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         "ResourceNotFoundException" if call == Admin && message.starts_with("Group not found") => {
             ApiError::new(C::NotFound, "no group has this name")
         }
-        "NotAuthorizedException" if matches!(call, WithAccessToken | ChangePassword) && message == "Access Token has expired" => {
+        "WebAuthnNotEnabledException" => ApiError::new(
+            C::Misconfigured,
+            "the user pool does not allow passkeys: add WEB_AUTHN to its sign-in policy's first factors (PasswordlessFactors)",
+        ),
+        "WebAuthnConfigurationMissingException" => ApiError::new(
+            C::Misconfigured,
+            "the user pool has no WebAuthn relying party: set WebAuthnRelyingPartyID (PasskeyRelyingPartyId)",
+        ),
+        "WebAuthnChallengeNotFoundException" => passkey_registration(
+            "no passkey registration is under way, or it expired: ask for options again (POST /auth/me/passkeys/options)",
+        ),
+        "WebAuthnClientMismatchException" => {
+            passkey_registration("the registration was started by another app client: ask for options again")
+        }
+        "WebAuthnCredentialNotSupportedException" => passkey_registration(
+            "the authenticator's credential is not supported (its algorithm or attestation): try another authenticator",
+        ),
+        "WebAuthnOriginNotAllowedException" => passkey_registration(
+            "the passkey was made on an origin the relying party does not allow: register it from the app's own site",
+        ),
+        "WebAuthnRelyingPartyMismatchException" => passkey_registration(
+            "the passkey was made for another relying party id: use the options' `rp.id`",
+        ),
+        // StartWebAuthnRegistration: Cognito keeps at most 20 passkeys a user.
+        "LimitExceededException" if call == Passkeys => {
+            ApiError::new(C::InvalidUserState, "the user has as many passkeys as Cognito allows: delete one first")
+        }
+        "ResourceNotFoundException" if call == Passkeys && !mentions_pool_or_client(message) => {
+            ApiError::new(C::NotFound, "no passkey of this user has this id")
+        }
+        "NotAuthorizedException" if matches!(call, WithAccessToken | ChangePassword | Passkeys) && message == "Access Token has expired" => {
             ApiError::new(C::TokenExpired, "the access token has expired: refresh it (POST /auth/refresh) and retry")
         }
         "NotAuthorizedException" | "UserNotFoundException" => match call {
             Login => wrong_credentials(),
             AnswerChallenge => invalid_session(message),
-            WithAccessToken => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
+            WithAccessToken | Passkeys => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
             ChangePassword => ApiError::new(C::Unauthenticated, "the access token is invalid, expired or revoked"),
             SignUp => ApiError::new(C::Misconfigured, "Cognito refused the sign-up: check the app client"),
             // ConfirmSignUp for a confirmed user, ForgotPassword for a disabled one.
@@ -274,6 +345,11 @@ pub fn from_service_error(code: Option<&str>, message: Option<&str>, call: Cogni
         | "ExpiredTokenException") => ApiError::new(C::Misconfigured, format!("Cognito reports {fault}: check the pool and the function's IAM role")),
         other => ApiError::new(C::Internal, format!("unexpected Cognito error {}", if other.is_empty() { "without a code" } else { other })),
     }
+}
+
+/// A passkey registration Cognito refused: the signed-in user's own, so it says what to fix.
+fn passkey_registration(detail: &str) -> ApiError {
+    ApiError { field: Some("credential".into()), ..ApiError::new(ErrorCode::PasskeyRefused, detail) }
 }
 
 fn password_field(call: CognitoCall) -> &'static str {

@@ -35,6 +35,8 @@ error_codes! {
     CodeMismatch = "CODE_MISMATCH" => StatusCode::BAD_REQUEST, "The code is wrong";
     CodeExpired = "CODE_EXPIRED" => StatusCode::BAD_REQUEST, "The code has expired";
     UnknownDevice = "UNKNOWN_DEVICE" => StatusCode::BAD_REQUEST, "The device is not one of the user's";
+    FactorNotAllowed = "FACTOR_NOT_ALLOWED" => StatusCode::BAD_REQUEST, "The deployment does not allow this sign-in factor";
+    PasskeyRefused = "PASSKEY_REFUSED" => StatusCode::BAD_REQUEST, "The passkey's answer was refused";
     Unauthenticated = "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED, "A valid access token is required";
     TokenExpired = "TOKEN_EXPIRED" => StatusCode::UNAUTHORIZED, "The access token has expired";
     WrongTokenType = "WRONG_TOKEN_TYPE" => StatusCode::UNAUTHORIZED, "This kind of token does not belong here";

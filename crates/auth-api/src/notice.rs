@@ -2,7 +2,8 @@
 //! (SendEmail) from `NOTICE_FROM`: Cognito sends codes, never notices. Today
 //! one notice: an email change, to the old (verified) address, so that an
 //! owner whose token was stolen learns of it while the old address still
-//! recovers the account (it does until the new one is verified).
+//! recovers the account (it does until the new one is verified); and a passkey
+//! added, to the verified address.
 //!
 //! A notice is best-effort: SES failing never fails the change, it is logged.
 //! Without `NOTICE_FROM`, no notice is sent (logged once per environment).
@@ -31,6 +32,17 @@ impl Notices {
             mask(new)
         );
         self.send(config, old, "Your account's email address is being changed", &text).await;
+    }
+
+    /// Tells the user's verified address that a passkey was added: whoever holds that
+    /// passkey can sign in as them from now on.
+    pub async fn passkey_added(&self, config: &Config, to: &str, name: &str) {
+        let text = format!(
+            "A passkey ({name}) was added to your account. It signs in without a password.\n\n\
+             If it was not you, delete it now (your account's passkeys) and reset your password: \
+             that ends every session."
+        );
+        self.send(config, to, "A passkey was added to your account", &text).await;
     }
 
     async fn send(&self, config: &Config, to: &str, subject: &str, text: &str) {

@@ -30,6 +30,9 @@ pub struct PoolRules {
     pub typed_attributes: Vec<(String, String)>,
     /// UsernameAttributes and AliasAttributes: what a user signs in with besides the username.
     pub sign_in_attributes: Vec<String>,
+    /// Policies.SignInPolicy.AllowedFirstAuthFactors as Cognito names them (PASSWORD,
+    /// EMAIL_OTP, SMS_OTP, WEB_AUTHN); a pool without a sign-in policy signs in by password only.
+    pub first_factors: Vec<String>,
 }
 
 /// Cognito's standard attributes, which every pool has.
@@ -136,7 +139,14 @@ impl PoolRules {
             .map(|a| a.as_str().to_owned())
             .chain(pool.alias_attributes().iter().map(|a| a.as_str().to_owned()))
             .collect();
+        let first_factors = pool
+            .policies()
+            .and_then(|p| p.sign_in_policy())
+            .map(|p| p.allowed_first_auth_factors().iter().map(|f| f.as_str().to_owned()).collect::<Vec<_>>())
+            .filter(|factors| !factors.is_empty())
+            .unwrap_or_else(|| vec!["PASSWORD".to_owned()]);
         Ok(Self {
+            first_factors,
             password_policy,
             emails_sign_up_codes,
             sign_up_allowed,
@@ -168,6 +178,12 @@ impl PoolRules {
     /// Whether the schema declares the attribute immutable (`sub` always is).
     pub fn is_immutable(&self, name: &str) -> bool {
         name == "sub" || self.immutable_attributes.iter().any(|immutable| immutable == name)
+    }
+
+    /// Whether the pool lets users sign in without a password (an emailed or texted
+    /// code, or a passkey, as a first factor): sign-up may then omit the password.
+    pub fn allows_passwordless(&self) -> bool {
+        self.first_factors.iter().any(|factor| matches!(factor.as_str(), "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"))
     }
 
     /// Whether users sign in with this attribute (UsernameAttributes or AliasAttributes).
@@ -235,7 +251,9 @@ mod tests {
             immutable_attributes: vec![],
             typed_attributes: vec![("custom:age".into(), "Number".into())],
             sign_in_attributes: vec![],
+            first_factors: vec!["PASSWORD".into()],
         };
+        assert!(!rules.allows_passwordless());
         assert!(rules.check_type("custom:age", "42").is_ok() && rules.check_type("custom:age", "4.2").is_err());
         assert!(rules.check_length("custom:universal_id", "abcd").is_ok());
         let refused = rules.check_length("custom:universal_id", "abcde").unwrap_err();

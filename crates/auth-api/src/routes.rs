@@ -26,6 +26,8 @@ pub enum Function {
     UserGroups,
     UpdateProfile,
     DeleteAccount,
+    Passwordless,
+    Passkeys,
 }
 
 impl Function {
@@ -49,6 +51,8 @@ impl Function {
         Function::UserGroups,
         Function::UpdateProfile,
         Function::DeleteAccount,
+        Function::Passwordless,
+        Function::Passkeys,
     ];
 
     pub fn crate_name(self) -> &'static str {
@@ -72,6 +76,8 @@ impl Function {
             Function::UserGroups => "user-groups",
             Function::UpdateProfile => "update-profile",
             Function::DeleteAccount => "delete-account",
+            Function::Passwordless => "passwordless",
+            Function::Passkeys => "passkeys",
         }
     }
 
@@ -184,6 +190,26 @@ impl Function {
                 "cognito-idp:AdminRespondToAuthChallenge",
                 "cognito-idp:AdminUpdateUserAttributes",
             ],
+            // Choice-based sign-in (USER_AUTH) and its answers; AdminGetUser and
+            // AdminUpdateUserAttributes: the per-user count of wrong codes (code_limit);
+            // DescribeUserPool: the factors the pool allows; GetUserPoolMfaConfig: the
+            // relying party, for the passkey challenge of a username without passkeys.
+            Function::Passwordless => &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+                "cognito-idp:DescribeUserPool",
+                "cognito-idp:GetUserPoolMfaConfig",
+            ],
+            // Step-up (as Devices); the passkey calls themselves take the user's access token.
+            Function::Passkeys => &[
+                "cognito-idp:AdminForgetDevice",
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminUpdateUserAttributes",
+            ],
             Function::CurrentUser | Function::Refresh | Function::Logout => &[],
         }
     }
@@ -233,6 +259,14 @@ pub enum Operation {
     RemoveUserFromGroup,
     UpdateProfile,
     DeleteAccount,
+    StartPasswordless,
+    ChoosePasswordlessFactor,
+    AnswerPasswordlessCode,
+    AnswerPasswordlessPasskey,
+    StartPasskeyRegistration,
+    AddPasskey,
+    ListPasskeys,
+    DeletePasskey,
 }
 
 impl Operation {
@@ -279,6 +313,14 @@ impl Operation {
             Operation::RemoveUserFromGroup => "removeUserFromGroup",
             Operation::UpdateProfile => "updateProfile",
             Operation::DeleteAccount => "deleteAccount",
+            Operation::StartPasswordless => "startPasswordless",
+            Operation::ChoosePasswordlessFactor => "choosePasswordlessFactor",
+            Operation::AnswerPasswordlessCode => "answerPasswordlessCode",
+            Operation::AnswerPasswordlessPasskey => "answerPasswordlessPasskey",
+            Operation::StartPasskeyRegistration => "startPasskeyRegistration",
+            Operation::AddPasskey => "addPasskey",
+            Operation::ListPasskeys => "listPasskeys",
+            Operation::DeletePasskey => "deletePasskey",
         }
     }
 }
@@ -309,6 +351,12 @@ impl Operation {
             | RemoveUserFromGroup => false,
             // The password (or a code) that proves the user before the account goes.
             DeleteAccount => true,
+            // Passwordless sign-in mails or texts codes, and its codes and sessions are guessed.
+            StartPasswordless | ChoosePasswordlessFactor | AnswerPasswordlessCode | AnswerPasswordlessPasskey => true,
+            // A passkey is a factor: adding one needs a fresh proof first, deleting one too.
+            StartPasskeyRegistration | DeletePasskey => true,
+            // The registration's answer guesses nothing (its challenge came after the proof).
+            AddPasskey | ListPasskeys => false,
             // Profile attributes only: no identifier, so no code is sent and nothing guessed.
             UpdateProfile => false,
             GetCurrentUser | GetMfa | ListDevices | UpdateDevice | Logout | AdminConfirmUser | GetExampleClaims => {
@@ -541,6 +589,54 @@ pub const ROUTES: &[Route] = &[
         path: "/auth/me",
         operation: Operation::DeleteAccount,
         function: Function::DeleteAccount,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/passwordless",
+        operation: Operation::StartPasswordless,
+        function: Function::Passwordless,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/passwordless/factor",
+        operation: Operation::ChoosePasswordlessFactor,
+        function: Function::Passwordless,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/passwordless/code",
+        operation: Operation::AnswerPasswordlessCode,
+        function: Function::Passwordless,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/passwordless/passkey",
+        operation: Operation::AnswerPasswordlessPasskey,
+        function: Function::Passwordless,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/passkeys/options",
+        operation: Operation::StartPasskeyRegistration,
+        function: Function::Passkeys,
+    },
+    Route {
+        method: Method::POST,
+        path: "/auth/me/passkeys",
+        operation: Operation::AddPasskey,
+        function: Function::Passkeys,
+    },
+    Route {
+        method: Method::GET,
+        path: "/auth/me/passkeys",
+        operation: Operation::ListPasskeys,
+        function: Function::Passkeys,
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/auth/me/passkeys/{credentialId}",
+        operation: Operation::DeletePasskey,
+        function: Function::Passkeys,
     },
 ];
 

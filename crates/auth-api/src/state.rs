@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::jwt::AccessTokenVerifier;
 use crate::live::LiveCheck;
 use crate::notice::Notices;
+use crate::passkey_rules::PasskeyRules;
 use crate::pool_rules::PoolRules;
 use crate::secret_hash::secret_hash;
 use crate::stored_secret::StoredSecret;
@@ -33,6 +34,7 @@ struct Inner {
     pool_rules: tokio::sync::OnceCell<PoolRules>,
     client_rules: tokio::sync::OnceCell<ClientRules>,
     app_client_rules: tokio::sync::OnceCell<ClientRules>,
+    passkey_rules: tokio::sync::OnceCell<PasskeyRules>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             pool_rules,
             client_rules,
             app_client_rules: tokio::sync::OnceCell::new(),
+            passkey_rules: tokio::sync::OnceCell::new(),
         }))
     }
 
@@ -97,6 +100,14 @@ impl AppState {
     /// The pool's password policy and code delivery (DescribeUserPool, once).
     pub async fn pool_rules(&self) -> Result<&PoolRules, ApiError> {
         self.0.pool_rules.get_or_try_init(|| PoolRules::describe(self.cognito(), &self.config().user_pool_id)).await
+    }
+
+    /// The pool's relying party id and user verification (GetUserPoolMfaConfig, once).
+    pub async fn passkey_rules(&self) -> Result<&PasskeyRules, ApiError> {
+        self.0
+            .passkey_rules
+            .get_or_try_init(|| PasskeyRules::describe(self.cognito(), &self.config().user_pool_id))
+            .await
     }
 
     /// The sign-up client's WriteAttributes (DescribeUserPoolClient, once).

@@ -92,12 +92,24 @@ pub struct PoolSettings {
     pub deletion_protection: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_pool_tags: Option<Value>,
+    /// LITE, ESSENTIALS or PLUS (CreateUserPool's UserPoolTier; ESSENTIALS when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Policies {
     pub password_policy: PasswordPolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_policy: Option<SignInPolicy>,
+}
+
+/// SignInPolicyType: the first factors a sign-in may start with (USER_AUTH).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SignInPolicy {
+    pub allowed_first_auth_factors: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -195,6 +207,15 @@ pub struct PoolMfa {
     pub sms: bool,
     pub software_token: bool,
     pub email: bool,
+    /// SetUserPoolMfaConfig's WebAuthnConfiguration: the passkeys' relying party (a domain)
+    #[serde(default)]
+    pub web_authn_relying_party_id: Option<String>,
+    /// ... their user verification, `required` or `preferred` (the default) ...
+    #[serde(default)]
+    pub web_authn_user_verification: Option<String>,
+    /// ... and FactorConfiguration (passkey MFA, kept but not emulated).
+    #[serde(default)]
+    pub web_authn_factor_configuration: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -312,6 +333,37 @@ pub struct User {
     pub devices: BTreeMap<String, Device>,
     /// A changed attribute that waits for its code (AttributesRequireVerificationBeforeUpdate).
     pub pending_attributes: BTreeMap<String, String>,
+    /// The user's passkeys (CompleteWebAuthnRegistration), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passkeys: Vec<Passkey>,
+    /// StartWebAuthnRegistration's options, until CompleteWebAuthnRegistration uses them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey_registration: Option<PasskeyRegistration>,
+}
+
+/// A registered passkey: what ListWebAuthnCredentials shows, and what the
+/// assertion check needs (the public key and the signature counter).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Passkey {
+    /// base64url, as the authenticator gave it.
+    pub credential_id: String,
+    pub relying_party_id: String,
+    pub friendly_name: Option<String>,
+    pub authenticator_attachment: Option<String>,
+    pub transports: Vec<String>,
+    pub created: i64,
+    /// The verifier's record (webauthn-rs-core's Credential): the public key, the
+    /// signature counter, the user verification at registration.
+    pub credential: Value,
+}
+
+/// A registration in progress: the verifier's state (its challenge) and when it lapses.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasskeyRegistration {
+    pub state: Value,
+    pub relying_party_id: String,
+    pub client_id: String,
+    pub expires: i64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -394,6 +446,16 @@ pub enum Challenge {
     DevicePasswordVerifier,
     /// USER_SRP_AUTH's second step.
     PasswordVerifier,
+    /// USER_AUTH: the first factors the user may choose from (AvailableChallenges).
+    SelectFirstFactor,
+    /// USER_AUTH: a one-time code by email as the first factor (named EMAIL_OTP, like the MFA one).
+    EmailOtpSignIn,
+    /// USER_AUTH: a one-time code by SMS as the first factor.
+    SmsOtp,
+    /// USER_AUTH: a passkey's assertion.
+    WebAuthn,
+    /// Not a challenge: the sign-in ConfirmSignUp's Session lets InitiateAuth USER_AUTH finish.
+    SignUpConfirmed,
 }
 
 impl Challenge {
@@ -408,6 +470,11 @@ impl Challenge {
             Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             Self::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
             Self::PasswordVerifier => "PASSWORD_VERIFIER",
+            Self::SelectFirstFactor => "SELECT_CHALLENGE",
+            Self::EmailOtpSignIn => "EMAIL_OTP",
+            Self::SmsOtp => "SMS_OTP",
+            Self::WebAuthn => "WEB_AUTHN",
+            Self::SignUpConfirmed => "CONFIRM_SIGN_UP",
         }
     }
 }
@@ -444,6 +511,13 @@ pub struct Session {
     pub software_token_verified: bool,
     /// MFA_SETUP: the secret AssociateSoftwareToken gave this session.
     pub software_token_secret: Option<String>,
+    /// USER_AUTH for a user the pool lacks, when the client prevents user existence
+    /// errors: a decoy that no answer passes.
+    #[serde(default)]
+    pub decoy: bool,
+    /// WEB_AUTHN: the verifier's state, with the challenge the assertion must sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_authn_state: Option<Value>,
 }
 
 impl Session {
@@ -459,6 +533,8 @@ impl Session {
             srp: None,
             software_token_verified: false,
             software_token_secret: None,
+            decoy: false,
+            web_authn_state: None,
         }
     }
 }
@@ -489,6 +565,8 @@ impl User {
             codes: BTreeMap::new(),
             devices: BTreeMap::new(),
             pending_attributes: BTreeMap::new(),
+            passkeys: Vec::new(),
+            passkey_registration: None,
         }
     }
 }

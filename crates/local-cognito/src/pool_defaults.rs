@@ -58,8 +58,13 @@ fn merge(target: &mut Value, given: Value) {
 /// Cognito's defaults for the members CreateUserPool's input left out.
 pub fn fill(described: &mut Map<String, Value>) {
     let policy = serde_json::to_value(crate::model::PasswordPolicy::default()).expect("serialises");
+    let sign_in = json!({"AllowedFirstAuthFactors": ["PASSWORD"]});
+    if let Some(policies) = described.get_mut("Policies").and_then(Value::as_object_mut) {
+        policies.entry("SignInPolicy").or_insert(sign_in.clone());
+    }
     let defaults = [
-        ("Policies", json!({"PasswordPolicy": policy})),
+        ("Policies", json!({"PasswordPolicy": policy, "SignInPolicy": sign_in})),
+        ("UserPoolTier", json!("ESSENTIALS")),
         ("AdminCreateUserConfig", json!({"AllowAdminCreateUserOnly": false, "UnusedAccountValidityDays": 7})),
         ("VerificationMessageTemplate", json!({"DefaultEmailOption": "CONFIRM_WITH_CODE"})),
         ("DeletionProtection", json!("INACTIVE")),

@@ -30,6 +30,11 @@ pub struct SeedOptions {
     /// The deployed pool's web ACL (web_acl.rs): only requests with this caller key
     /// reach the pool's public operations.
     pub caller_key: Option<String>,
+    /// Choice-based sign-in (`PASSWORDLESS=1 make dev`): the first factors PASSWORD,
+    /// EMAIL_OTP, SMS_OTP and WEB_AUTHN, passkeys for the relying party `localhost`,
+    /// and ALLOW_USER_AUTH on both clients (ConfirmSignUp's Session belongs to the
+    /// sign-up client). `pool` and `client` still override.
+    pub passwordless: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -60,9 +65,16 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     if options.allow_sign_up {
         pool["AdminCreateUserConfig"] = json!({"AllowAdminCreateUserOnly": false});
     }
+    if options.passwordless {
+        pool["Policies"]["SignInPolicy"] = json!({"AllowedFirstAuthFactors": PASSWORDLESS_FACTORS});
+    }
     merge(&mut pool, options.pool.as_ref());
     let created = ops::call(ctx, "CreateUserPool", pool)?;
     let pool_id = created["UserPool"]["Id"].as_str().expect("pool id").to_owned();
+    if options.passwordless {
+        let web_authn = json!({"RelyingPartyId": "localhost", "UserVerification": "preferred"});
+        ops::call(ctx, "SetUserPoolMfaConfig", json!({"UserPoolId": pool_id, "WebAuthnConfiguration": web_authn}))?;
+    }
     if let Some(mfa) = &options.mfa {
         let mut mfa = mfa.clone();
         mfa["UserPoolId"] = json!(pool_id);
@@ -75,6 +87,9 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     if let Some(flows) = &options.explicit_auth_flows {
         client["ExplicitAuthFlows"] = json!(flows);
     }
+    if options.passwordless {
+        allow_user_auth(&mut client);
+    }
     merge(&mut client, options.client.as_ref());
     let client = ops::call(ctx, "CreateUserPoolClient", client)?;
     let client = &client["UserPoolClient"];
@@ -82,6 +97,9 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
     let mut sign_up_client = definition["signUpClient"].clone();
     sign_up_client["UserPoolId"] = json!(pool_id);
     sign_up_client["GenerateSecret"] = json!(options.client_secret);
+    if options.passwordless {
+        allow_user_auth(&mut sign_up_client);
+    }
     let sign_up_client = ops::call(ctx, "CreateUserPoolClient", sign_up_client)?;
     let sign_up_client = &sign_up_client["UserPoolClient"];
 
@@ -126,6 +144,18 @@ pub fn create_pool(ctx: &mut Ctx, options: &SeedOptions) -> Result<PoolIds> {
 }
 
 /// Top-level keys of `overrides` replace those of `base`.
+/// The first factors `passwordless` turns on.
+const PASSWORDLESS_FACTORS: [&str; 4] = ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"];
+
+fn allow_user_auth(client: &mut Value) {
+    let flows = client["ExplicitAuthFlows"].as_array_mut();
+    match flows {
+        Some(flows) if !flows.iter().any(|f| f == "ALLOW_USER_AUTH") => flows.push(json!("ALLOW_USER_AUTH")),
+        Some(_) => {}
+        None => client["ExplicitAuthFlows"] = json!(["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+    }
+}
+
 fn merge(base: &mut Value, overrides: Option<&Value>) {
     if let (Some(base), Some(Value::Object(overrides))) = (base.as_object_mut(), overrides) {
         for (key, value) in overrides {

@@ -2,15 +2,31 @@
 // TypeScript client in cookie mode. Each step of a sign-in answers tokens or the
 // next challenge; next() shows the screen that answers it.
 import QRCode from "qrcode";
-import { AuthApiError, onChallenge, unwrap, type ChallengeOf, type CodeChallenge, type Factor, type SignInStep } from "@auth-api/client";
+import {
+  AuthApiError,
+  onChallenge,
+  unwrap,
+  type ChallengeOf,
+  type CodeChallenge,
+  type Factor,
+  type FirstFactor,
+  type OtpChallenge,
+  type SignInStep,
+} from "@auth-api/client";
 
 import { API_URL, auth, whenSignedOut } from "./auth.js";
+import { passkeyList, setUpPasskeys } from "./passkeys.js";
 import { $, onSubmit, show, showError } from "./view.js";
+import { usePasskey } from "./webauthn.js";
 
 // The challenge the screen on show answers (its session lives only in memory).
 let newPasswordChallenge: ChallengeOf<"NEW_PASSWORD_REQUIRED"> | null = null;
 let codeChallenge: CodeChallenge | null = null;
 let selectChallenge: ChallengeOf<"SELECT_MFA_TYPE"> | null = null;
+let otpChallenge: OtpChallenge | null = null;
+// EMAIL_OTP is a second factor after a password (/auth/mfa) and a first factor
+// without one (/auth/passwordless/code): which sign-in this is.
+let signingIn: "password" | "passwordless" = "password";
 // TOTP set-up: during a sign-in (the pool requires MFA), or by a signed-in user.
 let totpSetup: { during: "sign-in"; challenge: ChallengeOf<"MFA_SETUP"> } | { during: "account"; currentPassword: string } | null = null;
 
@@ -38,7 +54,10 @@ async function next(step: SignInStep): Promise<void> {
     },
     SOFTWARE_TOKEN_MFA: (challenge) => askCode(challenge, "Enter the code from your authenticator app."),
     SMS_MFA: (challenge) => askCode(challenge, `Enter the code we texted to ${challenge.parameters.CODE_DELIVERY_DESTINATION ?? "your phone"}.`),
-    EMAIL_OTP: (challenge) => askCode(challenge, `Enter the code we emailed to ${challenge.parameters.CODE_DELIVERY_DESTINATION ?? "you"}.`),
+    EMAIL_OTP: (challenge) =>
+      signingIn === "passwordless"
+        ? askOtp(challenge, `If ${challenge.username} has an account with an email address, we emailed it a code. Enter it here.`)
+        : askCode(challenge, `Enter the code we emailed to ${challenge.parameters.CODE_DELIVERY_DESTINATION ?? "you"}.`),
     SELECT_MFA_TYPE: (challenge) => {
       selectChallenge = challenge;
       $("#factors").replaceChildren(
@@ -54,7 +73,34 @@ async function next(step: SignInStep): Promise<void> {
       );
       show("select-mfa");
     },
+    // The passwordless sign-in: the page names the factor, so SELECT_CHALLENGE is not asked.
+    SELECT_CHALLENGE: () => showLogin("Choose how to sign in."),
+    SMS_OTP: (challenge) => askOtp(challenge, `If ${challenge.username} has an account with a phone number, we texted it a code. Enter it here.`),
+    WEB_AUTHN: async (challenge) => {
+      let credential;
+      try {
+        credential = await usePasskey(challenge.parameters.credentialRequestOptions ?? {});
+      } catch (error) {
+        // NotAllowedError: the person cancelled, or no passkey of this site is on the authenticator.
+        console.error(error);
+        return showLogin("No passkey was used. Try again, or sign in another way.", challenge.username);
+      }
+      try {
+        await next(await auth.answerPasskey(challenge, credential, DEVICE_NAME));
+      } catch (error) {
+        // The API's detail is for developers; a person needs what to do next.
+        if (!(error instanceof AuthApiError && error.code === "PASSKEY_REFUSED")) throw error;
+        showLogin(undefined, challenge.username);
+        showError("This passkey was not accepted (it may have been deleted from your account). Sign in another way.");
+      }
+    },
   });
+}
+
+function askOtp(challenge: OtpChallenge, prompt: string): void {
+  otpChallenge = challenge;
+  $("#otp-prompt").textContent = prompt;
+  show("otp");
 }
 
 function askCode(challenge: CodeChallenge, prompt: string): void {
@@ -88,6 +134,7 @@ async function showHome(notice?: string): Promise<void> {
     }),
   );
   if (!devices.data?.devices.length) $("#devices").textContent = "No devices remembered.";
+  await passkeyList(totpOn);
   show("home", notice);
 }
 
@@ -98,12 +145,24 @@ function showLogin(notice?: string, username?: string): void {
 
 // Forms
 
-onSubmit($("#login form"), async ({ username = "", password = "" }) => {
-  await next(await auth.login({ username, password, deviceName: DEVICE_NAME }));
+onSubmit($("#login form"), async ({ username = "", password = "", with: factor = "password" }) => {
+  if (!username) return void $<HTMLInputElement>("#login [name=username]").reportValidity();
+  if (factor === "password") {
+    signingIn = "password";
+    return next(await auth.login({ username, password, deviceName: DEVICE_NAME }));
+  }
+  signingIn = "passwordless";
+  await next(await auth.startPasswordless({ username, factor: factor as FirstFactor }));
+});
+
+onSubmit($("#otp form"), async ({ code = "" }) => {
+  if (!otpChallenge) return showLogin();
+  await next(await auth.answerPasswordlessCode(otpChallenge, code, DEVICE_NAME));
 });
 
 onSubmit($("#signup form"), async ({ username = "", email = "", password = "" }) => {
-  unwrap(await auth.public.POST("/auth/signup", { body: { username, email, password } }));
+  // Without a password (where the deployment allows it) the user signs in with codes or passkeys.
+  unwrap(await auth.public.POST("/auth/signup", { body: { username, email, ...(password ? { password } : {}) } }));
   $<HTMLInputElement>("#confirm [name=username]").value = username;
   show("confirm", `We sent a code to ${email}.`);
 });
@@ -162,15 +221,18 @@ $("#logout").addEventListener("click", async () => {
 for (const link of document.querySelectorAll<HTMLElement>("[data-go]")) {
   link.addEventListener("click", (event) => {
     event.preventDefault();
-    show(link.dataset["go"] === "signup" ? "signup" : "login");
+    const go = link.dataset["go"];
+    if (go === "home") void showHome();
+    else show(go === "signup" ? "signup" : "login");
   });
 }
 
 if (import.meta.env.DEV) {
   for (const hint of document.querySelectorAll<HTMLElement>("[data-dev-only]")) hint.hidden = false;
-  const outbox = $<HTMLAnchorElement>("[data-outbox]");
-  outbox.href = outbox.textContent = `${API_URL}/_local/outbox`;
+  for (const outbox of document.querySelectorAll<HTMLAnchorElement>("[data-outbox]")) outbox.href = outbox.textContent = `${API_URL}/_local/outbox`;
 }
+
+setUpPasskeys(showHome);
 
 whenSignedOut(() => showLogin("Your session ended; sign in again."));
 

@@ -2,7 +2,7 @@
 // whose handlers may throw (the error is shown, the button is usable again).
 import { AuthApiError } from "@auth-api/client";
 
-export type Screen = "loading" | "login" | "signup" | "confirm" | "new-password" | "totp-setup" | "mfa" | "select-mfa" | "home";
+export type Screen = "loading" | "login" | "signup" | "confirm" | "new-password" | "totp-setup" | "mfa" | "select-mfa" | "otp" | "reauth" | "home";
 
 export function $<T extends HTMLElement = HTMLElement>(selector: string): T {
   const element = document.querySelector<T>(selector);
@@ -28,26 +28,35 @@ export function showError(error: unknown): void {
   setText("#error", message);
 }
 
+/** A notice on the screen on show. */
+export function showNotice(text: string): void {
+  setText("#notice", text);
+}
+
 function setText(selector: string, text: string | undefined): void {
   const element = $(selector);
   element.textContent = text ?? "";
   element.hidden = !text;
 }
 
-/** Runs `handler` with the form's fields on submit; the form is cleared when it succeeds. */
+/**
+ * Runs `handler` with the form's fields on submit (the button pressed included, by its
+ * name and value); the form is cleared when it succeeds.
+ */
 export function onSubmit(form: HTMLFormElement, handler: (fields: Record<string, string>) => Promise<void>): void {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const button = form.querySelector("button");
-    if (button) button.disabled = true;
+    // Read before the buttons are disabled: a disabled submitter is left out of the form data.
+    const fields = Object.fromEntries([...new FormData(form, event.submitter)].map(([name, value]) => [name, String(value)]));
+    const buttons = [...form.querySelectorAll("button")];
+    for (const button of buttons) button.disabled = true;
     try {
-      const fields = Object.fromEntries([...new FormData(form)].map(([name, value]) => [name, String(value)]));
       await handler(fields);
       form.reset();
     } catch (error) {
       showError(error);
     } finally {
-      if (button) button.disabled = false;
+      for (const button of buttons) button.disabled = false;
     }
   });
 }

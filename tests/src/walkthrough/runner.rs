@@ -230,6 +230,10 @@ impl DevStack {
         use std::os::unix::process::CommandExt;
         let mut command = Command::new("bash");
         command.arg("scripts/dev.sh").current_dir(root);
+        // The pool's settings are the document's alone, never the developer's shell's.
+        for name in ["CLIENT_SECRET", "MFA", "EMAIL_MFA", "SELF_SIGNUP", "DEVICES", "TRIGGERS", "PASSWORDLESS"] {
+            command.env_remove(name);
+        }
         for (name, value) in settings {
             command.env(name, ports.to_own(value));
         }

@@ -51,7 +51,10 @@ pub struct SignUpRequest {
     pub username: Option<String>,
     #[serde(deserialize_with = "crate::body::email_address")]
     pub email: String,
-    pub password: Secret,
+    /// Optional when the pool allows a first factor without a password (an emailed or
+    /// texted code, a passkey): the user then signs in at POST /auth/passwordless.
+    #[serde(default, deserialize_with = "present")]
+    pub password: Option<Secret>,
     /// Attributes users may write (the app client's WriteAttributes).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
@@ -64,7 +67,9 @@ impl Validate for SignUpRequest {
             check::username("username", username)?;
             check::own_email_as_username("username", username, &self.email)?;
         }
-        check::password("password", self.password.expose())?;
+        if let Some(password) = &self.password {
+            check::password("password", password.expose())?;
+        }
         for (name, value) in &self.attributes {
             let field = format!("attributes.{name}");
             if matches!(name.as_str(), "email" | "email_verified" | "phone_number_verified" | "sub") {
@@ -101,7 +106,16 @@ pub async fn sign_up(
             "users cannot sign themselves up here; an administrator creates accounts",
         ));
     }
-    rules.password_policy.check("password", request.password.expose())?;
+    match &request.password {
+        Some(password) => rules.password_policy.check("password", password.expose())?,
+        None if rules.allows_passwordless() => {}
+        None => {
+            return Err(ApiError::validation(
+                "password",
+                "`password` is required: this deployment signs in by password only",
+            ))
+        }
+    }
     check_attributes(rules, state.client_rules().await?, &request)?;
     // What a new sign-up is answered; a taken username or email gets the same.
     let fresh = SignedUp {
@@ -124,7 +138,7 @@ pub async fn sign_up(
         .sign_up()
         .client_id(state.sign_up_client_id())
         .username(&username)
-        .password(request.password.expose())
+        .set_password(request.password.as_ref().map(|password| password.expose().to_owned()))
         .set_user_attributes(Some(attributes))
         .set_secret_hash(state.sign_up_secret_hash(&username).await?)
         .user_context_data(context)

@@ -41,7 +41,23 @@ pub fn start(ctx: &mut Ctx, pool_id: &str, client: &AppClient, parameters: &Hash
             error::user_not_found("User does not exist.")
         });
     };
-    let user = &pool.users[&key];
+    let progress = Progress {
+        pool_id: pool_id.to_owned(),
+        client_id: client.id.clone(),
+        username: key,
+        auth_time: ctx.now,
+        device_key,
+        mfa_passed: false,
+        device_passed: false,
+    };
+    verifier_challenge(ctx, progress, big_a)
+}
+
+/// PASSWORD_VERIFIER for a known user and the client's SRP_A (USER_SRP_AUTH, and
+/// USER_AUTH's PASSWORD_SRP).
+pub fn verifier_challenge(ctx: &mut Ctx, progress: Progress, big_a: &str) -> Result<Value> {
+    let pool = pool(ctx.state, &progress.pool_id)?;
+    let user = pool.users.get(&progress.username).ok_or_else(invalid_session)?;
     check_lockout(user, ctx.now)?;
     // A password set before USER_SRP_AUTH existed has no verifier: it cannot be proved this way.
     let verifier = user.password.as_ref().and_then(|hash| hash.srp.clone()).ok_or_else(wrong_password)?;
@@ -55,17 +71,8 @@ pub fn start(ctx: &mut Ctx, pool_id: &str, client: &AppClient, parameters: &Hash
         ("SALT".to_owned(), json!(srp::salt_hex(&verifier.salt).unwrap_or_default())),
         ("SECRET_BLOCK".to_owned(), json!(secret_block)),
     ]);
-    let progress = Progress {
-        pool_id: pool_id.to_owned(),
-        client_id: client.id.clone(),
-        username: key,
-        auth_time: ctx.now,
-        device_key,
-        mfa_passed: false,
-        device_passed: false,
-    };
     let session = Session {
-        srp: Some(SrpState { b, big_b, big_a: big_a.clone(), secret_block }),
+        srp: Some(SrpState { b, big_b, big_a: big_a.to_owned(), secret_block }),
         ..Session::new(progress, Challenge::PasswordVerifier)
     };
     issue_session(ctx, session, parameters)

@@ -31,6 +31,21 @@ struct PoolMfaInput {
     email_mfa_configuration: Option<Value>,
     #[serde(default)]
     mfa_configuration: Option<String>,
+    /// WebAuthnConfigurationType: the passkeys' relying party and user verification,
+    /// "independent of the MFA configuration options in this operation".
+    #[serde(default)]
+    web_authn_configuration: Option<WebAuthnConfiguration>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WebAuthnConfiguration {
+    #[serde(default)]
+    relying_party_id: Option<String>,
+    #[serde(default)]
+    user_verification: Option<String>,
+    #[serde(default)]
+    factor_configuration: Option<String>,
 }
 
 pub fn set_user_pool_mfa_config(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
@@ -38,7 +53,39 @@ pub fn set_user_pool_mfa_config(ctx: &mut Ctx, input_value: Value) -> Result<Val
     if let Some(configuration) = &request.mfa_configuration {
         crate::validation::one_of("mfaConfiguration", configuration, &["OFF", "ON", "OPTIONAL"])?;
     }
+    if let Some(web_authn) = &request.web_authn_configuration {
+        use crate::validation::{max_length, one_of};
+        if let Some(verification) = &web_authn.user_verification {
+            one_of("webAuthnConfiguration.userVerification", verification, &["required", "preferred"])?;
+        }
+        if let Some(factors) = &web_authn.factor_configuration {
+            let allowed = ["SINGLE_FACTOR_ONLY", "MULTI_FACTOR_WITH_USER_VERIFICATION"];
+            one_of("webAuthnConfiguration.factorConfiguration", factors, &allowed)?;
+        }
+        if let Some(rp_id) = &web_authn.relying_party_id {
+            max_length("webAuthnConfiguration.relyingPartyId", rp_id, 63)?;
+        }
+    }
     let pool = pool_mut(ctx.state, &request.user_pool_id)?;
+    if let Some(web_authn) = request.web_authn_configuration {
+        // API reference, WebAuthnConfigurationType: "To activate this setting, your
+        // user pool must be in the Essentials tier or higher."
+        if pool.settings.user_pool_tier.as_deref() == Some("LITE") {
+            return Err(super::pools::lite_tier());
+        }
+        pool.mfa.web_authn_relying_party_id = web_authn.relying_party_id;
+        pool.mfa.web_authn_user_verification = web_authn.user_verification;
+        pool.mfa.web_authn_factor_configuration = web_authn.factor_configuration;
+        // A request that configures only passkeys leaves MFA as it is.
+        if request.mfa_configuration.is_none()
+            && request.sms_mfa_configuration.is_none()
+            && request.software_token_mfa_configuration.is_none()
+            && request.email_mfa_configuration.is_none()
+        {
+            pool.modified = ctx.now;
+            return describe_pool_mfa(pool);
+        }
+    }
     let sms = request.sms_mfa_configuration.is_some();
     let software_token = request.software_token_mfa_configuration.as_ref().is_some_and(|c| c.enabled);
     let email = request.email_mfa_configuration.is_some();
@@ -86,6 +133,12 @@ fn describe_pool_mfa(pool: &crate::model::Pool) -> Result<Value> {
     }
     if pool.mfa.email {
         described["EmailMfaConfiguration"] = json!({});
+    }
+    let (rp_id, user_verification) = auth::relying_party(pool);
+    let factors = pool.mfa.web_authn_factor_configuration.clone().unwrap_or_else(|| "SINGLE_FACTOR_ONLY".into());
+    described["WebAuthnConfiguration"] = json!({"UserVerification": user_verification, "FactorConfiguration": factors});
+    if let Some(rp_id) = rp_id {
+        described["WebAuthnConfiguration"]["RelyingPartyId"] = json!(rp_id);
     }
     Ok(described)
 }

@@ -11,6 +11,7 @@ use crate::wire::Operation;
 mod devices;
 mod groups;
 mod mfa;
+mod passkeys;
 mod pools;
 mod self_service;
 mod sign_in;
@@ -85,6 +86,10 @@ const OPERATIONS: &[(&str, Operation)] = &[
     ("ForgetDevice", devices::forget_device),
     ("AdminForgetDevice", devices::admin_forget_device),
     ("UpdateDeviceStatus", devices::update_device_status),
+    ("StartWebAuthnRegistration", passkeys::start_web_authn_registration),
+    ("CompleteWebAuthnRegistration", passkeys::complete_web_authn_registration),
+    ("ListWebAuthnCredentials", passkeys::list_web_authn_credentials),
+    ("DeleteWebAuthnCredential", passkeys::delete_web_authn_credential),
     ("AdminUpdateDeviceStatus", devices::admin_update_device_status),
 ];
 

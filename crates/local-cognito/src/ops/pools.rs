@@ -12,8 +12,52 @@ use crate::model::{AppClient, ClientSettings, Pool, PoolMfa, PoolSettings};
 use crate::random;
 use crate::wire::input;
 
+/// UserPoolTier's members; a new pool is ESSENTIALS unless it says otherwise.
+const TIERS: &[&str] = &["LITE", "ESSENTIALS", "PLUS"];
+
+/// The sign-in settings of CreateUserPool and UpdateUserPool: the model's enums and
+/// lengths first, then Cognito's rules. SignInPolicyType: 1 to 4 of PASSWORD,
+/// EMAIL_OTP, SMS_OTP, WEB_AUTHN, and "to activate this setting, your user pool must
+/// be in the Essentials tier or higher" (FeatureUnavailableInTierException, "a feature
+/// you attempted to configure isn't available in your current feature plan");
+/// PASSWORD may not be left out (deployments that tried were refused: the developer
+/// guide's "password is always available as a first factor"). The messages are an assumption.
+fn check_sign_in_settings(settings: &mut PoolSettings) -> Result<()> {
+    use crate::validation::{each_one_of, one_of};
+    let tier = settings.user_pool_tier.get_or_insert_with(|| "ESSENTIALS".to_owned()).clone();
+    one_of("userPoolTier", &tier, TIERS)?;
+    let Some(policy) = settings.policies.as_ref().and_then(|p| p.sign_in_policy.as_ref()) else { return Ok(()) };
+    let factors = &policy.allowed_first_auth_factors;
+    let member = "policies.signInPolicy.allowedFirstAuthFactors";
+    each_one_of(member, factors, crate::auth::user_auth::FIRST_FACTORS)?;
+    if factors.is_empty() || factors.len() > 4 {
+        let constraint = if factors.is_empty() { "greater than or equal to 1" } else { "less than or equal to 4" };
+        return Err(error::invalid_parameter(format!(
+            "1 validation error detected: Value '[{}]' at '{member}' failed to satisfy constraint: Member must have length {constraint}",
+            factors.join(", ")
+        )));
+    }
+    if !factors.iter().any(|f| f == "PASSWORD") {
+        return Err(error::invalid_parameter("PASSWORD must be one of the AllowedFirstAuthFactors."));
+    }
+    let passwordless = factors.iter().any(|f| f != "PASSWORD");
+    if tier == "LITE" && passwordless {
+        return Err(lite_tier());
+    }
+    Ok(())
+}
+
+/// Cognito's refusal of a feature the LITE plan lacks (the message is an assumption).
+pub fn lite_tier() -> error::CognitoError {
+    error::CognitoError::new(
+        "FeatureUnavailableInTierException",
+        "Passwordless sign-in and passkeys are not available in the LITE tier: choose ESSENTIALS or PLUS.",
+    )
+}
+
 pub fn create_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
-    let settings: PoolSettings = input(input_value)?;
+    let mut settings: PoolSettings = input(input_value)?;
+    check_sign_in_settings(&mut settings)?;
     if settings.pool_name.is_empty() {
         return Err(error::invalid_parameter(
             "1 validation error detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null",
@@ -295,6 +339,11 @@ pub fn update_user_pool(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
         crate::validation::one_of("mfaConfiguration", configuration, &["OFF", "ON", "OPTIONAL"])?;
     }
     let pool = pool_mut(ctx.state, &user_pool_id)?;
+    // The tier stays as it was unless the request changes it.
+    if settings.user_pool_tier.is_none() {
+        settings.user_pool_tier = pool.settings.user_pool_tier.clone();
+    }
+    check_sign_in_settings(&mut settings)?;
     let configuration = settings.mfa_configuration.clone().unwrap_or_else(|| "OFF".into());
     let sms = settings.sms_configuration.is_some() && pool.mfa.sms;
     // Cognito's observed answer (cloudformation-coverage-roadmap#1176): MFA cannot be

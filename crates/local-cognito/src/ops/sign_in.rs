@@ -53,8 +53,8 @@ struct InitiateInput {
     #[serde(default)]
     #[allow(dead_code)]
     user_context_data: Option<Value>,
+    /// ConfirmSignUp's, for USER_AUTH.
     #[serde(default)]
-    #[allow(dead_code)]
     session: Option<String>,
 }
 
@@ -90,6 +90,9 @@ fn initiate(ctx: &mut Ctx, pool_id: &str, request: InitiateInput, admin: bool) -
         let secret_hash = SecretCheck::Hash(parameters.get("SECRET_HASH").map(String::as_str));
         return refresh(ctx, &client, token, parameters.get("DEVICE_KEY").map(String::as_str), secret_hash, false);
     }
+    if flow == "USER_AUTH" {
+        return auth::user_auth::start(ctx, pool_id, &client, parameters, request.session.as_deref());
+    }
     if flow == "USER_SRP_AUTH" {
         return auth::user_srp::start(ctx, pool_id, &client, parameters);
     }
@@ -105,7 +108,8 @@ pub fn check_flow(client: &AppClient, flow: &str, admin: bool) -> Result<()> {
         ("USER_PASSWORD_AUTH", false) => &["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
         ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => &["ALLOW_REFRESH_TOKEN_AUTH"],
         ("USER_SRP_AUTH", _) => &["ALLOW_USER_SRP_AUTH"],
-        ("CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_USER_SRP_AUTH", _) => {
+        ("USER_AUTH", _) => &["ALLOW_USER_AUTH"],
+        ("CUSTOM_AUTH" | "ADMIN_USER_SRP_AUTH", _) => {
             return Err(error::invalid_parameter(format!("The local Cognito does not implement the {flow} flow.")))
         }
         _ => return Err(error::invalid_parameter("Initiate Auth method not supported.")),

@@ -43,9 +43,17 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     if pool.settings.admin_create_user_config.as_ref().is_some_and(|c| c.allow_admin_create_user_only) {
         return Err(error::not_authorized("SignUp is not permitted for this user pool"));
     }
-    let password = required(&request.password, "password")?;
-    password::check_format("password", password)?;
-    password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, password)?;
+    // SignUp's Password is optional since choice-based sign-in: a user of a pool
+    // that allows passwordless first factors may sign up without one (API reference,
+    // SignUp, Password). Elsewhere it stays required, with the model's message.
+    let password = match request.password.as_deref().filter(|p| !p.is_empty()) {
+        None if crate::auth::user_auth::allows_passwordless(pool) => None,
+        _ => Some(required(&request.password, "password")?),
+    };
+    if let Some(password) = password {
+        password::check_format("password", password)?;
+        password::check_policy(&pool.settings.policies.clone().unwrap_or_default().password_policy, password)?;
+    }
     attributes::check(pool, &request.user_attributes, Write::Create)?;
     if request.user_attributes.iter().any(|a| !client.can_write(&a.name)) {
         return Err(error::not_authorized("A client attempted to write unauthorized attribute"));
@@ -81,8 +89,11 @@ pub fn sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     // An auto-confirmed user gets no code (and, as in Cognito, no post confirmation).
     let confirmed = answer["autoConfirmUser"] == true;
     let status = if confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
-    let hash = password::hash_for(&pool_id, &username, password);
-    let user = User::new(username, sub.clone(), values, status, hash, ctx.now);
+    let hash = password::hash_for(&pool_id, &username, password.unwrap_or_default());
+    let mut user = User::new(username, sub.clone(), values, status, hash, ctx.now);
+    if password.is_none() {
+        user.password = None;
+    }
     pool_mut(ctx.state, &pool_id)?.users.insert(key.clone(), user.clone());
     let mut output = json!({"UserConfirmed": confirmed, "UserSub": sub});
     if !confirmed {
@@ -165,7 +176,10 @@ pub fn confirm_sign_up(ctx: &mut Ctx, input_value: Value) -> Result<Value> {
     user.attributes = values;
     user.status = UserStatus::Confirmed;
     user.modified = now;
-    Ok(json!({}))
+    // API reference, ConfirmSignUp, Session: passed to InitiateAuth with USER_AUTH,
+    // it signs the user in without another code.
+    let session = crate::auth::user_auth::sign_up_session(ctx, &pool_id, &client.id, &key)?;
+    Ok(json!({"Session": session}))
 }
 
 pub fn resend_confirmation_code(ctx: &mut Ctx, input_value: Value) -> Result<Value> {

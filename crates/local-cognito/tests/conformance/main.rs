@@ -21,6 +21,8 @@ mod lists;
 mod local_controls;
 mod mfa;
 mod migration_and_messages;
+mod passkeys;
+mod passwordless;
 mod refresh;
 mod regions;
 mod sessions;
