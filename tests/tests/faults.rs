@@ -40,7 +40,8 @@ struct World {
 }
 
 async fn world() -> (World, TestApi) {
-    let pool = create_pool(PoolOptions { allow_sign_up: true, groups: vec!["staff"], ..Default::default() }).await;
+    // Passwordless on, so that its routes reach Cognito too.
+    let pool = create_pool(PoolOptions { groups: vec!["staff"], ..PoolOptions::passwordless() }).await;
     let api = TestApi::start(&pool).await;
     let admin = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let user = confirmed_user(&pool, &[]).await;
@@ -161,8 +162,44 @@ fn request(operation: Operation, w: &World) -> (&'static str, String, Option<Val
         RemoveUserFromGroup => ("DELETE", format!("/auth/users/{user}/groups/staff"), None, admin),
         UpdateProfile => ("PATCH", "/auth/me".to_owned(), Some(json!({"attributes": {"name": "Pat"}})), access),
         DeleteAccount => ("DELETE", "/auth/me".to_owned(), Some(proof), access),
+        StartPasswordless => ("POST", "/auth/passwordless".to_owned(), Some(json!({"username": user})), None),
+        ChoosePasswordlessFactor => (
+            "POST",
+            "/auth/passwordless/factor".to_owned(),
+            Some(json!({"username": user, "session": session, "factor": "email"})),
+            None,
+        ),
+        AnswerPasswordlessCode => (
+            "POST",
+            "/auth/passwordless/code".to_owned(),
+            Some(json!({"username": user, "session": session, "challenge": "EMAIL_OTP", "code": "123456"})),
+            None,
+        ),
+        AnswerPasswordlessPasskey => (
+            "POST",
+            "/auth/passwordless/passkey".to_owned(),
+            Some(json!({"username": user, "session": session, "credential": credential("authenticatorData")})),
+            None,
+        ),
+        StartPasskeyRegistration => ("POST", "/auth/me/passkeys/options".to_owned(), Some(proof), access),
+        AddPasskey => (
+            "POST",
+            "/auth/me/passkeys".to_owned(),
+            Some(json!({"credential": credential("attestationObject")})),
+            access,
+        ),
+        ListPasskeys => ("GET", "/auth/me/passkeys".to_owned(), None, access),
+        DeletePasskey => ("DELETE", "/auth/me/passkeys/AAAAAAAAAAAAAAAAAAAAAA".to_owned(), Some(proof), access),
     };
     (method, path, body, token)
+}
+
+/// A WebAuthn credential of the right shape (its signature checks nothing: Cognito fails first).
+fn credential(proof_member: &str) -> Value {
+    json!({
+        "id": "AAAAAAAAAAAAAAAAAAAAAA", "rawId": "AAAAAAAAAAAAAAAAAAAAAA", "type": "public-key",
+        "response": {"clientDataJSON": "e30", proof_member: "AAAA"}, "clientExtensionResults": {},
+    })
 }
 
 async fn call(api: &TestApi, operation: Operation, w: &World) -> Answer {
