@@ -371,9 +371,38 @@ async fn a_passkey_made_on_another_origin_is_not_added() {
     // WHEN the passkey made there is sent
     let credential = create(&mut device(), "https://localhost:8443", &options.body["credentialCreationOptions"]).await;
     let added = api.post("/auth/me/passkeys", json!({"credential": credential}), Some(&token)).await;
-    // THEN PASSKEY_REFUSED, and the user has no passkey
+    // THEN PASSKEY_REFUSED
     added.assert_problem(400, "PASSKEY_REFUSED");
+    // AND so is a passkey made for another relying party, on its site
+    let proof = email_proof(&api, &username, &token).await;
+    let options = api.post("/auth/me/passkeys/options", json!({"reauthentication": proof}), Some(&token)).await;
+    let mut options = options.body["credentialCreationOptions"].clone();
+    options["rp"] = json!({"id": "evil.example", "name": "evil.example"});
+    let credential = create(&mut device(), "https://evil.example", &options).await;
+    let added = api.post("/auth/me/passkeys", json!({"credential": credential}), Some(&token)).await;
+    added.assert_problem(400, "PASSKEY_REFUSED");
+    // AND the user has no passkey
     assert_eq!(api.get("/auth/me/passkeys", Some(&token)).await.body, json!({"passkeys": []}));
+}
+
+#[tokio::test]
+async fn an_answer_of_the_wrong_kind_is_refused_as_a_wrong_answer() {
+    // GIVEN a user with a passkey, a WEB_AUTHN session and an EMAIL_OTP session of theirs
+    let (_, api) = passwordless_api().await;
+    let mut phone = device();
+    let (username, _, _) = user_with_passkey(&api, &mut phone).await;
+    let (passkey_session, options) = passkey_challenge(&api, &username).await;
+    let started = passwordless_start(&api, &username, Some("email")).await;
+    let email_session = started.body["challenge"]["session"].as_str().unwrap().to_owned();
+    let code = outbox_code(&username, "otp").await;
+    // WHEN a code answers the passkey's session, and a passkey the code's
+    let body = json!({"username": username, "session": passkey_session, "challenge": "EMAIL_OTP", "code": code});
+    let crossed = api.post("/auth/passwordless/code", body, None).await;
+    let assertion = get(&mut phone, APP, &options).await;
+    let other = answer(&api, &username, &email_session, &assertion).await;
+    // THEN each is the refusal of its kind, and signs no one in
+    crossed.assert_problem(400, "CODE_MISMATCH");
+    other.assert_problem(400, "PASSKEY_REFUSED");
 }
 
 #[tokio::test]
