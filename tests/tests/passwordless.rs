@@ -170,6 +170,19 @@ async fn a_strangers_username_gets_the_answers_a_users_gets() {
             assert_eq!(&answers[0], other, "{factor:?}");
         }
     }
+    // AND picking a factor at SELECT_CHALLENGE answers alike too
+    for factor in ["email", "sms", "passkey"] {
+        let mut answers = Vec::new();
+        for username in [&user, &with_password, &disabled, &unconfirmed, &stranger] {
+            let session = session_of(&start(&api, username, None).await);
+            let body = json!({"username": username, "session": session, "factor": factor});
+            answers.push(shape(&api.post("/auth/passwordless/factor", body, None).await, username));
+        }
+        assert_eq!(answers[0].0, 200, "{factor}: {:?}", answers[0]);
+        for other in &answers[1..] {
+            assert_eq!(&answers[0], other, "{factor}");
+        }
+    }
     // AND answering the code challenge of a factor the user lacks (no phone number) is
     // a wrong code, as for the stranger
     let user_sms = session_of(&start(&api, &user, Some("sms")).await);
