@@ -447,7 +447,7 @@ pub enum Challenge {
     /// USER_SRP_AUTH's second step.
     PasswordVerifier,
     /// USER_AUTH: the first factors the user may choose from (AvailableChallenges).
-    SelectChallenge,
+    SelectFirstFactor,
     /// USER_AUTH: a one-time code by email as the first factor (named EMAIL_OTP, like the MFA one).
     EmailOtpSignIn,
     /// USER_AUTH: a one-time code by SMS as the first factor.
@@ -470,7 +470,7 @@ impl Challenge {
             Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             Self::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
             Self::PasswordVerifier => "PASSWORD_VERIFIER",
-            Self::SelectChallenge => "SELECT_CHALLENGE",
+            Self::SelectFirstFactor => "SELECT_CHALLENGE",
             Self::EmailOtpSignIn => "EMAIL_OTP",
             Self::SmsOtp => "SMS_OTP",
             Self::WebAuthn => "WEB_AUTHN",

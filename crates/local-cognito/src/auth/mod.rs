@@ -85,7 +85,7 @@ pub fn respond(
     session_id: &str,
     responses: &HashMap<String, String>,
 ) -> Result<Value> {
-    let selecting = ctx.state.sessions.get(session_id).is_some_and(|s| s.challenge == Challenge::SelectChallenge)
+    let selecting = ctx.state.sessions.get(session_id).is_some_and(|s| s.challenge == Challenge::SelectFirstFactor)
         && FIRST_FACTOR_ANSWERS.contains(&challenge_name);
     let expected = if selecting { "SELECT_CHALLENGE" } else { challenge_name };
     let session = take_session(ctx, pool_id, client_id, session_id, Some(expected))?;
@@ -104,7 +104,7 @@ pub fn respond(
         return Err(invalid_session());
     }
     check_secret_hash(&client, username, responses.get("SECRET_HASH").map(String::as_str))?;
-    if session.challenge == Challenge::SelectChallenge {
+    if session.challenge == Challenge::SelectFirstFactor {
         return user_auth::select(ctx, session_id, session, challenge_name, responses);
     }
 
@@ -115,7 +115,7 @@ pub fn respond(
         Challenge::EmailOtp | Challenge::EmailOtpSignIn => mfa_code(ctx, &session, responses.get("EMAIL_OTP_CODE")),
         Challenge::SmsOtp => mfa_code(ctx, &session, responses.get("SMS_OTP_CODE")),
         Challenge::WebAuthn => passkey::check_assertion(ctx, &session, responses),
-        Challenge::SelectChallenge | Challenge::SignUpConfirmed => Err(invalid_session()),
+        Challenge::SelectFirstFactor | Challenge::SignUpConfirmed => Err(invalid_session()),
         Challenge::SoftwareTokenMfa => software_token_code(ctx, &session, responses.get("SOFTWARE_TOKEN_MFA_CODE")),
         Challenge::SelectMfaType => {
             let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;

@@ -157,7 +157,7 @@ fn choose(
         }
         _ => {
             let session =
-                Session { choices: available.clone(), decoy, ..Session::new(progress, Challenge::SelectChallenge) };
+                Session { choices: available.clone(), decoy, ..Session::new(progress, Challenge::SelectFirstFactor) };
             let mut answer = issue_session(ctx, session, Map::new())?;
             answer["AvailableChallenges"] = json!(available);
             Ok(answer)
