@@ -344,3 +344,226 @@ async fn at_debug_no_code_session_token_or_credential_reaches_the_log() {
         assert!(!line.contains("clientDataJSON"), "a credential reached the log: {line}");
     }
 }
+
+// Passkeys, through the API, with 1Password's passkey-rs as the authenticator and browser.
+
+use passkey_authenticator::{Authenticator, MemoryStore, UiHint, UserCheck, UserValidationMethod};
+use passkey_client::Client as Browser;
+use passkey_types::{ctap2, webauthn, Passkey};
+
+/// The web app's origin: the passwordless pool's relying party is `localhost`.
+const PAGE: &str = "http://localhost:5173";
+
+/// A person at an authenticator: present and verified.
+struct Person;
+
+#[async_trait::async_trait]
+impl UserValidationMethod for Person {
+    type PasskeyItem = Passkey;
+
+    async fn check_user<'a>(
+        &self,
+        _hint: UiHint<'a, Passkey>,
+        presence: bool,
+        _verification: bool,
+    ) -> Result<UserCheck, ctap2::Ctap2Error> {
+        Ok(UserCheck { presence, verification: true })
+    }
+
+    fn is_presence_enabled(&self) -> bool {
+        true
+    }
+
+    fn is_verification_enabled(&self) -> Option<bool> {
+        Some(true)
+    }
+}
+
+type Device = Browser<MemoryStore, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
+
+fn device() -> Device {
+    let mut authenticator =
+        Authenticator::new(ctap2::Aaguid::new_empty(), MemoryStore::new(), Person, passkey_crypto::AvailableBackend);
+    authenticator.set_make_credentials_with_signature_counter(true);
+    Browser::new(authenticator).allows_insecure_localhost(true)
+}
+
+/// A credential as a browser's toJSON() gives it: passkey-rs serialises its byte fields
+/// as arrays of numbers, WebAuthn's JSON as base64url.
+fn as_browser_json(value: Value) -> Value {
+    use base64::Engine;
+    match value {
+        Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.as_u64().is_some_and(|n| n < 256)) => {
+            let bytes: Vec<u8> = items.iter().map(|i| i.as_u64().unwrap() as u8).collect();
+            Value::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(as_browser_json).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, as_browser_json(v))).collect()),
+        other => other,
+    }
+}
+
+fn page() -> url::Url {
+    url::Url::parse(PAGE).unwrap()
+}
+
+async fn delete(api: &TestApi, path: &str, body: Value, token: &str) -> Answer {
+    api.send("DELETE", path, Some(("application/json", body.to_string().into_bytes())), Some(token)).await
+}
+
+fn password_proof() -> Value {
+    json!({"reauthentication": {"currentPassword": PASSWORD}})
+}
+
+/// A user with a password and one passkey on `device`, added through the API; their
+/// access token and the passkey's id.
+async fn user_with_passkey(pool: &Pool, api: &TestApi, device: &mut Device) -> (String, String, String) {
+    let username = confirmed_user(pool, &[]).await;
+    let access = api.access_token(&username, PASSWORD).await;
+    let options = api.post("/auth/me/passkeys/options", password_proof(), Some(&access)).await;
+    assert_eq!(options.status, 200, "{options:?}");
+    let request: webauthn::CredentialCreationOptions =
+        serde_json::from_value(json!({"publicKey": options.body["credentialCreationOptions"]})).unwrap();
+    let created = device.register(&page(), request, None).await.expect("the authenticator makes a passkey");
+    let created = as_browser_json(serde_json::to_value(created).unwrap());
+    let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&access)).await;
+    assert_eq!(added.status, 201, "{added:?}");
+    let id = added.body["credentialId"].as_str().unwrap().to_owned();
+    (username, access, id)
+}
+
+/// The API's WEB_AUTHN challenge for `username`: its session and request options.
+async fn passkey_challenge(api: &TestApi, username: &str) -> (String, Value) {
+    let started = start(api, username, Some("passkey")).await;
+    assert_eq!(started.body["challenge"]["name"], "WEB_AUTHN", "{started:?}");
+    (session_of(&started), started.body["challenge"]["parameters"]["credentialRequestOptions"].clone())
+}
+
+/// The browser's AuthenticationResponseJSON for `options`, signed by the device's passkey
+/// `id` (the options name none: the platform finds its discoverable passkey, which
+/// passkey-rs's memory store cannot, so it is named here).
+async fn assertion(device: &mut Device, mut options: Value, id: &str) -> Value {
+    options["allowCredentials"] = json!([{"type": "public-key", "id": id}]);
+    let request: webauthn::CredentialRequestOptions = serde_json::from_value(json!({"publicKey": options})).unwrap();
+    let signed = device.authenticate(&page(), request, None).await.expect("the authenticator signs");
+    as_browser_json(serde_json::to_value(signed).unwrap())
+}
+
+async fn answer_passkey(api: &TestApi, username: &str, session: &str, credential: &Value) -> Answer {
+    let body = json!({"username": username, "session": session, "credential": credential});
+    api.post("/auth/passwordless/passkey", body, None).await
+}
+
+#[tokio::test]
+async fn a_passkey_signs_in_its_own_user_only() {
+    // GIVEN two users, each with a passkey on a device of their own
+    let (pool, api) = passwordless_api().await;
+    let (mut ana_device, mut bob_device) = (device(), device());
+    let (ana, _, ana_id) = user_with_passkey(&pool, &api, &mut ana_device).await;
+    let (bob, _, bob_id) = user_with_passkey(&pool, &api, &mut bob_device).await;
+    // (the API's options name no credential: the passkey is discoverable)
+    let (session, options) = passkey_challenge(&api, &bob).await;
+    assert!(options.get("allowCredentials").is_none(), "{options}");
+    // WHEN Ana's passkey answers Bob's challenge THEN it is refused
+    let anas = assertion(&mut ana_device, options.clone(), &ana_id).await;
+    answer_passkey(&api, &bob, &session, &anas).await.assert_problem(400, "PASSKEY_REFUSED");
+    // AND Ana's assertion over her own challenge, sent with Bob's name, is refused too
+    let (ana_session, ana_options) = passkey_challenge(&api, &ana).await;
+    let anas = assertion(&mut ana_device, ana_options, &ana_id).await;
+    answer_passkey(&api, &bob, &ana_session, &anas).await.assert_problem(400, "PASSKEY_REFUSED");
+    // AND Bob's own passkey signs Bob in, as Bob
+    let (session, options) = passkey_challenge(&api, &bob).await;
+    let bobs = assertion(&mut bob_device, options, &bob_id).await;
+    let done = answer_passkey(&api, &bob, &session, &bobs).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    let me = api.get("/auth/me", done.body["tokens"]["accessToken"].as_str()).await;
+    assert_eq!(me.body["username"], bob.as_str(), "{me:?}");
+    // AND the same assertion, replayed in a fresh session, is refused
+    let (session, _) = passkey_challenge(&api, &bob).await;
+    answer_passkey(&api, &bob, &session, &bobs).await.assert_problem(400, "PASSKEY_REFUSED");
+}
+
+#[tokio::test]
+async fn a_disabled_or_reset_required_user_does_not_sign_in_with_a_passkey() {
+    // GIVEN users with passkeys; an administrator disables one and marks the other's
+    // password for reset
+    let (pool, api) = passwordless_api().await;
+    let (mut disabled_device, mut reset_device) = (device(), device());
+    let (disabled, _, disabled_id) = user_with_passkey(&pool, &api, &mut disabled_device).await;
+    let (reset, _, reset_id) = user_with_passkey(&pool, &api, &mut reset_device).await;
+    sdk().admin_disable_user().user_pool_id(&pool.user_pool_id).username(&disabled).send().await.unwrap();
+    verify_email(&pool, &reset).await;
+    sdk().admin_reset_user_password().user_pool_id(&pool.user_pool_id).username(&reset).send().await.unwrap();
+    for (username, device, id) in
+        [(&disabled, &mut disabled_device, &disabled_id), (&reset, &mut reset_device, &reset_id)]
+    {
+        // WHEN their passkey answers the challenge THEN no tokens: the one refusal
+        let (session, options) = passkey_challenge(&api, username).await;
+        let signed = assertion(device, options, id).await;
+        let answer = answer_passkey(&api, username, &session, &signed).await;
+        answer.assert_problem(400, "PASSKEY_REFUSED");
+    }
+}
+
+#[tokio::test]
+async fn a_stolen_access_token_adds_no_passkey_and_deletes_none() {
+    // GIVEN a thief with a user's access token (not the password), and another user's passkey id
+    let (pool, api) = passwordless_api().await;
+    let mut owner_device = device();
+    let (_, _, others_id) = user_with_passkey(&pool, &api, &mut owner_device).await;
+    let (victim, token, victims_id) = user_with_passkey(&pool, &api, &mut device()).await;
+    // WHEN the thief asks for registration options without a proof, or with a guessed one
+    // THEN refused
+    let none = api.post("/auth/me/passkeys/options", json!({}), Some(&token)).await;
+    none.assert_problem(403, "REAUTHENTICATION_REQUIRED");
+    let guessed = json!({"reauthentication": {"currentPassword": "Wr0ng-Passw0rd!"}});
+    let refused = api.post("/auth/me/passkeys/options", guessed, Some(&token)).await;
+    assert_eq!(refused.status, 403, "{refused:?}");
+    // AND completing a registration the thief never got options for is refused (the
+    // thief's authenticator answering options it made up)
+    let made_up = json!({"rp": {"id": "localhost", "name": "localhost"},
+        "user": {"id": "dXNlcg", "name": victim, "displayName": victim},
+        "challenge": "Y2hhbGxlbmdlY2hhbGxlbmdlY2hhbGxlbmdlMTIzNDU", "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
+        "authenticatorSelection": {"residentKey": "required", "userVerification": "preferred"}});
+    let request: webauthn::CredentialCreationOptions = serde_json::from_value(json!({"publicKey": made_up})).unwrap();
+    let created =
+        as_browser_json(serde_json::to_value(device().register(&page(), request, None).await.unwrap()).unwrap());
+    let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&token)).await;
+    added.assert_problem(400, "PASSKEY_REFUSED");
+    // AND deleting the user's passkey needs the proof
+    delete(&api, &format!("/auth/me/passkeys/{victims_id}"), json!({}), &token)
+        .await
+        .assert_problem(403, "REAUTHENTICATION_REQUIRED");
+    // AND with the proof, another user's passkey id is not found, and stays
+    let other = delete(&api, &format!("/auth/me/passkeys/{others_id}"), password_proof(), &token).await;
+    other.assert_problem(404, "NOT_FOUND");
+    let listed = api.get("/auth/me/passkeys", Some(&token)).await;
+    let ids: Vec<&str> =
+        listed.body["passkeys"].as_array().unwrap().iter().map(|p| p["credentialId"].as_str().unwrap()).collect();
+    assert_eq!(ids, [victims_id.as_str()], "{listed:?}");
+}
+
+#[tokio::test]
+async fn a_registration_answers_its_own_users_options_only() {
+    // GIVEN Ana's registration options (she passed the step-up), and Bob signed in
+    let (pool, api) = passwordless_api().await;
+    let ana = confirmed_user(&pool, &[]).await;
+    let ana_token = api.access_token(&ana, PASSWORD).await;
+    let bob = confirmed_user(&pool, &[]).await;
+    let bob_token = api.access_token(&bob, PASSWORD).await;
+    let options = api.post("/auth/me/passkeys/options", password_proof(), Some(&ana_token)).await;
+    assert_eq!(options.status, 200, "{options:?}");
+    let request: webauthn::CredentialCreationOptions =
+        serde_json::from_value(json!({"publicKey": options.body["credentialCreationOptions"]})).unwrap();
+    let mut thief = device();
+    let created = as_browser_json(serde_json::to_value(thief.register(&page(), request, None).await.unwrap()).unwrap());
+    // WHEN Bob completes with a passkey made for Ana's options THEN it is refused
+    let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&bob_token)).await;
+    added.assert_problem(400, "PASSKEY_REFUSED");
+    let listed = api.get("/auth/me/passkeys", Some(&bob_token)).await;
+    assert_eq!(listed.body["passkeys"], json!([]), "{listed:?}");
+    // AND when Bob has options of his own, Ana's passkey still does not answer them
+    let _ = api.post("/auth/me/passkeys/options", password_proof(), Some(&bob_token)).await;
+    let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&bob_token)).await;
+    added.assert_problem(400, "PASSKEY_REFUSED");
+}
