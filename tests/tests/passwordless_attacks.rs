@@ -567,3 +567,41 @@ async fn a_registration_answers_its_own_users_options_only() {
     let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&bob_token)).await;
     added.assert_problem(400, "PASSKEY_REFUSED");
 }
+
+#[tokio::test]
+async fn a_stranger_who_signs_up_someones_email_without_a_password_cannot_sign_in_with_it() {
+    // GIVEN a stranger who signed up with someone else's email and no password (the
+    // confirmation code went to that address, which the stranger cannot read)
+    let (_, api) = passwordless_api().await;
+    let username = stranger();
+    let email = format!("victim-{}@example.com", uuid::Uuid::new_v4());
+    let signed_up = api.post("/auth/signup", json!({"username": username, "email": email}), None).await;
+    assert_eq!(signed_up.status, 201, "{signed_up:?}");
+    // WHEN the stranger signs in by an emailed code
+    let session = session_of(&start(&api, &username, Some("email")).await);
+    // THEN no sign-in code went out (the address is not verified), and any code is wrong
+    assert!(outbox().await.iter().all(|m| !(m["username"] == username.as_str() && m["kind"] == "otp")));
+    answer_code(&api, &username, &session, "EMAIL_OTP", "123456").await.assert_problem(400, "CODE_MISMATCH");
+    // AND by the address itself, no one's sign-in starts that could end in tokens
+    let session = session_of(&start(&api, &email, Some("email")).await);
+    answer_code(&api, &email, &session, "EMAIL_OTP", "123456").await.assert_problem(400, "CODE_MISMATCH");
+}
+
+#[tokio::test]
+async fn where_the_pool_requires_mfa_a_sign_up_without_a_password_is_refused() {
+    // GIVEN a deployment with passwordless factors whose pool requires MFA (a user
+    // without a password could then never sign in: Cognito offers no passwordless
+    // factor to a user who owes MFA, and there is no password to pass first)
+    let mut options = PoolOptions::mfa_required();
+    options.passwordless = true;
+    options.allow_sign_up = true;
+    let pool = create_pool(options).await;
+    let api = TestApi::start(&pool).await;
+    // WHEN someone signs up without a password
+    let username = stranger();
+    let email = format!("{username}@example.com");
+    let answer = api.post("/auth/signup", json!({"username": username, "email": email}), None).await;
+    // THEN it is refused, naming the password
+    answer.assert_problem(400, "VALIDATION_FAILED");
+    assert_eq!(answer.body["field"], "password", "{answer:?}");
+}
