@@ -140,3 +140,36 @@ pub async fn totp_user_with_token(pool: &Pool, api: &TestApi) -> (String, String
     let token = sign_in_with_totp(api, &username, PASSWORD, &secret).await["accessToken"].as_str().unwrap().to_owned();
     (username, secret, token)
 }
+
+/// A user who signed up without a password (a passwordless pool) and confirmed the emailed code.
+pub async fn signed_up_without_password(api: &TestApi) -> String {
+    let username = format!("pat-{}", uuid::Uuid::new_v4());
+    let email = format!("{username}@example.com");
+    let answer = api.post("/auth/signup", json!({"username": username, "email": email}), None).await;
+    assert_eq!(answer.status, 201, "{answer:?}");
+    let code = outbox_code(&username, "sign_up").await;
+    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
+    assert_eq!((confirmed.status, &confirmed.body), (200, &json!({"confirmed": true})), "{confirmed:?}");
+    username
+}
+
+/// POST /auth/passwordless for `username`, naming `factor` when given.
+pub async fn passwordless_start(api: &TestApi, username: &str, factor: Option<&str>) -> Answer {
+    let mut body = json!({"username": username});
+    if let Some(factor) = factor {
+        body["factor"] = json!(factor);
+    }
+    api.post("/auth/passwordless", body, None).await
+}
+
+/// A sign-in by an emailed code alone: the tokens.
+pub async fn sign_in_by_email_code(api: &TestApi, username: &str) -> serde_json::Value {
+    let started = passwordless_start(api, username, Some("email")).await;
+    assert_eq!(started.body["challenge"]["name"], "EMAIL_OTP", "{started:?}");
+    let session = started.body["challenge"]["session"].as_str().unwrap();
+    let code = outbox_code(username, "otp").await;
+    let body = json!({"username": username, "session": session, "challenge": "EMAIL_OTP", "code": code});
+    let done = api.post("/auth/passwordless/code", body, None).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    done.body["tokens"].clone()
+}

@@ -40,7 +40,9 @@ struct World {
 }
 
 async fn world() -> (World, TestApi) {
-    let pool = create_pool(PoolOptions { allow_sign_up: true, groups: vec!["staff"], ..Default::default() }).await;
+    // Passwordless on, so that its routes get as far as Cognito.
+    let options = PoolOptions { allow_sign_up: true, groups: vec!["staff"], passwordless: true, ..Default::default() };
+    let pool = create_pool(options).await;
     let api = TestApi::start(&pool).await;
     let admin = api.access_token(ADMIN_USERNAME, ADMIN_PASSWORD).await;
     let user = confirmed_user(&pool, &[]).await;
@@ -58,6 +60,8 @@ fn request(operation: Operation, w: &World) -> (&'static str, String, Option<Val
     use Operation::*;
     let proof = json!({"reauthentication": {"currentPassword": PASSWORD}});
     let session = "AYABeEXAMPLEsessionEXAMPLEsession";
+    let credential = json!({"id": "Y3JlZGVudGlhbA", "rawId": "Y3JlZGVudGlhbA", "type": "public-key",
+        "response": {"clientDataJSON": "e30", "authenticatorData": "AA", "signature": "AA"}});
     let user = &w.user;
     let (admin, access) = (Some(w.admin.clone()), Some(w.access.clone()));
     let (method, path, body, token) = match operation {
@@ -161,6 +165,29 @@ fn request(operation: Operation, w: &World) -> (&'static str, String, Option<Val
         RemoveUserFromGroup => ("DELETE", format!("/auth/users/{user}/groups/staff"), None, admin),
         UpdateProfile => ("PATCH", "/auth/me".to_owned(), Some(json!({"attributes": {"name": "Pat"}})), access),
         DeleteAccount => ("DELETE", "/auth/me".to_owned(), Some(proof), access),
+        StartPasswordless => ("POST", "/auth/passwordless".to_owned(), Some(json!({"username": user})), None),
+        ChoosePasswordlessFactor => (
+            "POST",
+            "/auth/passwordless/factor".to_owned(),
+            Some(json!({"username": user, "session": session, "factor": "email"})),
+            None,
+        ),
+        AnswerPasswordlessCode => (
+            "POST",
+            "/auth/passwordless/code".to_owned(),
+            Some(json!({"username": user, "session": session, "challenge": "EMAIL_OTP", "code": "123456"})),
+            None,
+        ),
+        AnswerPasswordlessPasskey => (
+            "POST",
+            "/auth/passwordless/passkey".to_owned(),
+            Some(json!({"username": user, "session": session, "credential": credential})),
+            None,
+        ),
+        StartPasskeyRegistration => ("POST", "/auth/me/passkeys/options".to_owned(), Some(proof), access),
+        AddPasskey => ("POST", "/auth/me/passkeys".to_owned(), Some(json!({"credential": credential})), access),
+        ListPasskeys => ("GET", "/auth/me/passkeys".to_owned(), None, access),
+        DeletePasskey => ("DELETE", "/auth/me/passkeys/Y3JlZGVudGlhbA".to_owned(), Some(proof), access),
     };
     (method, path, body, token)
 }

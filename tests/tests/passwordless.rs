@@ -5,6 +5,7 @@
 //! reused and expired codes, and too many wrong codes.
 
 use auth_api::code_limit::MAX_FAILURES;
+use integration_tests::flows::{passwordless_start, signed_up_without_password};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -18,24 +19,8 @@ async fn passwordless_api() -> (Pool, TestApi) {
     (pool.clone(), TestApi::start_with(env).await)
 }
 
-/// A user who signed up without a password and confirmed the emailed code.
-async fn signed_up_without_password(api: &TestApi) -> String {
-    let username = format!("pat-{}", uuid::Uuid::new_v4());
-    let email = format!("{username}@example.com");
-    let answer = api.post("/auth/signup", json!({"username": username, "email": email}), None).await;
-    assert_eq!(answer.status, 201, "{answer:?}");
-    let code = outbox_code(&username, "sign_up").await;
-    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
-    assert_eq!((confirmed.status, &confirmed.body), (200, &json!({"confirmed": true})), "{confirmed:?}");
-    username
-}
-
 async fn start(api: &TestApi, username: &str, factor: Option<&str>) -> Answer {
-    let mut body = json!({"username": username});
-    if let Some(factor) = factor {
-        body["factor"] = json!(factor);
-    }
-    api.post("/auth/passwordless", body, None).await
+    passwordless_start(api, username, factor).await
 }
 
 fn session_of(answer: &Answer) -> String {
@@ -183,6 +168,19 @@ async fn a_strangers_username_gets_the_answers_a_users_gets() {
         assert_eq!(answers[0].0, 200, "{factor:?}: {:?}", answers[0]);
         for other in &answers[1..] {
             assert_eq!(&answers[0], other, "{factor:?}");
+        }
+    }
+    // AND picking a factor at SELECT_CHALLENGE answers alike too
+    for factor in ["email", "sms", "passkey"] {
+        let mut answers = Vec::new();
+        for username in [&user, &with_password, &disabled, &unconfirmed, &stranger] {
+            let session = session_of(&start(&api, username, None).await);
+            let body = json!({"username": username, "session": session, "factor": factor});
+            answers.push(shape(&api.post("/auth/passwordless/factor", body, None).await, username));
+        }
+        assert_eq!(answers[0].0, 200, "{factor}: {:?}", answers[0]);
+        for other in &answers[1..] {
+            assert_eq!(&answers[0], other, "{factor}");
         }
     }
     // AND answering the code challenge of a factor the user lacks (no phone number) is

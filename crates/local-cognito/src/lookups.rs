@@ -35,6 +35,18 @@ impl Pool {
         self.settings.username_configuration.as_ref().is_none_or(|c| c.case_sensitive)
     }
 
+    /// The first factors USER_AUTH may start with: the SignInPolicy's, or PASSWORD alone
+    /// (Cognito's default).
+    pub fn first_factors(&self) -> Vec<String> {
+        self.settings
+            .policies
+            .as_ref()
+            .and_then(|policies| policies.sign_in_policy.as_ref())
+            .map(|policy| policy.allowed_first_auth_factors.clone())
+            .filter(|factors| !factors.is_empty())
+            .unwrap_or_else(|| vec!["PASSWORD".to_owned()])
+    }
+
     pub fn canonical(&self, username: &str) -> String {
         if self.case_sensitive() {
             username.to_owned()

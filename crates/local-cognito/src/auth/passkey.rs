@@ -180,7 +180,7 @@ pub fn start_registration(ctx: &mut Ctx, pool_id: &str, client_id: &str, key: &s
     let now = ctx.now;
     let pool = pool_mut(ctx.state, pool_id)?;
     let (rp_id, user_verification) = relying_party(pool);
-    let allowed = super::user_auth::allowed_first_factors(pool);
+    let allowed = pool.first_factors();
     if !allowed.iter().any(|factor| factor == "WEB_AUTHN") {
         return Err(error::CognitoError::new(
             "WebAuthnNotEnabledException",

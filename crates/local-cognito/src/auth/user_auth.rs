@@ -38,13 +38,7 @@ const CHALLENGES: &[&str] = &["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"
 
 /// The pool's first factors: its SignInPolicy, or PASSWORD alone (Cognito's default).
 pub fn allowed_first_factors(pool: &Pool) -> Vec<String> {
-    pool.settings
-        .policies
-        .as_ref()
-        .and_then(|policies| policies.sign_in_policy.as_ref())
-        .map(|policy| policy.allowed_first_auth_factors.clone())
-        .filter(|factors| !factors.is_empty())
-        .unwrap_or_else(|| vec!["PASSWORD".to_owned()])
+    pool.first_factors()
 }
 
 /// Whether the pool lets users sign in without a password (SignUp may then omit it).
