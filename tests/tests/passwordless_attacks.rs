@@ -388,21 +388,6 @@ fn device() -> Device {
     Browser::new(authenticator).allows_insecure_localhost(true)
 }
 
-/// A credential as a browser's toJSON() gives it: passkey-rs serialises its byte fields
-/// as arrays of numbers, WebAuthn's JSON as base64url.
-fn as_browser_json(value: Value) -> Value {
-    use base64::Engine;
-    match value {
-        Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.as_u64().is_some_and(|n| n < 256)) => {
-            let bytes: Vec<u8> = items.iter().map(|i| i.as_u64().unwrap() as u8).collect();
-            Value::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(as_browser_json).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, as_browser_json(v))).collect()),
-        other => other,
-    }
-}
-
 fn page() -> url::Url {
     url::Url::parse(PAGE).unwrap()
 }
@@ -425,7 +410,6 @@ async fn user_with_passkey(pool: &Pool, api: &TestApi, device: &mut Device) -> (
     let request: webauthn::CredentialCreationOptions =
         serde_json::from_value(json!({"publicKey": options.body["credentialCreationOptions"]})).unwrap();
     let created = device.register(&page(), request, None).await.expect("the authenticator makes a passkey");
-    let created = as_browser_json(serde_json::to_value(created).unwrap());
     let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&access)).await;
     assert_eq!(added.status, 201, "{added:?}");
     let id = added.body["credentialId"].as_str().unwrap().to_owned();
@@ -446,7 +430,7 @@ async fn assertion(device: &mut Device, mut options: Value, id: &str) -> Value {
     options["allowCredentials"] = json!([{"type": "public-key", "id": id}]);
     let request: webauthn::CredentialRequestOptions = serde_json::from_value(json!({"publicKey": options})).unwrap();
     let signed = device.authenticate(&page(), request, None).await.expect("the authenticator signs");
-    as_browser_json(serde_json::to_value(signed).unwrap())
+    serde_json::to_value(signed).unwrap()
 }
 
 async fn answer_passkey(api: &TestApi, username: &str, session: &str, credential: &Value) -> Answer {
@@ -526,8 +510,7 @@ async fn a_stolen_access_token_adds_no_passkey_and_deletes_none() {
         "challenge": "Y2hhbGxlbmdlY2hhbGxlbmdlY2hhbGxlbmdlMTIzNDU", "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
         "authenticatorSelection": {"residentKey": "required", "userVerification": "preferred"}});
     let request: webauthn::CredentialCreationOptions = serde_json::from_value(json!({"publicKey": made_up})).unwrap();
-    let created =
-        as_browser_json(serde_json::to_value(device().register(&page(), request, None).await.unwrap()).unwrap());
+    let created = serde_json::to_value(device().register(&page(), request, None).await.unwrap()).unwrap();
     let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&token)).await;
     added.assert_problem(400, "PASSKEY_REFUSED");
     // AND deleting the user's passkey needs the proof
@@ -556,7 +539,7 @@ async fn a_registration_answers_its_own_users_options_only() {
     let request: webauthn::CredentialCreationOptions =
         serde_json::from_value(json!({"publicKey": options.body["credentialCreationOptions"]})).unwrap();
     let mut thief = device();
-    let created = as_browser_json(serde_json::to_value(thief.register(&page(), request, None).await.unwrap()).unwrap());
+    let created = serde_json::to_value(thief.register(&page(), request, None).await.unwrap()).unwrap();
     // WHEN Bob completes with a passkey made for Ana's options THEN it is refused
     let added = api.post("/auth/me/passkeys", json!({"credential": created}), Some(&bob_token)).await;
     added.assert_problem(400, "PASSKEY_REFUSED");
