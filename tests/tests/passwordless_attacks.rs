@@ -588,3 +588,73 @@ async fn where_the_pool_requires_mfa_a_sign_up_without_a_password_is_refused() {
     answer.assert_problem(400, "VALIDATION_FAILED");
     assert_eq!(answer.body["field"], "password", "{answer:?}");
 }
+
+/// A custom message function that fails for users whose email starts with `broken`.
+async fn failing_custom_message(
+    axum::Json(mut event): axum::Json<Value>,
+) -> (axum::http::StatusCode, axum::Json<Value>) {
+    let email = event["request"]["userAttributes"]["email"].as_str().unwrap_or_default().to_owned();
+    if email.starts_with("broken") {
+        let failure = json!({"errorType": "Error", "errorMessage": "Template missing"});
+        return (axum::http::StatusCode::BAD_REQUEST, axum::Json(failure));
+    }
+    let code = event["request"]["codeParameter"].clone();
+    event["response"] = json!({"emailMessage": format!("Your code is {}", code.as_str().unwrap_or_default())});
+    (axum::http::StatusCode::OK, axum::Json(event))
+}
+
+/// An answer as a stranger could compare it: the username typed and the session's value
+/// left out, the session's length and alphabet kept.
+fn comparable(answer: &Answer, username: &str) -> (u16, Value) {
+    let mut body = answer.body.clone();
+    if let Some(challenge) = body.get_mut("challenge").and_then(Value::as_object_mut) {
+        let session = challenge["session"].as_str().unwrap_or_default().to_owned();
+        let alphabet = if session.contains(['+', '/', '=']) { "base64" } else { "base64url" };
+        challenge.insert("session".into(), json!(format!("{} characters of {alphabet}", session.len())));
+        assert_eq!(challenge["username"], username);
+        challenge.insert("username".into(), json!("<username>"));
+    }
+    (answer.status, body)
+}
+
+#[tokio::test]
+async fn a_failing_custom_message_trigger_is_answered_as_anyones_code_challenge() {
+    // GIVEN a deployment whose custom message trigger fails for some users' codes
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/custom-message", listener.local_addr().unwrap());
+    let app = axum::Router::new().route("/custom-message", axum::routing::post(failing_custom_message));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut options = PoolOptions::passwordless();
+    options.pool = Some(json!({"LambdaConfig": {"CustomMessage": url}}));
+    let pool = create_pool(options).await;
+    let api = TestApi::start(&pool).await;
+    let user = confirmed_user(&pool, &[]).await;
+    let email = format!("broken-{}@example.com", uuid::Uuid::new_v4());
+    sdk()
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.user_pool_id)
+        .username(&user)
+        .user_attributes(attribute("email", &email))
+        .user_attributes(attribute("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    let nobody = stranger();
+    // WHEN the user (whose code the trigger fails to write) and a stranger start an
+    // emailed-code sign-in, with the factor and by picking it
+    for username in [&user, &nobody] {
+        let direct = start(&api, username, Some("email")).await;
+        let select = start(&api, username, None).await;
+        let body = json!({"username": username, "session": session_of(&select), "factor": "email"});
+        let picked = api.post("/auth/passwordless/factor", body, None).await;
+        // THEN each answer is the EMAIL_OTP challenge anyone gets, its session of one shape
+        for answer in [&direct, &picked] {
+            assert_eq!(answer.body["challenge"]["name"], "EMAIL_OTP", "{answer:?}");
+        }
+        let theirs = (comparable(&direct, username), comparable(&picked, username));
+        let strangers = start(&api, &stranger(), Some("email")).await;
+        let reference = comparable(&strangers, strangers.body["challenge"]["username"].as_str().unwrap());
+        assert_eq!(theirs.0, reference, "{username}");
+        assert_eq!(theirs.1, reference, "{username}");
+    }
+}

@@ -184,7 +184,7 @@ async fn begin(
     factor: Option<FirstFactor>,
 ) -> Result<AuthResponse, ApiError> {
     let allowed = allowed(state, factor).await?;
-    let step = initiate(state, client, username, factor).await?;
+    let step = initiate_or_stand_in(state, client, username, factor).await?;
     match factor {
         None => {
             let session = step.and_then(|step| step.session).unwrap_or_else(made_up_session);
@@ -211,6 +211,36 @@ async fn challenge_of(
     let options = step.parameters.get("CREDENTIAL_REQUEST_OPTIONS").filter(|_| real).map(String::as_str);
     let session = step.session.unwrap_or_else(made_up_session);
     Ok(factor_challenge(factor, session, username, options, passkeys))
+}
+
+/// AdminInitiateAuth with USER_AUTH; when Cognito refused for a reason about the user (a
+/// custom message trigger that failed to write the user's code, a disabled user), the
+/// step Cognito answers a username nobody has, of the same length: a decoy whose session
+/// is of Cognito's shape, as a stranger's is (a session the API made up would be told
+/// apart by its length). None when Cognito refuses that too (LEGACY: unknown names are
+/// told apart anyway).
+async fn initiate_or_stand_in(
+    state: &AppState,
+    client: &ContextDataType,
+    username: &str,
+    factor: Option<FirstFactor>,
+) -> Result<Option<SignInStep>, ApiError> {
+    if let Some(step) = initiate(state, client, username, factor).await? {
+        return Ok(Some(step));
+    }
+    let nobody = nobodys_name(username.chars().count());
+    Ok(initiate(state, client, &nobody, factor).await.ok().flatten())
+}
+
+/// A username no one has: random lowercase letters and digits, as many as the typed
+/// username has characters but at least 24 (36^24 names: no one's by chance; a shorter
+/// typed name's stand-in is longer, should Cognito's session length follow the name's).
+fn nobodys_name(length: usize) -> String {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = vec![0u8; length.max(24)];
+    SystemRandom::new().fill(&mut bytes).expect("the system's random source");
+    bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect()
 }
 
 /// AdminInitiateAuth with USER_AUTH (and PREFERRED_CHALLENGE); None when Cognito
@@ -304,7 +334,7 @@ async fn pick(state: &AppState, client: &ContextDataType, request: &FactorReques
     let answer = (ChallengeNameType::SelectChallenge, ("ANSWER", request.factor.cognito_name()));
     let step = match respond(state, client, session, username, answer, false).await? {
         Some(step) if step.challenge_name == Some(request.factor.challenge()) => Some(step),
-        _ => initiate(state, client, username, Some(request.factor)).await?,
+        _ => initiate_or_stand_in(state, client, username, Some(request.factor)).await?,
     };
     challenge_of(state, request.factor, step, username).await
 }
