@@ -33,6 +33,9 @@ pub struct PoolRules {
     /// Policies.SignInPolicy.AllowedFirstAuthFactors as Cognito names them (PASSWORD,
     /// EMAIL_OTP, SMS_OTP, WEB_AUTHN); a pool without a sign-in policy signs in by password only.
     pub first_factors: Vec<String>,
+    /// MfaConfiguration ON: every user owes MFA, and Cognito offers no passwordless first
+    /// factor to a user who does (a user without a password could never sign in).
+    pub mfa_required: bool,
 }
 
 /// Cognito's standard attributes, which every pool has.
@@ -145,8 +148,10 @@ impl PoolRules {
             .map(|p| p.allowed_first_auth_factors().iter().map(|f| f.as_str().to_owned()).collect::<Vec<_>>())
             .filter(|factors| !factors.is_empty())
             .unwrap_or_else(|| vec!["PASSWORD".to_owned()]);
+        let mfa_required = pool.mfa_configuration().is_some_and(|mfa| mfa.as_str() == "ON");
         Ok(Self {
             first_factors,
+            mfa_required,
             password_policy,
             emails_sign_up_codes,
             sign_up_allowed,
@@ -181,9 +186,11 @@ impl PoolRules {
     }
 
     /// Whether the pool lets users sign in without a password (an emailed or texted
-    /// code, or a passkey, as a first factor): sign-up may then omit the password.
+    /// code, or a passkey, as a first factor) and requires no MFA: sign-up may then omit
+    /// the password.
     pub fn allows_passwordless(&self) -> bool {
-        self.first_factors.iter().any(|factor| matches!(factor.as_str(), "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"))
+        !self.mfa_required
+            && self.first_factors.iter().any(|factor| matches!(factor.as_str(), "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN"))
     }
 
     /// Whether users sign in with this attribute (UsernameAttributes or AliasAttributes).
@@ -252,6 +259,7 @@ mod tests {
             typed_attributes: vec![("custom:age".into(), "Number".into())],
             sign_in_attributes: vec![],
             first_factors: vec!["PASSWORD".into()],
+            mfa_required: false,
         };
         assert!(!rules.allows_passwordless());
         assert!(rules.check_type("custom:age", "42").is_ok() && rules.check_type("custom:age", "4.2").is_err());

@@ -27,7 +27,9 @@ fn source(operation: &str, message: &Message) -> Option<&'static str> {
         ("forgot_password", _) => "CustomMessage_ForgotPassword",
         ("attribute_verification", "GetUserAttributeVerificationCode") => "CustomMessage_VerifyUserAttribute",
         ("attribute_verification", _) => "CustomMessage_UpdateUserAttribute",
-        ("mfa", _) => "CustomMessage_Authentication",
+        // A passwordless sign-in code (USER_AUTH's EMAIL_OTP, SMS_OTP) as an MFA code: the
+        // guide's table names MFA codes only (an assumption).
+        ("mfa" | "otp", _) => "CustomMessage_Authentication",
         _ => return None,
     })
 }

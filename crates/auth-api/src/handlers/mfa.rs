@@ -16,6 +16,7 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
+use crate::handlers::passwordless::{self, CodeChallenge, CodeRequest};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::revocation::revoke_unused;
 use crate::sign_in::{audit_step, complete, respond, Attempt, Step};
@@ -74,7 +75,9 @@ pub async fn answer(
     JsonBody(request): JsonBody<AnswerRequest>,
 ) -> Result<Response, ApiError> {
     let answer = answer_challenge(&state, &client, &request).await;
-    audit_step(&audit, &request.username, Step::Code, answer).map(|answer| mode.answer(&state, answer))
+    // An EMAIL_OTP session may be a passwordless one, anyone's: a wrong code names no one.
+    let step = if request.challenge == MfaChallenge::EmailOtp { Step::Unproven } else { Step::Code };
+    audit_step(&audit, &request.username, step, answer).map(|answer| mode.answer(&state, answer))
 }
 
 async fn answer_challenge(
@@ -82,6 +85,19 @@ async fn answer_challenge(
     client: &ContextDataType,
     request: &AnswerRequest,
 ) -> Result<AuthResponse, ApiError> {
+    if let (MfaChallenge::EmailOtp, Some(code)) = (request.challenge, &request.code) {
+        // EMAIL_OTP is also USER_AUTH's first factor, whose sessions anyone who knows a
+        // username gets: answered as the passwordless code route answers it, alike for
+        // everyone, and counted where strangers may count (passwordless::code).
+        let request = CodeRequest {
+            username: request.username.clone(),
+            session: request.session.clone(),
+            challenge: CodeChallenge::EmailOtp,
+            code: code.clone(),
+            device_name: request.device_name.clone(),
+        };
+        return passwordless::code(state, client, &request).await;
+    }
     let (challenge, response) = match (request.challenge, &request.code, request.factor) {
         (MfaChallenge::SmsMfa, Some(code), _) => (ChallengeNameType::SmsMfa, ("SMS_MFA_CODE", code.expose())),
         (MfaChallenge::EmailOtp, Some(code), _) => (ChallengeNameType::EmailOtp, ("EMAIL_OTP_CODE", code.expose())),

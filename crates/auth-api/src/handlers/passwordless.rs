@@ -27,7 +27,9 @@ use crate::cognito_error::{about_the_user, from_sdk, passkey_refused, wrong_or_e
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
-use crate::first_factor::{check_allowed, factor_challenge, made_up_session, selection, FirstFactor};
+use crate::first_factor::{
+    asks_a_first_factor, check_allowed, factor_challenge, made_up_session, selection, FirstFactor,
+};
 use crate::sign_in::{audit_step, complete, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::AuthMode;
@@ -182,7 +184,7 @@ async fn begin(
     factor: Option<FirstFactor>,
 ) -> Result<AuthResponse, ApiError> {
     let allowed = allowed(state, factor).await?;
-    let step = initiate(state, client, username, factor).await?;
+    let step = initiate_or_stand_in(state, client, username, factor).await?;
     match factor {
         None => {
             let session = step.and_then(|step| step.session).unwrap_or_else(made_up_session);
@@ -209,6 +211,36 @@ async fn challenge_of(
     let options = step.parameters.get("CREDENTIAL_REQUEST_OPTIONS").filter(|_| real).map(String::as_str);
     let session = step.session.unwrap_or_else(made_up_session);
     Ok(factor_challenge(factor, session, username, options, passkeys))
+}
+
+/// AdminInitiateAuth with USER_AUTH; when Cognito refused for a reason about the user (a
+/// custom message trigger that failed to write the user's code, a disabled user), the
+/// step Cognito answers a username nobody has, of the same length: a decoy whose session
+/// is of Cognito's shape, as a stranger's is (a session the API made up would be told
+/// apart by its length). None when Cognito refuses that too (LEGACY: unknown names are
+/// told apart anyway).
+async fn initiate_or_stand_in(
+    state: &AppState,
+    client: &ContextDataType,
+    username: &str,
+    factor: Option<FirstFactor>,
+) -> Result<Option<SignInStep>, ApiError> {
+    if let Some(step) = initiate(state, client, username, factor).await? {
+        return Ok(Some(step));
+    }
+    let nobody = nobodys_name(username.chars().count());
+    Ok(initiate(state, client, &nobody, factor).await.ok().flatten())
+}
+
+/// A username no one has: random lowercase letters and digits, as many as the typed
+/// username has characters but at least 24 (36^24 names: no one's by chance; a shorter
+/// typed name's stand-in is longer, should Cognito's session length follow the name's).
+fn nobodys_name(length: usize) -> String {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = vec![0u8; length.max(24)];
+    SystemRandom::new().fill(&mut bytes).expect("the system's random source");
+    bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect()
 }
 
 /// AdminInitiateAuth with USER_AUTH (and PREFERRED_CHALLENGE); None when Cognito
@@ -302,25 +334,43 @@ async fn pick(state: &AppState, client: &ContextDataType, request: &FactorReques
     let answer = (ChallengeNameType::SelectChallenge, ("ANSWER", request.factor.cognito_name()));
     let step = match respond(state, client, session, username, answer, false).await? {
         Some(step) if step.challenge_name == Some(request.factor.challenge()) => Some(step),
-        _ => initiate(state, client, username, Some(request.factor)).await?,
+        _ => initiate_or_stand_in(state, client, username, Some(request.factor)).await?,
     };
     challenge_of(state, request.factor, step, username).await
 }
 
-async fn code(state: &AppState, client: &ContextDataType, request: &CodeRequest) -> Result<AuthResponse, ApiError> {
+/// Whether Cognito's step follows a first factor passed: not a SELECT_CHALLENGE session
+/// that Cognito took the answer's challenge name as a choice from (first_factor.rs).
+fn proves_the_factor(step: &SignInStep) -> bool {
+    let chose = asks_a_first_factor(step.challenge_name.as_ref());
+    if chose {
+        tracing::info!("a code or passkey answered a SELECT_CHALLENGE session: answered as a wrong answer");
+    }
+    !chose
+}
+
+/// A code answered: POST /auth/passwordless/code's, and POST /auth/mfa's EMAIL_OTP (the
+/// MFA challenge and the first factor share the name, so a first factor's session, which
+/// anyone who knows a username gets, can be answered there too). A wrong code counts in
+/// the Reset window, which strangers can reach; a user locked in either window is
+/// answered as a wrong code.
+pub async fn code(state: &AppState, client: &ContextDataType, request: &CodeRequest) -> Result<AuthResponse, ApiError> {
     let (challenge, parameter) = match request.challenge {
         CodeChallenge::EmailOtp => (ChallengeNameType::EmailOtp, "EMAIL_OTP_CODE"),
         CodeChallenge::SmsOtp => (ChallengeNameType::SmsOtp, "SMS_OTP_CODE"),
     };
     let now = code_limit::now();
     let user = code_limit::read_if_user(state, &request.username).await?;
-    if user.as_ref().is_some_and(|(_, counts)| counts.locked_for(Window::Reset, now).is_some()) {
+    let locked = |counts: &code_limit::Counts| {
+        counts.locked_for(Window::Reset, now).or(counts.locked_for(Window::SignIn, now)).is_some()
+    };
+    if user.as_ref().is_some_and(|(_, counts)| locked(counts)) {
         tracing::info!("a passwordless code for a user over the limit of wrong codes: answered as a wrong code");
         return Err(wrong_or_expired_code());
     }
     let (session, username) = (request.session.expose(), request.username.as_str());
     let answer = (challenge, (parameter, request.code.expose()));
-    let Some(step) = respond(state, client, session, username, answer, true).await? else {
+    let Some(step) = respond(state, client, session, username, answer, true).await?.filter(proves_the_factor) else {
         return Err(wrong_or_expired_code());
     };
     let attempt = Attempt { username, device: None, device_name: request.device_name.as_deref(), context: client };
@@ -335,7 +385,7 @@ async fn passkey(
     let credential = serde_json::to_string(&request.credential).expect("JSON values serialize");
     let (session, username) = (request.session.expose(), request.username.as_str());
     let answer = (ChallengeNameType::WebAuthn, ("CREDENTIAL", credential.as_str()));
-    let Some(step) = respond(state, client, session, username, answer, false).await? else {
+    let Some(step) = respond(state, client, session, username, answer, false).await?.filter(proves_the_factor) else {
         return Err(passkey_refused());
     };
     let attempt = Attempt { username, device: None, device_name: request.device_name.as_deref(), context: client };

@@ -112,7 +112,7 @@ pub async fn sign_up(
         None => {
             return Err(ApiError::validation(
                 "password",
-                "`password` is required: this deployment signs in by password only",
+                "`password` is required: this deployment signs in by password only, or its pool requires MFA",
             ))
         }
     }

@@ -23,6 +23,7 @@ mod mfa;
 mod migration_and_messages;
 mod passkeys;
 mod passwordless;
+mod passwordless_attacks;
 mod refresh;
 mod regions;
 mod sessions;
