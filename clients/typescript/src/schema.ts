@@ -171,6 +171,9 @@ export interface paths {
          *     A wrong code keeps the session for another try; an expired session needs a new login.
          *     Wrong codes are also counted per user across sign-ins: after 10 in an hour, every code answer
          *     for that user, the right one included, is 429 TOO_MANY_REQUESTS with Retry-After until the hour ends.
+         *     EMAIL_OTP is the exception, since passwordless sign-in's emailed code has the same name and anyone
+         *     who knows a username can get its session: every refusal of an EMAIL_OTP code (wrong, spent or
+         *     expired, a made-up session, a user over the limit) is one 400 CODE_MISMATCH, as at /auth/passwordless/code.
          */
         post: operations["answerMfa"];
         delete?: never;
