@@ -270,6 +270,8 @@ test("GIVEN a user signed in by an emailed code WHEN they add a passkey, log out
     await page.getByRole("button", { name: /^Delete the passkey/ }).click();
     await expect(page.locator("#reauth-purpose")).toHaveText("To delete this passkey, confirm it's you: your password, or a code we email you.");
     await page.locator("#reauth").getByRole("button", { name: "Email me a code" }).click();
+    // Sent: else the outbox's newest code could still be the one the passkey's adding used.
+    await expect(page.getByRole("status")).toHaveText(/^We emailed a code to .+\.$/);
     await page.locator("#reauth").getByLabel("Code from the email").fill(await started.stack.code(username, "attribute_verification"));
     await page.locator("#reauth").getByRole("button", { name: "Confirm with code" }).click();
     await expect(page.getByRole("status")).toHaveText("The passkey is deleted.");
