@@ -12,6 +12,8 @@ export interface Stack {
   /** The API, such as http://127.0.0.1:PORT. */
   url: string;
   cognitoUrl: string;
+  /** The seeded pool's id, for what a back end does at the local Cognito (admin calls, unsigned there). */
+  userPoolId: string;
   /** The newest outbox message for a user and kind (sign_up, mfa, ...). */
   code(username: string, kind: string): Promise<string>;
   /** Moves the local Cognito's clock forward: tokens, codes and sessions expire. */
@@ -77,6 +79,8 @@ export async function startStack(seed: Record<string, unknown>, env: Record<stri
       const match = /^([A-Z_]+)=['"]?(.*?)['"]?$/.exec(line.trim());
       if (match?.[1] && match[2] !== undefined) pool[match[1]] = match[2];
     }
+    const userPoolId = pool["COGNITO_USER_POOL_ID"];
+    if (!userPoolId) throw new Error(`no COGNITO_USER_POOL_ID in ${envFile}`);
     const cognitoUrl = `http://127.0.0.1:${cognitoPort}`;
     const server = spawn(join(bin, "local-server"), [], {
       stdio: "ignore",
@@ -97,6 +101,7 @@ export async function startStack(seed: Record<string, unknown>, env: Record<stri
     return {
       url,
       cognitoUrl,
+      userPoolId,
       async code(username, kind) {
         const outbox = (await (await fetch(`${url}/_local/outbox`)).json()) as { username: string; kind: string; code: string }[];
         const message = outbox.filter((m) => m.username === username && m.kind === kind).at(-1);

@@ -99,12 +99,15 @@ async function next(step: SignInStep): Promise<void> {
 
 function askOtp(challenge: OtpChallenge, prompt: string): void {
   otpChallenge = challenge;
+  // A new challenge, a new code: not one typed for an earlier one (a wrong code stays for a retry).
+  $<HTMLFormElement>("#otp form").reset();
   $("#otp-prompt").textContent = prompt;
   show("otp");
 }
 
 function askCode(challenge: CodeChallenge, prompt: string): void {
   codeChallenge = challenge;
+  $<HTMLFormElement>("#mfa form").reset();
   $("#mfa-prompt").textContent = prompt;
   show("mfa");
 }
