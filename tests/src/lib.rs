@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 pub mod flows;
 pub mod lambda_runtime_api;
+pub mod passkey_device;
 pub mod secrets_manager;
 pub mod walkthrough;
 

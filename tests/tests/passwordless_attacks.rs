@@ -347,46 +347,8 @@ async fn at_debug_no_code_session_token_or_credential_reaches_the_log() {
 
 // Passkeys, through the API, with 1Password's passkey-rs as the authenticator and browser.
 
-use passkey_authenticator::{Authenticator, MemoryStore, UiHint, UserCheck, UserValidationMethod};
-use passkey_client::Client as Browser;
-use passkey_types::{ctap2, webauthn, Passkey};
-
-/// The web app's origin: the passwordless pool's relying party is `localhost`.
-const PAGE: &str = "http://localhost:5173";
-
-/// A person at an authenticator: present and verified.
-struct Person;
-
-#[async_trait::async_trait]
-impl UserValidationMethod for Person {
-    type PasskeyItem = Passkey;
-
-    async fn check_user<'a>(
-        &self,
-        _hint: UiHint<'a, Passkey>,
-        presence: bool,
-        _verification: bool,
-    ) -> Result<UserCheck, ctap2::Ctap2Error> {
-        Ok(UserCheck { presence, verification: true })
-    }
-
-    fn is_presence_enabled(&self) -> bool {
-        true
-    }
-
-    fn is_verification_enabled(&self) -> Option<bool> {
-        Some(true)
-    }
-}
-
-type Device = Browser<MemoryStore, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
-
-fn device() -> Device {
-    let mut authenticator =
-        Authenticator::new(ctap2::Aaguid::new_empty(), MemoryStore::new(), Person, passkey_crypto::AvailableBackend);
-    authenticator.set_make_credentials_with_signature_counter(true);
-    Browser::new(authenticator).allows_insecure_localhost(true)
-}
+use integration_tests::passkey_device::{device, Device, APP as PAGE};
+use passkey_types::webauthn;
 
 fn page() -> url::Url {
     url::Url::parse(PAGE).unwrap()
