@@ -173,3 +173,38 @@ pub async fn sign_in_by_email_code(api: &TestApi, username: &str) -> serde_json:
     assert_eq!(done.status, 200, "{done:?}");
     done.body["tokens"].clone()
 }
+
+/// The web app's origin the passwordless tests' API allows (CORS_ALLOWED_ORIGINS).
+pub const PASSWORDLESS_APP: &str = "https://app.example";
+
+/// A passwordless pool (self sign-up open) and the API in front of it, allowing
+/// PASSWORDLESS_APP's cookie mode.
+pub async fn passwordless_api() -> (Pool, TestApi) {
+    let pool = create_pool(PoolOptions::passwordless()).await;
+    let mut env = config_for(&pool);
+    env.insert("CORS_ALLOWED_ORIGINS", PASSWORDLESS_APP.to_owned());
+    (pool.clone(), TestApi::start_with(env).await)
+}
+
+/// The challenge's session of a 200 sign-in answer.
+pub fn session_of(answer: &Answer) -> String {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    answer.body["challenge"]["session"].as_str().expect("a session").to_owned()
+}
+
+/// POST /auth/passwordless/code.
+pub async fn answer_passwordless_code(
+    api: &TestApi,
+    username: &str,
+    session: &str,
+    challenge: &str,
+    code: &str,
+) -> Answer {
+    let body = json!({"username": username, "session": session, "challenge": challenge, "code": code});
+    api.post("/auth/passwordless/code", body, None).await
+}
+
+/// The code the local Cognito "sent" for the newest passwordless sign-in of `username`.
+pub async fn sign_in_code(username: &str) -> String {
+    outbox_code(username, "otp").await
+}

@@ -5,38 +5,12 @@
 //! reused and expired codes, and too many wrong codes.
 
 use auth_api::code_limit::MAX_FAILURES;
-use integration_tests::flows::{passwordless_start, signed_up_without_password};
+use integration_tests::flows::{
+    answer_passwordless_code as answer_code, passwordless_api, passwordless_start as start, session_of, sign_in_code,
+    signed_up_without_password, PASSWORDLESS_APP as APP,
+};
 use integration_tests::*;
 use serde_json::{json, Value};
-
-const APP: &str = "https://app.example";
-
-/// A passwordless pool (self sign-up open) and the API in front of it.
-async fn passwordless_api() -> (Pool, TestApi) {
-    let pool = create_pool(PoolOptions::passwordless()).await;
-    let mut env = config_for(&pool);
-    env.insert("CORS_ALLOWED_ORIGINS", APP.to_owned());
-    (pool.clone(), TestApi::start_with(env).await)
-}
-
-async fn start(api: &TestApi, username: &str, factor: Option<&str>) -> Answer {
-    passwordless_start(api, username, factor).await
-}
-
-fn session_of(answer: &Answer) -> String {
-    assert_eq!(answer.status, 200, "{answer:?}");
-    answer.body["challenge"]["session"].as_str().expect("a session").to_owned()
-}
-
-async fn answer_code(api: &TestApi, username: &str, session: &str, challenge: &str, code: &str) -> Answer {
-    let body = json!({"username": username, "session": session, "challenge": challenge, "code": code});
-    api.post("/auth/passwordless/code", body, None).await
-}
-
-/// The code the local Cognito "sent" for the newest sign-in of `username`.
-async fn sign_in_code(username: &str) -> String {
-    outbox_code(username, "otp").await
-}
 
 /// An answer as a stranger could compare it: the username typed (and so its length in
 /// Content-Length) and the session's value (random, but of one length) left out.

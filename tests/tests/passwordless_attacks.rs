@@ -11,60 +11,20 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use auth_api::code_limit::MAX_FAILURES;
 use auth_api::telemetry::{init_with_writer, LogFormat};
+use integration_tests::flows::{
+    answer_passwordless_code as answer_code, passwordless_api, passwordless_start as start, session_of, sign_in_code,
+    signed_up_without_password,
+};
 use integration_tests::*;
 use serde_json::{json, Value};
-
-const APP: &str = "https://app.example";
-
-async fn passwordless_api() -> (Pool, TestApi) {
-    let pool = create_pool(PoolOptions::passwordless()).await;
-    let mut env = config_for(&pool);
-    env.insert("CORS_ALLOWED_ORIGINS", APP.to_owned());
-    (pool.clone(), TestApi::start_with(env).await)
-}
-
-/// A user who signed up without a password and confirmed the emailed code.
-async fn signed_up_without_password(api: &TestApi) -> String {
-    let username = format!("pat-{}", uuid::Uuid::new_v4());
-    let email = format!("{username}@example.com");
-    let answer = api.post("/auth/signup", json!({"username": username, "email": email}), None).await;
-    assert_eq!(answer.status, 201, "{answer:?}");
-    let code = outbox_code(&username, "sign_up").await;
-    let confirmed = api.post("/auth/signup/confirm", json!({"username": username, "code": code}), None).await;
-    assert_eq!(confirmed.status, 200, "{confirmed:?}");
-    username
-}
 
 fn stranger() -> String {
     format!("pat-{}", uuid::Uuid::new_v4())
 }
 
-async fn start(api: &TestApi, username: &str, factor: Option<&str>) -> Answer {
-    let mut body = json!({"username": username});
-    if let Some(factor) = factor {
-        body["factor"] = json!(factor);
-    }
-    api.post("/auth/passwordless", body, None).await
-}
-
-fn session_of(answer: &Answer) -> String {
-    assert_eq!(answer.status, 200, "{answer:?}");
-    answer.body["challenge"]["session"].as_str().expect("a session").to_owned()
-}
-
-async fn answer_code(api: &TestApi, username: &str, session: &str, challenge: &str, code: &str) -> Answer {
-    let body = json!({"username": username, "session": session, "challenge": challenge, "code": code});
-    api.post("/auth/passwordless/code", body, None).await
-}
-
 async fn answer_mfa(api: &TestApi, username: &str, session: &str, code: &str) -> Answer {
     let body = json!({"username": username, "session": session, "challenge": "EMAIL_OTP", "code": code});
     api.post("/auth/mfa", body, None).await
-}
-
-/// The newest sign-in code the local Cognito "sent" to `username`.
-async fn sign_in_code(username: &str) -> String {
-    outbox_code(username, "otp").await
 }
 
 /// A made-up AuthenticationResponseJSON: well-formed, signed by nobody.
