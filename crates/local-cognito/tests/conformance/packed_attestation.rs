@@ -1,0 +1,191 @@
+//! Passkey registration with `packed` attestation. W3C Web Authentication level 2
+//! and 3, §8.2 "Packed Attestation Statement Format": attStmt `{alg, sig}` (self
+//! attestation: `sig` by the credential's own private key over authenticatorData ||
+//! SHA-256(clientDataJSON), `alg` the credential key's) or `{alg, sig, x5c}` (`sig`
+//! by the attestation certificate's key, the certificate as §8.2.1 asks); §7.1
+//! "Registering a new credential", steps 19 to 21 (verify attStmt, then judge its
+//! trust by the relying party's policy). Cognito's side: CompleteWebAuthnRegistration
+//! (API reference: `Credential`, the RegistrationResponseJSON; a passkey from an
+//! "unsupported device or provider" is `WebAuthnCredentialNotSupportedException`).
+//!
+//! passkey-rs makes `none` attestation only, so these tests rewrite what it makes:
+//! the authenticator data and the client data stay the authenticator's and the
+//! browser's, `fmt` and `attStmt` are replaced, and the signature is made with the
+//! credential's private key from passkey-rs's credential store (or another key).
+//! The emulator's verifier sees a browser's RegistrationResponseJSON, unchanged in
+//! every other field. A pool of its own settings: the emulator only.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use ciborium::Value as Cbor;
+use passkey_crypto::{CryptoBackend as _, SecretKeyT as _};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::passkeys::{
+    complete, create, creation_options, device, get, passkey_challenge, passkey_target, sign_in_with, Device, APP,
+};
+use crate::passwordless::user_auth;
+use crate::target::*;
+
+/// ES256 (COSE algorithm -7) and RS256 (-257).
+const ES256: i64 = -7;
+const RS256: i64 = -257;
+
+/// Bytes in the response: base64url, as browsers send them, or an array of numbers, as
+/// passkey-rs serialises them (webauthn-rs-core takes both).
+fn decode(bytes: &Value) -> Vec<u8> {
+    match bytes {
+        Value::String(text) => URL_SAFE_NO_PAD.decode(text).expect("base64url"),
+        Value::Array(numbers) => {
+            numbers.iter().map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()).expect("a byte")).collect()
+        }
+        other => panic!("bytes as {other}"),
+    }
+}
+
+/// `bytes` in the form `like` has.
+fn encode_like(like: &Value, bytes: &[u8]) -> Value {
+    match like {
+        Value::String(_) => Value::String(URL_SAFE_NO_PAD.encode(bytes)),
+        _ => Value::Array(bytes.iter().map(|&b| Value::from(b)).collect()),
+    }
+}
+
+/// The attestation object's map, CBOR-decoded.
+fn attestation_object(credential: &Value) -> Vec<(Cbor, Cbor)> {
+    let bytes = decode(&credential["response"]["attestationObject"]);
+    let object: Cbor = ciborium::from_reader(bytes.as_slice()).expect("the attestation object is CBOR");
+    object.into_map().expect("the attestation object is a map")
+}
+
+fn field<'a>(object: &'a [(Cbor, Cbor)], name: &str) -> &'a Cbor {
+    object.iter().find(|(key, _)| key.as_text() == Some(name)).map(|(_, value)| value).expect(name)
+}
+
+/// What an attestation signature covers: authenticatorData || SHA-256(clientDataJSON).
+fn signed_over(credential: &Value) -> Vec<u8> {
+    let object = attestation_object(credential);
+    let mut bytes = field(&object, "authData").as_bytes().expect("authData is bytes").clone();
+    bytes.extend_from_slice(&Sha256::digest(decode(&credential["response"]["clientDataJSON"])));
+    bytes
+}
+
+/// The same RegistrationResponseJSON with attestation `packed` and this attStmt; the
+/// authenticator data is carried over byte for byte. The map's keys in CTAP2's
+/// canonical order (fmt, attStmt, authData).
+fn packed(credential: &Value, statement: Vec<(&str, Cbor)>) -> Value {
+    let object = attestation_object(credential);
+    let statement = statement.into_iter().map(|(key, value)| (Cbor::Text(key.to_owned()), value)).collect();
+    let rewritten = Cbor::Map(vec![
+        (Cbor::Text("fmt".into()), Cbor::Text("packed".into())),
+        (Cbor::Text("attStmt".into()), Cbor::Map(statement)),
+        (Cbor::Text("authData".into()), field(&object, "authData").clone()),
+    ]);
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&rewritten, &mut bytes).unwrap();
+    let mut credential = credential.clone();
+    credential["response"]["attestationObject"] = encode_like(&credential["response"]["attestationObject"], &bytes);
+    credential
+}
+
+/// Self attestation: `{alg, sig}`, no certificate.
+fn self_attested(credential: &Value, alg: i64, sig: Vec<u8>) -> Value {
+    packed(credential, vec![("alg", Cbor::Integer(alg.into())), ("sig", Cbor::Bytes(sig))])
+}
+
+/// An ES256 signature (ASN.1 DER) by the private key of the one passkey `device` holds.
+fn signed_by_credential(device: &Device, bytes: &[u8]) -> Vec<u8> {
+    let passkey = device.authenticator().store().values().next().expect("the device holds the passkey");
+    let mut key = passkey_crypto::AvailableSecretKey::from_cose_key(&passkey.key).expect("an ES256 key");
+    key.sign(bytes)
+}
+
+/// An ES256 signature by a key that is not the credential's.
+fn signed_by_another_key(bytes: &[u8]) -> Vec<u8> {
+    let mut key = passkey_crypto::AvailableBackend
+        .generate_key(passkey_crypto::iana::Algorithm::ES256)
+        .expect("a fresh ES256 key");
+    key.sign(bytes)
+}
+
+/// A user, their access token, and a passkey-rs registration (attestation `none`) for
+/// the registration just started, not yet sent.
+async fn started(target: &Target) -> (String, String, Device, Value) {
+    let username = target.confirmed_user().await;
+    let access_token = target.tokens(&username).await.access_token.unwrap();
+    let mut phone = device();
+    let options = creation_options(target, &access_token).await;
+    let credential = create(&mut phone, APP, options).await;
+    assert_eq!(field(&attestation_object(&credential), "fmt").as_text(), Some("none"), "passkey-rs attests none");
+    (username, access_token, phone, credential)
+}
+
+async fn passkeys_of(target: &Target, access_token: &str) -> Vec<String> {
+    let listed = target.sdk.list_web_authn_credentials().access_token(access_token).send().await.unwrap();
+    listed.credentials().iter().map(|c| c.credential_id().to_owned()).collect()
+}
+
+/// Nothing registered: none listed, and WEB_AUTHN is not a factor the user has.
+async fn assert_nothing_registered(target: &Target, username: &str, access_token: &str) {
+    assert!(passkeys_of(target, access_token).await.is_empty(), "no passkey listed");
+    let start = user_auth(target, username, None, &[]).await.unwrap();
+    assert!(!start
+        .available_challenges()
+        .contains(&aws_sdk_cognitoidentityprovider::types::ChallengeNameType::WebAuthn));
+}
+
+fn not_supported() -> &'static str {
+    "WebAuthnCredentialNotSupportedException"
+}
+
+#[tokio::test]
+async fn packed_self_attestation_registers_and_the_passkey_signs_in() {
+    let Some(target) = passkey_target("preferred").await else { return };
+    let (username, access_token, mut phone, credential) = started(&target).await;
+    let sig = signed_by_credential(&phone, &signed_over(&credential));
+    let attested = self_attested(&credential, ES256, sig);
+    assert_eq!(field(&attestation_object(&attested), "fmt").as_text(), Some("packed"));
+    complete(&target, &access_token, &attested).await.expect("packed self attestation is accepted");
+    assert_eq!(passkeys_of(&target, &access_token).await, vec![credential["id"].as_str().unwrap().to_owned()]);
+    // The passkey so registered signs in.
+    let (session, options) = passkey_challenge(&target, &username).await;
+    let assertion = get(&mut phone, APP, options).await;
+    sign_in_with(&target, &username, &session, &assertion).await.expect("signed in with the passkey");
+}
+
+#[tokio::test]
+async fn attack_packed_self_attestation_with_a_wrong_signature_registers_nothing() {
+    let Some(target) = passkey_target("preferred").await else { return };
+    // Each forgery against a registration of its own (a refusal spends the registration).
+    let forgeries: [(&str, fn(&Device, &Value) -> Value); 4] = [
+        ("signed by another key", |_, credential| {
+            self_attested(credential, ES256, signed_by_another_key(&signed_over(credential)))
+        }),
+        ("the credential's key over authenticatorData alone", |phone, credential| {
+            let object = attestation_object(credential);
+            let auth_data = field(&object, "authData").as_bytes().unwrap().clone();
+            self_attested(credential, ES256, signed_by_credential(phone, &auth_data))
+        }),
+        ("the credential's key over another client data's hash", |phone, credential| {
+            let mut other = credential.clone();
+            let json = br#"{"type":"webauthn.create","challenge":"AAAA","origin":"http://localhost:5173"}"#;
+            other["response"]["clientDataJSON"] = encode_like(&credential["response"]["clientDataJSON"], json);
+            self_attested(credential, ES256, signed_by_credential(phone, &signed_over(&other)))
+        }),
+        // §8.2 step 4a: alg must be the credential public key's algorithm.
+        ("a right signature under another alg", |phone, credential| {
+            self_attested(credential, RS256, signed_by_credential(phone, &signed_over(credential)))
+        }),
+    ];
+    for (forgery, forge) in forgeries {
+        let (username, access_token, phone, credential) = started(&target).await;
+        let (kind, _) = complete(&target, &access_token, &forge(&phone, &credential)).await.unwrap_err();
+        assert_eq!(kind, not_supported(), "{forgery}");
+        assert_nothing_registered(&target, &username, &access_token).await;
+        // The refusal spent the registration: the genuine response no longer registers.
+        let (kind, _) = complete(&target, &access_token, &credential).await.unwrap_err();
+        assert_eq!(kind, "WebAuthnChallengeNotFoundException", "{forgery}");
+        assert_nothing_registered(&target, &username, &access_token).await;
+    }
+}
