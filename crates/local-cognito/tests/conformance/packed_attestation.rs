@@ -189,3 +189,87 @@ async fn attack_packed_self_attestation_with_a_wrong_signature_registers_nothing
         assert_nothing_registered(&target, &username, &access_token).await;
     }
 }
+
+/// An attestation key and its certificate, self-signed, as §8.2.1 asks of one: X.509
+/// version 3, subject C, O, OU "Authenticator Attestation" (or `unit`), CN, basic
+/// constraints CA false. No root anyone trusts: the emulator cannot verify its chain.
+fn attestation_certificate(unit: &str) -> (openssl::pkey::PKey<openssl::pkey::Private>, Vec<u8>) {
+    use openssl::{asn1, bn, ec, hash, nid, pkey, x509};
+    let group = ec::EcGroup::from_curve_name(nid::Nid::X9_62_PRIME256V1).unwrap();
+    let key = pkey::PKey::from_ec_key(ec::EcKey::generate(&group).unwrap()).unwrap();
+    let mut name = x509::X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("C", "US").unwrap();
+    name.append_entry_by_text("O", "Conformance Test Authenticators").unwrap();
+    name.append_entry_by_text("OU", unit).unwrap();
+    name.append_entry_by_text("CN", "Conformance Test Attestation").unwrap();
+    let name = name.build();
+    let mut certificate = x509::X509Builder::new().unwrap();
+    certificate.set_version(2).unwrap();
+    let serial = bn::BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap();
+    certificate.set_serial_number(&serial).unwrap();
+    certificate.set_subject_name(&name).unwrap();
+    certificate.set_issuer_name(&name).unwrap();
+    certificate.set_pubkey(&key).unwrap();
+    certificate.set_not_before(&asn1::Asn1Time::days_from_now(0).unwrap()).unwrap();
+    certificate.set_not_after(&asn1::Asn1Time::days_from_now(365).unwrap()).unwrap();
+    certificate.append_extension(x509::extension::BasicConstraints::new().critical().build().unwrap()).unwrap();
+    certificate.sign(&key, hash::MessageDigest::sha256()).unwrap();
+    (key, certificate.build().to_der().unwrap())
+}
+
+/// An ES256 signature (ASN.1 DER) by an openssl key.
+fn signed_by(key: &openssl::pkey::PKey<openssl::pkey::Private>, bytes: &[u8]) -> Vec<u8> {
+    let mut signer = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), key).unwrap();
+    signer.sign_oneshot_to_vec(bytes).unwrap()
+}
+
+/// Full attestation: `{alg, sig, x5c: [the certificate]}`.
+fn certificate_attested(credential: &Value, sig: Vec<u8>, certificate: Vec<u8>) -> Value {
+    packed(
+        credential,
+        vec![
+            ("alg", Cbor::Integer(ES256.into())),
+            ("sig", Cbor::Bytes(sig)),
+            ("x5c", Cbor::Array(vec![Cbor::Bytes(certificate)])),
+        ],
+    )
+}
+
+/// `packed` with an x5c chain that leads to no root the emulator knows. What Cognito
+/// does with one is undocumented (its CredentialCreationOptions ask for no attestation,
+/// and it names no trusted roots). The emulator decides as its verifier's policy does:
+/// webauthn-rs-core is given no attestation CA list, so it checks the statement (§8.2
+/// step 2: `sig` by the certificate's key over authenticatorData || clientDataHash,
+/// the certificate as §8.2.1 asks) and does not judge the chain's trust (§7.1 steps
+/// 20 and 21, the relying party's policy): a chain it cannot verify is taken as `none`
+/// is, no more trusted and no less. A statement that does not verify is refused.
+#[tokio::test]
+async fn packed_with_a_certificate_chain_the_emulator_cannot_verify() {
+    let Some(target) = passkey_target("preferred").await else { return };
+    // A well-formed statement: accepted, and the passkey signs in.
+    let (username, access_token, mut phone, credential) = started(&target).await;
+    let (key, certificate) = attestation_certificate("Authenticator Attestation");
+    let attested = certificate_attested(&credential, signed_by(&key, &signed_over(&credential)), certificate);
+    complete(&target, &access_token, &attested).await.expect("an unverifiable chain is taken as none is");
+    assert_eq!(passkeys_of(&target, &access_token).await, vec![credential["id"].as_str().unwrap().to_owned()]);
+    let (session, options) = passkey_challenge(&target, &username).await;
+    let assertion = get(&mut phone, APP, options).await;
+    sign_in_with(&target, &username, &session, &assertion).await.expect("signed in with the passkey");
+    // Statements that do not verify: refused, nothing registered.
+    let refusals: [(&str, fn(&Device, &Value) -> Value); 2] = [
+        ("signed by the credential's key, not the certificate's", |phone, credential| {
+            let (_, certificate) = attestation_certificate("Authenticator Attestation");
+            certificate_attested(credential, signed_by_credential(phone, &signed_over(credential)), certificate)
+        }),
+        ("a certificate without §8.2.1's OU", |_, credential| {
+            let (key, certificate) = attestation_certificate("Sales");
+            certificate_attested(credential, signed_by(&key, &signed_over(credential)), certificate)
+        }),
+    ];
+    for (refusal, attest) in refusals {
+        let (username, access_token, phone, credential) = started(&target).await;
+        let (kind, _) = complete(&target, &access_token, &attest(&phone, &credential)).await.unwrap_err();
+        assert_eq!(kind, not_supported(), "{refusal}");
+        assert_nothing_registered(&target, &username, &access_token).await;
+    }
+}
