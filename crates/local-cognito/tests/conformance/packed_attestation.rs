@@ -135,6 +135,9 @@ async fn assert_nothing_registered(target: &Target, username: &str, access_token
         .contains(&aws_sdk_cognitoidentityprovider::types::ChallengeNameType::WebAuthn));
 }
 
+/// How a test attests a registration: from the device that made it and its response.
+type Attest = fn(&Device, &Value) -> Value;
+
 fn not_supported() -> &'static str {
     "WebAuthnCredentialNotSupportedException"
 }
@@ -158,7 +161,7 @@ async fn packed_self_attestation_registers_and_the_passkey_signs_in() {
 async fn attack_packed_self_attestation_with_a_wrong_signature_registers_nothing() {
     let Some(target) = passkey_target("preferred").await else { return };
     // Each forgery against a registration of its own (a refusal spends the registration).
-    let forgeries: [(&str, fn(&Device, &Value) -> Value); 4] = [
+    let forgeries: [(&str, Attest); 4] = [
         ("signed by another key", |_, credential| {
             self_attested(credential, ES256, signed_by_another_key(&signed_over(credential)))
         }),
@@ -256,7 +259,7 @@ async fn packed_with_a_certificate_chain_the_emulator_cannot_verify() {
     let assertion = get(&mut phone, APP, options).await;
     sign_in_with(&target, &username, &session, &assertion).await.expect("signed in with the passkey");
     // Statements that do not verify: refused, nothing registered.
-    let refusals: [(&str, fn(&Device, &Value) -> Value); 2] = [
+    let refusals: [(&str, Attest); 2] = [
         ("signed by the credential's key, not the certificate's", |phone, credential| {
             let (_, certificate) = attestation_certificate("Authenticator Attestation");
             certificate_attested(credential, signed_by_credential(phone, &signed_over(credential)), certificate)
