@@ -236,6 +236,9 @@ pub fn start_registration(ctx: &mut Ctx, pool_id: &str, client_id: &str, key: &s
 
 /// What the verifier's refusal of a registration is as Cognito's exception.
 /// The exceptions are CompleteWebAuthnRegistration's; the messages are assumptions.
+/// An attestation statement that does not verify, whatever the fault (signature,
+/// `alg`, certificate, chain), is one refusal: the passkey's attestation is not
+/// supported (W3C WebAuthn §7.1 step 19; §8.2 for `packed`).
 fn registration_refusal(refusal: WebauthnError) -> error::CognitoError {
     let (kind, message) = match refusal {
         WebauthnError::InvalidRPOrigin | WebauthnError::CredentialCrossOrigin => {
@@ -251,8 +254,30 @@ fn registration_refusal(refusal: WebauthnError) -> error::CognitoError {
         | WebauthnError::CredentialInsecureCryptography
         | WebauthnError::COSEKeyInvalidType
         | WebauthnError::COSEKeyInvalidCBORValue
+        | WebauthnError::COSEKeyInvalidAlgorithm
         | WebauthnError::AttestationNotSupported
+        | WebauthnError::AttestationStatementMapInvalid
+        | WebauthnError::AttestationStatementResponseMissing
+        | WebauthnError::AttestationStatementResponseInvalid
+        | WebauthnError::AttestationStatementSigMissing
         | WebauthnError::AttestationStatementSigInvalid
+        | WebauthnError::AttestationStatementVerMissing
+        | WebauthnError::AttestationStatementVerInvalid
+        | WebauthnError::AttestationStatementVerUnsupported
+        | WebauthnError::AttestationStatementX5CMissing
+        | WebauthnError::AttestationStatementX5CInvalid
+        | WebauthnError::AttestationStatementAlgMissing
+        | WebauthnError::AttestationStatementCertInfoMissing
+        | WebauthnError::AttestationStatementMissingExtension
+        | WebauthnError::AttestationStatementPubAreaMissing
+        | WebauthnError::AttestationStatementAlgMismatch
+        | WebauthnError::AttestationStatementAlgInvalid
+        | WebauthnError::AttestationTrustFailure
+        | WebauthnError::AttestationCertificateAAGUIDMismatch
+        | WebauthnError::AttestationCertificateNonceMismatch
+        | WebauthnError::AttestationCertificateRequirementsNotMet
+        | WebauthnError::AttestationCredentialSubjectKeyMismatch
+        | WebauthnError::AttestationLeafCertMissing
         | WebauthnError::AttestationNotVerifiable => {
             ("WebAuthnCredentialNotSupportedException", "The passkey's credential or attestation is not supported.")
         }

@@ -21,6 +21,7 @@ mod lists;
 mod local_controls;
 mod mfa;
 mod migration_and_messages;
+mod packed_attestation;
 mod passkeys;
 mod passwordless;
 mod passwordless_attacks;

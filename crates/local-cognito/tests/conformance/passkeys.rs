@@ -18,7 +18,7 @@ use crate::passwordless::{answer, passwordless_pool, user_auth};
 use crate::target::*;
 
 /// A person at an authenticator: always present, verified when `verifies`.
-struct Person {
+pub(crate) struct Person {
     verifies: bool,
 }
 
@@ -44,17 +44,18 @@ impl UserValidationMethod for Person {
     }
 }
 
-type Device = Client<MemoryStore, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
+pub(crate) type Device =
+    Client<MemoryStore, Person, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
 
 /// A passkey authenticator and a browser in front of it, from a store of passkeys.
-fn device_with(store: MemoryStore, verifies: bool, counter: bool) -> Device {
+pub(crate) fn device_with(store: MemoryStore, verifies: bool, counter: bool) -> Device {
     let mut authenticator =
         Authenticator::new(ctap2::Aaguid::new_empty(), store, Person { verifies }, passkey_crypto::AvailableBackend);
     authenticator.set_make_credentials_with_signature_counter(counter);
     Client::new(authenticator).allows_insecure_localhost(true)
 }
 
-fn device() -> Device {
+pub(crate) fn device() -> Device {
     device_with(MemoryStore::new(), true, true)
 }
 
@@ -62,9 +63,9 @@ fn origin(url: &str) -> url::Url {
     url::Url::parse(url).unwrap()
 }
 
-const APP: &str = "http://localhost:5173";
+pub(crate) const APP: &str = "http://localhost:5173";
 
-async fn passkey_target(user_verification: &str) -> Option<Target> {
+pub(crate) async fn passkey_target(user_verification: &str) -> Option<Target> {
     let mut seed = passwordless_pool(&["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"], "ENABLED");
     seed["mfa"] =
         json!({"WebAuthnConfiguration": {"RelyingPartyId": "localhost", "UserVerification": user_verification}});
@@ -72,7 +73,7 @@ async fn passkey_target(user_verification: &str) -> Option<Target> {
 }
 
 /// StartWebAuthnRegistration's options as a browser takes them.
-async fn creation_options(target: &Target, access_token: &str) -> Value {
+pub(crate) async fn creation_options(target: &Target, access_token: &str) -> Value {
     let started = target.sdk.start_web_authn_registration().access_token(access_token).send().await.unwrap();
     document_to_json(started.credential_creation_options())
 }
@@ -110,14 +111,14 @@ fn json_to_document(value: &Value) -> aws_smithy_types::Document {
 }
 
 /// The browser's RegistrationResponseJSON for `options`, made at `at`.
-async fn create(device: &mut Device, at: &str, options: Value) -> Value {
+pub(crate) async fn create(device: &mut Device, at: &str, options: Value) -> Value {
     let request: webauthn::CredentialCreationOptions =
         serde_json::from_value(json!({"publicKey": options})).expect("Cognito's options parse as WebAuthn's");
     let created = device.register(&origin(at), request, None).await.expect("the authenticator makes a passkey");
     serde_json::to_value(created).unwrap()
 }
 
-async fn complete(target: &Target, access_token: &str, credential: &Value) -> Result<(), (String, String)> {
+pub(crate) async fn complete(target: &Target, access_token: &str, credential: &Value) -> Result<(), (String, String)> {
     let result = target
         .sdk
         .complete_web_authn_registration()
@@ -142,7 +143,7 @@ async fn user_with_passkey(target: &Target, device: &mut Device) -> (String, Str
 }
 
 /// The WEB_AUTHN challenge's session and options for a user.
-async fn passkey_challenge(target: &Target, username: &str) -> (String, Value) {
+pub(crate) async fn passkey_challenge(target: &Target, username: &str) -> (String, Value) {
     let start = user_auth(target, username, Some("WEB_AUTHN"), &[]).await.unwrap();
     assert_eq!(start.challenge_name, Some(ChallengeNameType::WebAuthn));
     let options = start.challenge_parameters().unwrap()["CREDENTIAL_REQUEST_OPTIONS"].clone();
@@ -150,14 +151,14 @@ async fn passkey_challenge(target: &Target, username: &str) -> (String, Value) {
 }
 
 /// The browser's AuthenticationResponseJSON for `options`, at `at`.
-async fn get(device: &mut Device, at: &str, options: Value) -> Value {
+pub(crate) async fn get(device: &mut Device, at: &str, options: Value) -> Value {
     let request: webauthn::CredentialRequestOptions =
         serde_json::from_value(json!({"publicKey": options})).expect("the options parse as WebAuthn's");
     let assertion = device.authenticate(&origin(at), request, None).await.expect("the authenticator signs");
     serde_json::to_value(assertion).unwrap()
 }
 
-async fn sign_in_with(
+pub(crate) async fn sign_in_with(
     target: &Target,
     username: &str,
     session: &str,
