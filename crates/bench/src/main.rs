@@ -64,7 +64,7 @@ async fn main() {
     let arm64_zips = PathBuf::from(std::env::var("ARM64_ZIPS_DIR").expect("ARM64_ZIPS_DIR"));
     let profile = std::env::var("PROFILE").expect("PROFILE");
     let twin_python = std::env::var("TWIN_PYTHON").expect("TWIN_PYTHON");
-    let twin_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/login_twin.py");
+    let twin_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/login_twin.py");
     let pool = create_pool(PoolOptions::default()).await;
 
     println!("| function | cold start median (ms) | cold start p90 (ms) | arm64 binary (MB) | arm64 zip (MB) |");
