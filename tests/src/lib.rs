@@ -15,6 +15,7 @@ use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Regi
 use aws_sdk_cognitoidentityprovider::Client;
 use serde_json::{json, Value};
 
+pub mod captured_logs;
 pub mod flows;
 pub mod lambda_runtime_api;
 pub mod passkey_device;

@@ -3,39 +3,17 @@
 //! answer carries, and nothing secret. Through the real router and local Cognito,
 //! with the API logging JSON as in Lambda.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
-use auth_api::telemetry::{init_with_writer, LogFormat};
+use integration_tests::captured_logs::{captured_logs, CapturedLogs};
 use integration_tests::*;
 use serde_json::{json, Value};
 
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The process's one subscriber, at warn: audit lines are written whatever LOG_LEVEL says.
 fn logs() -> &'static CapturedLogs {
-    static LOGS: OnceLock<CapturedLogs> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = CapturedLogs::default();
-        let writer = logs.clone();
-        init_with_writer("warn", LogFormat::Json, move || writer.clone());
-        logs
-    })
+    captured_logs("warn")
 }
 
 fn all_lines() -> Vec<Value> {
-    let text = String::from_utf8(logs().0.lock().unwrap().clone()).unwrap();
+    let text = logs().text();
     text.lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not one JSON line: {line}")))
         .collect()

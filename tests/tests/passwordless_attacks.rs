@@ -6,11 +6,8 @@
 //! in FORCE_CHANGE_PASSWORD or RESET_REQUIRED, cookie mode from another origin, and
 //! what reaches the log.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use auth_api::code_limit::MAX_FAILURES;
-use auth_api::telemetry::{init_with_writer, LogFormat};
+use integration_tests::captured_logs::{captured_logs, CapturedLogs};
 use integration_tests::flows::{
     answer_passwordless_code as answer_code, passwordless_api, passwordless_start as start, session_of, sign_in_code,
     signed_up_without_password,
@@ -227,29 +224,10 @@ async fn cookie_mode_from_another_origin_is_refused_on_the_passwordless_routes()
     assert_eq!(done.status, 200, "{done:?}");
 }
 
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The process's one subscriber, at debug: everything the API, the SDK and the local
 /// Cognito log.
 fn logs() -> &'static CapturedLogs {
-    static LOGS: OnceLock<CapturedLogs> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = CapturedLogs::default();
-        let writer = logs.clone();
-        init_with_writer("debug", LogFormat::Json, move || writer.clone());
-        logs
-    })
+    captured_logs("debug")
 }
 
 #[tokio::test]
@@ -289,7 +267,7 @@ async fn at_debug_no_code_session_token_or_credential_reaches_the_log() {
     let challenge = options.body["credentialCreationOptions"]["challenge"].as_str().unwrap().to_owned();
     secrets.push(challenge);
     // THEN no log line holds any of them, nor the credential's signature
-    let text = String::from_utf8(logs().0.lock().unwrap().clone()).unwrap();
+    let text = logs().text();
     assert!(text.lines().count() > 10, "the flow was logged at debug: {text}");
     for line in text.lines() {
         for secret in &secrets {

@@ -1,32 +1,14 @@
 //! Passwords, codes, tokens and sessions never reach a log line, the audit trail's included.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use auth_api::telemetry::{init_with_writer, LogFormat};
+use integration_tests::captured_logs::captured_logs;
 use integration_tests::flows::six_step_flow;
 use integration_tests::*;
 use serde_json::json;
 
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_of_the_whole_flow_and_its_failures_hold_no_secret() {
     // GIVEN the API logging JSON at debug level into a buffer, with a secret client
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    init_with_writer("debug", LogFormat::Json, move || writer.clone());
+    let logs = captured_logs("debug");
     let pool = create_pool(PoolOptions { client_secret: true, ..Default::default() }).await;
     let api = TestApi::start(&pool).await;
 
@@ -50,7 +32,7 @@ async fn logs_of_the_whole_flow_and_its_failures_hold_no_secret() {
     );
 
     // THEN the log has one line per request, and no secret in any line
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let request_lines = text.lines().filter(|line| line.contains(r#""message":"request""#)).count();
     assert!(request_lines >= 12, "one line per request:\n{text}");
     assert!(text.contains(r#""request_id""#) && text.contains(r#""latency_ms""#) && text.contains(r#""route""#));
