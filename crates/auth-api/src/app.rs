@@ -1,9 +1,8 @@
-//! The HTTP application: the router built from the route table, and the
-//! layers every route shares. Lambda functions and the local server both
-//! serve what `router` returns, over the shared state (state.rs).
+//! The HTTP application: the layers every route shares, around one function's
+//! routes (functions.rs) or all of them (the local server), over the shared
+//! state (state.rs).
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
 use http::{HeaderName, HeaderValue, Method};
@@ -15,85 +14,14 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::body::MAX_BODY_BYTES;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers;
 use crate::middleware::{self, RequestIds, REQUEST_ID};
-use crate::routes::{routes_of, Function, Operation, ROUTES};
 use crate::web_session::AUTH_MODE;
 // Where the functions, the local server and backend teams have always found it.
 pub use crate::state::AppState;
 
-/// The routes of one Lambda function.
-pub fn router(state: AppState, function: Function) -> Router {
-    with_shared_layers(routes(function), state)
-}
-
-/// One function's routes, before the shared layers.
-pub fn routes(function: Function) -> Router<AppState> {
-    routes_of(function).fold(Router::new(), add_route)
-}
-
 /// Every route, for the local server.
 pub fn full_router(state: AppState) -> Router {
-    with_shared_layers(ROUTES.iter().fold(Router::new(), add_route), state)
-}
-
-fn add_route(router: Router<AppState>, route: &crate::routes::Route) -> Router<AppState> {
-    let filter = MethodFilter::try_from(route.method.clone()).expect("route methods are standard");
-    router.route(route.path, handler(route.operation, filter))
-}
-
-fn handler(operation: Operation, filter: MethodFilter) -> MethodRouter<AppState> {
-    match operation {
-        Operation::CreateUser => on(filter, handlers::create_user::handle),
-        Operation::Login => on(filter, handlers::login::handle),
-        Operation::NewPassword => on(filter, handlers::new_password::handle),
-        Operation::SendEmailVerificationCode => on(filter, handlers::email_verification::send_code),
-        Operation::VerifyEmail => on(filter, handlers::email_verification::verify),
-        Operation::GetCurrentUser => on(filter, handlers::current_user::handle),
-        Operation::AnswerMfa => on(filter, handlers::mfa::answer),
-        Operation::StartMfaSetup => on(filter, handlers::mfa::start_setup),
-        Operation::FinishMfaSetup => on(filter, handlers::mfa::finish_setup),
-        Operation::GetMfa => on(filter, handlers::account_mfa::get),
-        Operation::UpdateMfa => on(filter, handlers::account_mfa::update),
-        Operation::StartTotpSetup => on(filter, handlers::account_mfa::start_totp),
-        Operation::VerifyTotp => on(filter, handlers::account_mfa::verify_totp),
-        Operation::Refresh => on(filter, handlers::refresh::handle),
-        Operation::ListDevices => on(filter, handlers::devices::list),
-        Operation::UpdateDevice => on(filter, handlers::devices::update),
-        Operation::ForgetDevice => on(filter, handlers::devices::forget),
-        Operation::Logout => on(filter, handlers::logout::handle),
-        Operation::SignUp => on(filter, handlers::signup::sign_up),
-        Operation::ConfirmSignUp => on(filter, handlers::signup::confirm),
-        Operation::ResendSignUpCode => on(filter, handlers::signup::resend),
-        Operation::ForgotPassword => on(filter, handlers::password::forgot),
-        Operation::ResetPassword => on(filter, handlers::password::reset),
-        Operation::ChangePassword => on(filter, handlers::password::change),
-        Operation::AdminConfirmUser => on(filter, handlers::manage_users::confirm),
-        Operation::ResendInvitation => on(filter, handlers::manage_users::resend_invitation),
-        Operation::GetExampleClaims => on(filter, handlers::example_claims::handle),
-        Operation::ChangeEmail => on(filter, handlers::email_verification::change),
-        Operation::SendReauthenticationCode => on(filter, handlers::email_verification::send_reauthentication_code),
-        Operation::ListUsers => on(filter, handlers::user_directory::list),
-        Operation::GetUser => on(filter, handlers::user_directory::get),
-        Operation::ListGroups => on(filter, handlers::user_directory::groups),
-        Operation::DisableUser => on(filter, handlers::user_status::disable),
-        Operation::EnableUser => on(filter, handlers::user_status::enable),
-        Operation::SignOutUser => on(filter, handlers::user_status::sign_out_everywhere),
-        Operation::ResetUserPassword => on(filter, handlers::user_status::reset_password),
-        Operation::DeleteUser => on(filter, handlers::user_status::delete),
-        Operation::AddUserToGroup => on(filter, handlers::user_groups::add),
-        Operation::RemoveUserFromGroup => on(filter, handlers::user_groups::remove),
-        Operation::UpdateProfile => on(filter, handlers::update_profile::handle),
-        Operation::DeleteAccount => on(filter, handlers::delete_account::handle),
-        Operation::StartPasswordless => on(filter, handlers::passwordless::start),
-        Operation::ChoosePasswordlessFactor => on(filter, handlers::passwordless::choose),
-        Operation::AnswerPasswordlessCode => on(filter, handlers::passwordless::answer_code),
-        Operation::AnswerPasswordlessPasskey => on(filter, handlers::passwordless::answer_passkey),
-        Operation::StartPasskeyRegistration => on(filter, handlers::passkeys::options),
-        Operation::AddPasskey => on(filter, handlers::passkeys::complete),
-        Operation::ListPasskeys => on(filter, handlers::passkeys::list),
-        Operation::DeletePasskey => on(filter, handlers::passkeys::delete),
-    }
+    with_shared_layers(crate::functions::every_route(), state)
 }
 
 /// 404, with the route meant when the path is one with a trailing slash.

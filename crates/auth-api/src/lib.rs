@@ -2,7 +2,7 @@
 //!
 //! Everything the API does lives here; each Lambda function under `functions/`
 //! and the local server only wire [`config::Config`], the Cognito client, logging
-//! and the router from [`app`].
+//! and a router from [`functions`] (one function's routes) or [`app`] (all).
 
 pub mod admin;
 pub mod admin_target;
@@ -26,6 +26,7 @@ pub mod email_holders;
 pub mod error;
 pub mod failure_floor;
 pub mod first_factor;
+pub mod functions;
 pub mod handlers;
 pub mod jwt;
 pub mod lambda;

@@ -37,7 +37,8 @@ pub async fn tables(functions: &[Function], binaries: &Path) {
     let cognito = TlsCognito::start().await;
     // The harness's set-up helpers (pools, users, the SDK) now talk to this emulator.
     std::env::set_var("LOCAL_COGNITO_URL", &cognito.http_url);
-    let pool = create_pool(PoolOptions { allow_sign_up: true, groups: vec![GROUP], ..Default::default() }).await;
+    // Passwordless too, so that the passwordless function's request sends its code.
+    let pool = create_pool(PoolOptions { groups: vec![GROUP], ..PoolOptions::passwordless() }).await;
 
     let mut quotas = Vec::new();
     for mb in SIZES {

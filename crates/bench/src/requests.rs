@@ -165,5 +165,12 @@ pub async fn prepare(function: Function, pool: &Pool) -> Prepared {
             let body = json!({"reauthentication": password_proof()});
             Prepared::new("DELETE", "/auth/me", Some(body), Some(access_token(pool, &username, PASSWORD).await))
         }
+        // The pool's first factors are read, then the code is sent: USER_AUTH's EMAIL_OTP.
+        Passwordless => {
+            let username = confirmed_user(pool, &[]).await;
+            verify_email(pool, &username).await;
+            Prepared::new("POST", "/auth/passwordless", Some(json!({"username": username, "factor": "email"})), None)
+        }
+        Passkeys => Prepared::new("GET", "/auth/me/passkeys", None, Some(admin().await)),
     }
 }

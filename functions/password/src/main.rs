@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    auth_api::lambda::run(auth_api::routes::Function::Password).await
+    auth_api::lambda::run(auth_api::functions::password()).await
 }

@@ -1,5 +1,5 @@
 //! A test function, never deployed: the current-user function's routes, served
-//! exactly as a deployed function serves them (auth_api::lambda::serve, the shared
+//! exactly as a deployed function serves them (auth_api::lambda::run, the shared
 //! layers), plus `GET /test/panic`, whose handler panics. The runtime conformance
 //! test (tests/tests/lambda_conformance.rs) runs it under the fake Runtime API to
 //! show that a handler panic answers one 500 problem and the next request is served
@@ -9,7 +9,6 @@
 //! function depends on has a way to panic on demand, and template.yaml and
 //! functions/ name no such function (the agreement test keeps it so).
 
-use auth_api::routes::Function;
 use axum::routing::get;
 
 /// The route whose handler panics.
@@ -21,9 +20,5 @@ async fn panic_on_purpose() -> &'static str {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    auth_api::lambda::serve(|state| {
-        let routes = auth_api::app::routes(Function::CurrentUser).route(PANIC_PATH, get(panic_on_purpose));
-        auth_api::app::with_shared_layers(routes, state)
-    })
-    .await
+    auth_api::lambda::run(auth_api::functions::current_user().route(PANIC_PATH, get(panic_on_purpose))).await
 }
