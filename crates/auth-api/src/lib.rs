@@ -28,6 +28,7 @@ pub mod failure_floor;
 pub mod first_factor;
 pub mod functions;
 pub mod handlers;
+pub mod initiate_auth;
 pub mod jwt;
 pub mod lambda;
 pub mod live;

@@ -23,6 +23,7 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::device_admin;
 use crate::error::{ApiError, ErrorCode};
+use crate::initiate_auth::initiate;
 use crate::revocation::revoke_unused;
 use crate::sign_in::respond;
 use crate::state::AppState;
@@ -144,19 +145,8 @@ async fn check_password(
     mfa_code: Option<&Secret>,
     client: ContextDataType,
 ) -> Result<(), ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_initiate_auth()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .context_data(client.clone())
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password.expose());
-    if let Some(hash) = state.secret_hash(username).await? {
-        call = call.auth_parameters("SECRET_HASH", hash);
-    }
+    let parameters = [("PASSWORD", password.expose())];
+    let call = initiate(state, AuthFlowType::AdminUserPasswordAuth, username, &parameters, &client).await?;
     let mut step: SignInStep = match call.send().await {
         Ok(output) => output.into(),
         Err(error) => {

@@ -20,6 +20,7 @@ use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::device_srp::DeviceId;
 use crate::error::{ApiError, ErrorCode};
+use crate::initiate_auth::initiate;
 use crate::sign_in::{audit_step, complete, device_of, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::{clear_device_cookies, AuthMode, DEVICE_COOKIE};
@@ -112,22 +113,11 @@ async fn sign_in(
     client: &ContextDataType,
     device: Option<DeviceId>,
 ) -> Result<AuthResponse, ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_initiate_auth()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .context_data(client.clone())
-        .auth_parameters("USERNAME", &request.username)
-        .auth_parameters("PASSWORD", request.password.expose());
+    let mut parameters = vec![("PASSWORD", request.password.expose())];
     if let Some(device) = &device {
-        call = call.auth_parameters("DEVICE_KEY", &device.key);
+        parameters.push(("DEVICE_KEY", &device.key));
     }
-    if let Some(hash) = state.secret_hash(&request.username).await? {
-        call = call.auth_parameters("SECRET_HASH", hash);
-    }
+    let call = initiate(state, AuthFlowType::AdminUserPasswordAuth, &request.username, &parameters, client).await?;
     let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::Login))?;
     let attempt =
         Attempt { username: &request.username, device, device_name: request.device_name.as_deref(), context: client };

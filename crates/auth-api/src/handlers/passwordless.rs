@@ -30,6 +30,7 @@ use crate::error::ApiError;
 use crate::first_factor::{
     asks_a_first_factor, check_allowed, factor_challenge, made_up_session, selection, FirstFactor,
 };
+use crate::initiate_auth;
 use crate::sign_in::{audit_step, complete, Attempt, Step};
 use crate::state::AppState;
 use crate::web_session::AuthMode;
@@ -251,21 +252,8 @@ async fn initiate(
     username: &str,
     factor: Option<FirstFactor>,
 ) -> Result<Option<SignInStep>, ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_initiate_auth()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .auth_flow(AuthFlowType::UserAuth)
-        .context_data(client.clone())
-        .auth_parameters("USERNAME", username);
-    if let Some(factor) = factor {
-        call = call.auth_parameters("PREFERRED_CHALLENGE", factor.cognito_name());
-    }
-    if let Some(hash) = state.secret_hash(username).await? {
-        call = call.auth_parameters("SECRET_HASH", hash);
-    }
+    let preferred = factor.map(|factor| ("PREFERRED_CHALLENGE", factor.cognito_name()));
+    let call = initiate_auth::initiate(state, AuthFlowType::UserAuth, username, preferred.as_slice(), client).await?;
     match call.send().await {
         Ok(output) => Ok(Some(output.into())),
         Err(error) => about_the_user_or(error, CognitoCall::Login),
