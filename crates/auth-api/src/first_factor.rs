@@ -70,27 +70,6 @@ impl FirstFactor {
     }
 }
 
-/// Whether a step after an answered code or passkey asks for a first factor: then the
-/// session answered was not that code's or passkey's challenge but SELECT_CHALLENGE's
-/// (Cognito took the challenge's name as the choice), so nothing was proved, and the
-/// step's parameters (a masked address, the user's credential ids) would tell a
-/// stranger which factors the user has. Such a step is refused as a wrong answer.
-pub fn asks_a_first_factor(step: Option<&ChallengeNameType>) -> bool {
-    use ChallengeNameType as C;
-    matches!(
-        step,
-        Some(
-            C::SelectChallenge
-                | C::EmailOtp
-                | C::SmsOtp
-                | C::WebAuthn
-                | C::Password
-                | C::PasswordSrp
-                | C::PasswordVerifier
-        )
-    )
-}
-
 /// FACTOR_NOT_ALLOWED unless the deployment allows `factor` (or, for None, any factor).
 pub fn check_allowed(allowed: &[FirstFactor], factor: Option<FirstFactor>) -> Result<(), ApiError> {
     let fine = match factor {

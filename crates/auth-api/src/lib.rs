@@ -26,6 +26,7 @@ pub mod email_holders;
 pub mod error;
 pub mod failure_floor;
 pub mod first_factor;
+pub mod first_factor_answer;
 pub mod functions;
 pub mod handlers;
 pub mod initiate_auth;

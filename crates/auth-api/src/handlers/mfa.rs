@@ -16,7 +16,7 @@ use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers::passwordless::{self, CodeChallenge, CodeRequest};
+use crate::first_factor_answer::{self, CodeChallenge, CodeRequest};
 use crate::mfa::{totp_uri, Factor, TotpSetup};
 use crate::revocation::revoke_unused;
 use crate::sign_in::{audit_step, complete, respond, Attempt, Step};
@@ -88,7 +88,7 @@ async fn answer_challenge(
     if let (MfaChallenge::EmailOtp, Some(code)) = (request.challenge, &request.code) {
         // EMAIL_OTP is also USER_AUTH's first factor, whose sessions anyone who knows a
         // username gets: answered as the passwordless code route answers it, alike for
-        // everyone, and counted where strangers may count (passwordless::code).
+        // everyone, and counted where strangers may count (first_factor_answer::code).
         let request = CodeRequest {
             username: request.username.clone(),
             session: request.session.clone(),
@@ -96,7 +96,7 @@ async fn answer_challenge(
             code: code.clone(),
             device_name: request.device_name.clone(),
         };
-        return passwordless::code(state, client, &request).await;
+        return first_factor_answer::code(state, client, &request).await;
     }
     let (challenge, response) = match (request.challenge, &request.code, request.factor) {
         (MfaChallenge::SmsMfa, Some(code), _) => (ChallengeNameType::SmsMfa, ("SMS_MFA_CODE", code.expose())),

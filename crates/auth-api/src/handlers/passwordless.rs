@@ -11,9 +11,7 @@
 //! lock is answered as a wrong code: a 429 only real users could earn would tell a
 //! stranger who exists.
 
-use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType, ContextDataType};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
@@ -22,14 +20,12 @@ use serde_json::Value;
 use crate::audit::Audit;
 use crate::auth_result::{AuthResponse, SignInStep};
 use crate::body::{check, present, JsonBody, Validate};
-use crate::code_limit::{self, Window};
-use crate::cognito_error::{about_the_user, from_sdk, passkey_refused, wrong_or_expired_code, CognitoCall};
+use crate::cognito_error::{passkey_refused, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::ClientContext;
 use crate::error::ApiError;
-use crate::first_factor::{
-    asks_a_first_factor, check_allowed, factor_challenge, made_up_session, selection, FirstFactor,
-};
+use crate::first_factor::{check_allowed, factor_challenge, made_up_session, selection, FirstFactor};
+use crate::first_factor_answer::{about_the_user_or, code, proves_the_factor, respond, CodeRequest};
 use crate::initiate_auth;
 use crate::sign_in::{audit_step, complete, Attempt, Step};
 use crate::state::AppState;
@@ -62,35 +58,6 @@ impl Validate for FactorRequest {
     fn validate(&self) -> Result<(), ApiError> {
         check::username("username", &self.username)?;
         check::session("session", self.session.expose())
-    }
-}
-
-/// The code challenges answered at /auth/passwordless/code.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CodeChallenge {
-    EmailOtp,
-    SmsOtp,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CodeRequest {
-    pub username: String,
-    pub session: Secret,
-    pub challenge: CodeChallenge,
-    pub code: Secret,
-    /// A name for the device, should this sign-in remember it.
-    #[serde(default, deserialize_with = "present")]
-    pub device_name: Option<String>,
-}
-
-impl Validate for CodeRequest {
-    fn validate(&self) -> Result<(), ApiError> {
-        check::username("username", &self.username)?;
-        check::session("session", self.session.expose())?;
-        check::code("code", self.code.expose())?;
-        check::optional_length("deviceName", self.device_name.as_deref(), 1, 1024)
     }
 }
 
@@ -260,59 +227,6 @@ async fn initiate(
     }
 }
 
-/// Ok(None) for a refusal about the user (answered as anyone's), else the mapped error.
-fn about_the_user_or<E: ProvideErrorMetadata, T>(
-    error: SdkError<E, HttpResponse>,
-    call: CognitoCall,
-) -> Result<Option<T>, ApiError> {
-    if about_the_user(error.code(), error.message()) {
-        tracing::info!(cognito_error = error.code().unwrap_or("none"), "a passwordless step refused for the user");
-        return Ok(None);
-    }
-    Err(from_sdk(error, call))
-}
-
-/// A challenge and its one answer.
-type Answer<'a> = (ChallengeNameType, (&'a str, &'a str));
-
-/// AdminRespondToAuthChallenge; None when Cognito refused for a reason about the user.
-/// A wrong code counts against the user (`counted`; a CodeMismatchException comes only
-/// for a real user's session).
-async fn respond(
-    state: &AppState,
-    client: &ContextDataType,
-    session: &str,
-    username: &str,
-    (challenge, answer): Answer<'_>,
-    counted: bool,
-) -> Result<Option<SignInStep>, ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_respond_to_auth_challenge()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .challenge_name(challenge)
-        .session(session)
-        .context_data(client.clone())
-        .challenge_responses("USERNAME", username)
-        .challenge_responses(answer.0, answer.1);
-    if let Some(hash) = state.secret_hash(username).await? {
-        call = call.challenge_responses("SECRET_HASH", hash);
-    }
-    match call.send().await {
-        Ok(output) => Ok(Some(output.into())),
-        Err(error) => {
-            if counted && error.code() == Some("CodeMismatchException") {
-                if let Some((holder, _)) = code_limit::read_if_user(state, username).await? {
-                    code_limit::record_failure(state, &holder, Window::Reset, code_limit::now()).await?;
-                }
-            }
-            about_the_user_or(error, CognitoCall::AnswerChallenge)
-        }
-    }
-}
-
 /// SELECT_CHALLENGE answered; when Cognito refuses the session (expired, used, a
 /// decoy's), the sign-in starts again with the factor preferred, so that the answer
 /// is the factor's challenge whoever asked.
@@ -325,44 +239,6 @@ async fn pick(state: &AppState, client: &ContextDataType, request: &FactorReques
         _ => initiate_or_stand_in(state, client, username, Some(request.factor)).await?,
     };
     challenge_of(state, request.factor, step, username).await
-}
-
-/// Whether Cognito's step follows a first factor passed: not a SELECT_CHALLENGE session
-/// that Cognito took the answer's challenge name as a choice from (first_factor.rs).
-fn proves_the_factor(step: &SignInStep) -> bool {
-    let chose = asks_a_first_factor(step.challenge_name.as_ref());
-    if chose {
-        tracing::info!("a code or passkey answered a SELECT_CHALLENGE session: answered as a wrong answer");
-    }
-    !chose
-}
-
-/// A code answered: POST /auth/passwordless/code's, and POST /auth/mfa's EMAIL_OTP (the
-/// MFA challenge and the first factor share the name, so a first factor's session, which
-/// anyone who knows a username gets, can be answered there too). A wrong code counts in
-/// the Reset window, which strangers can reach; a user locked in either window is
-/// answered as a wrong code.
-pub async fn code(state: &AppState, client: &ContextDataType, request: &CodeRequest) -> Result<AuthResponse, ApiError> {
-    let (challenge, parameter) = match request.challenge {
-        CodeChallenge::EmailOtp => (ChallengeNameType::EmailOtp, "EMAIL_OTP_CODE"),
-        CodeChallenge::SmsOtp => (ChallengeNameType::SmsOtp, "SMS_OTP_CODE"),
-    };
-    let now = code_limit::now();
-    let user = code_limit::read_if_user(state, &request.username).await?;
-    let locked = |counts: &code_limit::Counts| {
-        counts.locked_for(Window::Reset, now).or(counts.locked_for(Window::SignIn, now)).is_some()
-    };
-    if user.as_ref().is_some_and(|(_, counts)| locked(counts)) {
-        tracing::info!("a passwordless code for a user over the limit of wrong codes: answered as a wrong code");
-        return Err(wrong_or_expired_code());
-    }
-    let (session, username) = (request.session.expose(), request.username.as_str());
-    let answer = (challenge, (parameter, request.code.expose()));
-    let Some(step) = respond(state, client, session, username, answer, true).await?.filter(proves_the_factor) else {
-        return Err(wrong_or_expired_code());
-    };
-    let attempt = Attempt { username, device: None, device_name: request.device_name.as_deref(), context: client };
-    complete(state, step, &attempt).await
 }
 
 async fn passkey(
