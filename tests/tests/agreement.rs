@@ -179,7 +179,8 @@ fn each_function_may_make_exactly_the_cognito_admin_calls_its_code_makes() {
 }
 
 /// A function's code: handlers/<crate name with underscores>.rs, plus the
-/// crate's top-level modules it names (`crate::sign_in`, ...), transitively.
+/// crate's top-level modules and other handlers it names (`crate::sign_in`,
+/// `crate::handlers::signup`, ...), transitively.
 fn function_source(function: Function) -> String {
     let handler = format!("crates/auth-api/src/handlers/{}.rs", function.crate_name().replace('-', "_"));
     let mut source = std::fs::read_to_string(repo_file(&handler)).unwrap_or_else(|e| panic!("{handler}: {e}"));
@@ -190,18 +191,32 @@ fn function_source(function: Function) -> String {
     loop {
         let modules: BTreeSet<String> = source
             .match_indices("crate::")
-            .map(|(at, _)| source[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+            .map(|(at, _)| module_named(&source[at + 7..]))
             .filter(|module| !read.contains(module))
             .collect();
         if modules.is_empty() {
             return source;
         }
         for module in modules {
-            if let Ok(shared) = std::fs::read_to_string(repo_file(&format!("crates/auth-api/src/{module}.rs"))) {
+            // `crate::handlers::x` is another handler's file: its calls count too.
+            let file = match module.strip_prefix("handlers::") {
+                Some(handler) => format!("crates/auth-api/src/handlers/{handler}.rs"),
+                None => format!("crates/auth-api/src/{module}.rs"),
+            };
+            if let Ok(shared) = std::fs::read_to_string(repo_file(&file)) {
                 source.push_str(&shared);
             }
             read.insert(module);
         }
+    }
+}
+
+/// The module a `crate::` path names: `sign_in`, or `handlers::signup` for a handler's.
+fn module_named(path: &str) -> String {
+    let word = |text: &str| -> String { text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect() };
+    match path.strip_prefix("handlers::") {
+        Some(rest) => format!("handlers::{}", word(rest)),
+        None => word(path),
     }
 }
 

@@ -2,13 +2,36 @@
 //! access token, which Cognito refuses when the token is revoked or expired,
 //! or the user disabled or deleted (401 UNAUTHENTICATED).
 
+use std::collections::BTreeMap;
+
 use aws_sdk_cognitoidentityprovider::operation::get_user::GetUserOutput;
+use serde::Serialize;
 
 use crate::audit::Audit;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// The caller's username and attributes, as GET /auth/me and PATCH /auth/me answer them.
+#[derive(Debug, Serialize)]
+pub struct CurrentUser {
+    pub username: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl From<&GetUserOutput> for CurrentUser {
+    fn from(output: &GetUserOutput) -> Self {
+        CurrentUser {
+            username: output.username().to_owned(),
+            attributes: output
+                .user_attributes()
+                .iter()
+                .map(|a| (a.name().to_owned(), a.value().unwrap_or_default().to_owned()))
+                .collect(),
+        }
+    }
+}
 
 pub async fn get_user(state: &AppState, token: &Secret) -> Result<GetUserOutput, ApiError> {
     state

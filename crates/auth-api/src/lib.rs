@@ -15,6 +15,7 @@ pub mod caller;
 pub mod caller_key;
 pub mod client_rules;
 pub mod code_limit;
+pub mod code_sent;
 pub mod cognito;
 pub mod cognito_error;
 pub mod config;

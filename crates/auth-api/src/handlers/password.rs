@@ -14,11 +14,11 @@ use crate::body::{check, JsonBody, Validate};
 use crate::caller::audit_caller;
 use crate::caller::get_user;
 use crate::code_limit::{self, Window};
+use crate::code_sent::{sent_alike, CodeSentAnswer, UsernameRequest};
 use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::error::{ApiError, ErrorCode};
-use crate::handlers::signup::{sent_alike, CodeSentAnswer, UsernameRequest};
 use crate::sessions;
 use crate::state::AppState;
 

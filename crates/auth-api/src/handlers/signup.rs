@@ -14,34 +14,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{Audit, Event};
 use crate::body::{check, present, JsonBody, Validate};
-use crate::cognito_error::{from_sdk, is_trigger_fault, wrong_or_expired_code, CognitoCall};
+use crate::code_sent::{sent_alike, CodeSent, CodeSentAnswer, UsernameRequest, EMAILED};
+use crate::cognito_error::{from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::context_data::UserContext;
 use crate::email_holders::holder_of;
 use crate::error::{ApiError, ErrorCode};
 use crate::pool_user;
 use crate::state::AppState;
-use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-
-/// Where a code went, as far as it is safe to say: the masked destination
-/// would tell a real account from an unknown one, so it is left out.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodeSent {
-    pub delivery_medium: &'static str,
-    pub attribute_name: &'static str,
-}
-
-pub const EMAILED: CodeSent = CodeSent { delivery_medium: "EMAIL", attribute_name: "email" };
-
-/// `{"codeDelivery": ...}`: a struct, so that its fields come out in one order
-/// whatever serde_json's features (a `json!` map is sorted, or not, by feature).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodeSentAnswer {
-    pub code_delivery: CodeSent,
-}
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -255,18 +236,6 @@ pub async fn confirm(
     )
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UsernameRequest {
-    pub username: String,
-}
-
-impl Validate for UsernameRequest {
-    fn validate(&self) -> Result<(), ApiError> {
-        check::username("username", &self.username)
-    }
-}
-
 /// POST /auth/signup/resend: 202 alike for unknown, unconfirmed and confirmed users.
 pub async fn resend(
     State(state): State<AppState>,
@@ -284,27 +253,6 @@ pub async fn resend(
         .await;
     // "User is already confirmed." would tell that the account exists.
     sent_alike(sent, &[ErrorCode::ValidationFailed])
-}
-
-/// 202 with the same body whoever the username names: the errors listed, and
-/// what only a real user meets (a send limit, a disabled account, the custom-message
-/// trigger's fault), answer alike.
-pub fn sent_alike<T, E: ProvideErrorMetadata>(
-    sent: Result<T, SdkError<E, HttpResponse>>,
-    about_the_user: &[ErrorCode],
-) -> Result<(StatusCode, Json<CodeSentAnswer>), ApiError> {
-    if let Err(error) = sent {
-        // Only a real user's code runs the custom-message trigger: its fault as a 500 would
-        // tell a stranger who exists. The operator sees it in the log (and its alarms).
-        let trigger_fault = error.code().is_some_and(is_trigger_fault);
-        let mapped = from_sdk(error, CognitoCall::PublicCode);
-        if trigger_fault {
-            tracing::error!(code = mapped.code.as_str(), "a trigger failed while a code was sent; answered as sent");
-        } else if mapped != wrong_or_expired_code() && !about_the_user.contains(&mapped.code) {
-            return Err(mapped);
-        }
-    }
-    Ok((StatusCode::ACCEPTED, Json(CodeSentAnswer { code_delivery: EMAILED })))
 }
 
 /// The username and email of `username` (AdminGetUser), or None for no such user.

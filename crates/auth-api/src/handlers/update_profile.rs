@@ -20,10 +20,10 @@ use crate::bearer::BearerToken;
 use crate::body::{JsonBody, Validate};
 use crate::caller::audit_caller;
 use crate::caller::get_user;
+use crate::caller::CurrentUser;
 use crate::client_rules::ClientRules;
 use crate::cognito_error::{from_sdk, CognitoCall};
 use crate::error::ApiError;
-use crate::handlers::current_user::CurrentUser;
 use crate::pool_rules::PoolRules;
 use crate::state::AppState;
 
