@@ -294,3 +294,19 @@ fn no_module_of_the_local_cognito_imports_one_that_imports_it_back() {
         loop_edges(&graph, &found)
     );
 }
+
+#[test]
+fn no_handler_imports_another_handler() {
+    // What two handlers share sits below them (docs/architecture.md): a function's
+    // binary then holds only its own handlers' code, and the IAM agreement test reads
+    // a function's calls from its own handler down.
+    let graph = import_graph("auth-api");
+    let crossings: Vec<String> = graph
+        .iter()
+        .filter(|(from, _)| from.starts_with("handlers::"))
+        .flat_map(|(from, to)| {
+            to.iter().filter(|to| to.starts_with("handlers::")).map(move |to| format!("{from} -> {to}"))
+        })
+        .collect();
+    assert!(crossings.is_empty(), "handlers importing handlers: {crossings:#?}");
+}
