@@ -14,7 +14,7 @@ use crate::code_limit::{self, Window};
 use crate::cognito_error::{about_the_user, from_sdk, wrong_or_expired_code, CognitoCall};
 use crate::config::Secret;
 use crate::error::ApiError;
-use crate::sign_in::{complete, Attempt};
+use crate::sign_in::{self, complete, Attempt};
 use crate::state::AppState;
 
 /// The code challenges answered at /auth/passwordless/code.
@@ -72,20 +72,7 @@ pub async fn respond(
     (challenge, answer): Answer<'_>,
     counted: bool,
 ) -> Result<Option<SignInStep>, ApiError> {
-    let config = state.config();
-    let mut call = state
-        .cognito()
-        .admin_respond_to_auth_challenge()
-        .user_pool_id(&config.user_pool_id)
-        .client_id(&config.client_id)
-        .challenge_name(challenge)
-        .session(session)
-        .context_data(client.clone())
-        .challenge_responses("USERNAME", username)
-        .challenge_responses(answer.0, answer.1);
-    if let Some(hash) = state.secret_hash(username).await? {
-        call = call.challenge_responses("SECRET_HASH", hash);
-    }
+    let call = sign_in::answer(state, challenge, Some(session), username, [answer], client).await?;
     match call.send().await {
         Ok(output) => Ok(Some(output.into())),
         Err(error) => {

@@ -3,6 +3,7 @@
 //! DEVICE_PASSWORD_VERIFIER), confirms a new device when Cognito issues one,
 //! and answers tokens or the next challenge the client must meet.
 
+use aws_sdk_cognitoidentityprovider::operation::admin_respond_to_auth_challenge::builders::AdminRespondToAuthChallengeFluentBuilder;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthenticationResultType, ChallengeNameType, ContextDataType, DeviceSecretVerifierConfigType, NewDeviceMetadataType,
 };
@@ -182,6 +183,22 @@ pub async fn respond(
     responses: &[(&str, String)],
     context: &ContextDataType,
 ) -> Result<SignInStep, ApiError> {
+    let responses = responses.iter().map(|(name, value)| (*name, value.as_str()));
+    let call = answer(state, challenge, session, username, responses, context).await?;
+    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
+    Ok(output.into())
+}
+
+/// `respond`'s call, built and not sent: for a caller that reads Cognito's refusal
+/// its own way (first_factor_answer.rs).
+pub async fn answer<'a>(
+    state: &AppState,
+    challenge: ChallengeNameType,
+    session: Option<&str>,
+    username: &str,
+    responses: impl IntoIterator<Item = (&'a str, &'a str)>,
+    context: &ContextDataType,
+) -> Result<AdminRespondToAuthChallengeFluentBuilder, ApiError> {
     let config = state.config();
     let mut call = state
         .cognito()
@@ -193,13 +210,12 @@ pub async fn respond(
         .context_data(context.clone())
         .challenge_responses("USERNAME", username);
     for (name, value) in responses {
-        call = call.challenge_responses(*name, value);
+        call = call.challenge_responses(name, value);
     }
     if let Some(hash) = state.secret_hash(username).await? {
         call = call.challenge_responses("SECRET_HASH", hash);
     }
-    let output = call.send().await.map_err(|error| from_sdk(error, CognitoCall::AnswerChallenge))?;
-    Ok(output.into())
+    Ok(call)
 }
 
 /// Confirms a device Cognito has just issued, with a verifier made from its
